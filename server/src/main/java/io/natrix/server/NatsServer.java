@@ -1,0 +1,340 @@
+package io.natrix.server;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.account.Accounts;
+import io.natrix.server.auth.NKeys;
+import io.natrix.server.auth.SimpleAuthenticator;
+import io.natrix.server.client.ClientConnection;
+import io.natrix.server.client.ClientHost;
+import io.natrix.server.client.CloseReason;
+import io.natrix.server.client.ConnectOptions;
+import io.natrix.server.client.ServerStats;
+import io.natrix.server.config.ServerOptions;
+import io.natrix.server.transport.ClientListener;
+import io.natrix.server.transport.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Natrix server: the client listener, the accounts, the connections and their lifecycle (start, reload, lame
+ * duck, shutdown).
+ *
+ * <p>Who may call what: {@link #start()} once, then any thread may call {@link #reload}, {@link
+ * #enterLameDuckMode()} and {@link #shutdown()} (each is idempotent). Connections call the {@link ClientHost}
+ * methods from their event loops.
+ */
+public final class NatsServer implements ClientHost, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
+
+    private volatile ServerOptions options;
+    private volatile SimpleAuthenticator authenticator;
+    private final String serverId;
+    private final Accounts accounts;
+    private final ServerStats stats = new ServerStats();
+    private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final AtomicLong nextCid = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object lifecycle = new Object();
+
+    private Transport transport;
+    private ClientListener clientListener;
+    private InetSocketAddress clientAddress;
+    private PortsFile portsFile;
+    private volatile Instant startTime;
+    private volatile boolean lameDuck;
+    private volatile boolean shuttingDown;
+    private volatile ServerInfo info;
+
+    public NatsServer(ServerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.authenticator = new SimpleAuthenticator(options);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
+        this.accounts = new Accounts(!options.disableSublistCache());
+    }
+
+    /** Binds the listeners and starts serving; returns once clients can connect. */
+    public void start() throws IOException {
+        synchronized (lifecycle) {
+            if (startTime != null) {
+                throw new IllegalStateException("server already started");
+            }
+            ServerOptions o = options;
+            transport = new Transport(Transport.defaultThreads());
+            clientListener = new ClientListener(transport);
+            try {
+                // Bind before anything else that can wait: harnesses give a spawned server ~400 ms to accept.
+                clientAddress = clientListener.bind(o.host(), o.port(),
+                        () -> new ClientConnection(this, nextCid.incrementAndGet()));
+            } catch (IOException e) {
+                transport.shutdown();
+                throw e;
+            }
+            startTime = Instant.now();
+            info = ServerInfo.create(this, o, clientAddress.getPort());
+            LOG.info("Starting natrix-server");
+            LOG.info("  Version:  {} (nats-server {} protocol)", Version.NATRIX, Version.NATS_SERVER);
+            LOG.info("  Name:     {}", serverName());
+            LOG.info("  ID:       {}", serverId);
+            if (o.configFile() != null) {
+                LOG.info("Using configuration file: {}", o.configFile());
+            }
+            if (o.jetstream()) {
+                LOG.warn("JetStream is not available in this version of Natrix yet; -js is accepted and ignored");
+            }
+            if (o.clusterName() != null || o.clusterListen() != null || !o.routes().isEmpty()) {
+                LOG.warn("Clustering is not supported yet; cluster settings are accepted and ignored");
+            }
+            if (o.httpPort() != 0 || o.httpsPort() != 0) {
+                LOG.warn("The monitoring port is not available in this version of Natrix yet");
+            }
+            LOG.info("Listening for client connections on {}:{}", hostForLog(o.host()), clientAddress.getPort());
+            if (o.portsFileDir() != null) {
+                portsFile = PortsFile.write(o.portsFileDir(), clientUrls());
+            }
+            LOG.info("Server is ready");
+        }
+    }
+
+    /** Stops accepting, closes every connection and releases the threads. Idempotent; any thread. */
+    public void shutdown() {
+        synchronized (lifecycle) {
+            if (shuttingDown || startTime == null) {
+                if (startTime == null) {
+                    stopped.countDown();
+                }
+                return;
+            }
+            shuttingDown = true;
+        }
+        LOG.info("Initiating Shutdown...");
+        clientListener.close();
+        for (ClientConnection client : clients.values()) {
+            client.close(CloseReason.SERVER_SHUTDOWN);
+        }
+        transport.shutdown();
+        if (portsFile != null) {
+            portsFile.delete();
+        }
+        LOG.info("Server Exiting..");
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            transport.group().terminationFuture().await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Blocks until {@link #shutdown()} has run. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Lame duck mode: stop accepting, tell clients (INFO with {@code ldm}), wait the grace period, then close the
+     * clients spread over the rest of lame_duck_duration, then shut down. Returns at once.
+     */
+    public void enterLameDuckMode() {
+        synchronized (lifecycle) {
+            if (lameDuck || shuttingDown || startTime == null) {
+                return;
+            }
+            lameDuck = true;
+        }
+        ServerOptions o = options;
+        LOG.info("Entering lame duck mode, stop accepting new clients");
+        clientListener.close();
+        info = info.withLameDuck();
+        for (ClientConnection client : clients.values()) {
+            client.send(infoLine(client));
+        }
+        long grace = o.lameDuckGracePeriod().toNanos();
+        long spread = Math.max(0, o.lameDuckDuration().toNanos() - grace);
+        transport.group().schedule(() -> closeGradually(spread), grace, TimeUnit.NANOSECONDS);
+    }
+
+    private void closeGradually(long spreadNanos) {
+        List<ClientConnection> remaining = new ArrayList<>(clients.values());
+        if (remaining.isEmpty() || spreadNanos == 0) {
+            remaining.forEach(c -> c.close(CloseReason.LAME_DUCK));
+            shutdown();
+            return;
+        }
+        long step = spreadNanos / remaining.size();
+        LOG.info("Closing existing clients");
+        for (int i = 0; i < remaining.size(); i++) {
+            ClientConnection c = remaining.get(i);
+            transport.group().schedule(() -> c.close(CloseReason.LAME_DUCK), step * i, TimeUnit.NANOSECONDS);
+        }
+        transport.group().schedule(this::shutdown, spreadNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Applies a new configuration. Settings nats-server cannot reload (listen address, ports, store) must be
+     * unchanged, otherwise nothing changes and the exception names the setting.
+     */
+    public void reload(ServerOptions next) {
+        ServerOptions current = options;
+        requireSame("host", current.host(), next.host());
+        requireSame("port", current.port(), next.port());
+        requireSame("http_port", current.httpPort(), next.httpPort());
+        requireSame("https_port", current.httpsPort(), next.httpsPort());
+        requireSame("jetstream.store_dir", current.storeDir(), next.storeDir());
+        requireSame("server_name", current.serverName(), next.serverName());
+        requireSame("ports_file_dir", current.portsFileDir(), next.portsFileDir());
+        options = next;
+        authenticator = new SimpleAuthenticator(next);
+        ServerInfo before = info;
+        info = ServerInfo.create(this, next, clientAddress.getPort());
+        if (lameDuck) {
+            info = info.withLameDuck();
+        }
+        boolean infoChanged = !info.equals(before);
+        for (ClientConnection client : clients.values()) {
+            client.optionsChanged(infoChanged ? infoLine(client) : null);
+        }
+        LOG.info("Reloaded server configuration");
+    }
+
+    private static void requireSame(String name, Object current, Object next) {
+        if (!Objects.equals(current, next)) {
+            throw new IllegalArgumentException("config reload not supported for " + name + ": old=" + current
+                    + ", new=" + next);
+        }
+    }
+
+    // ---------------------------------------------------------------- ClientHost
+
+    @Override
+    public ServerOptions options() {
+        return options;
+    }
+
+    @Override
+    public byte[] infoLine(ClientConnection client) {
+        return info.line(client.cid(), client.remoteHost());
+    }
+
+    @Override
+    public boolean authRequired() {
+        return authenticator.required();
+    }
+
+    @Override
+    public Account authenticate(ClientConnection client, ConnectOptions connect) {
+        SimpleAuthenticator auth = authenticator;
+        if (!auth.check(connect.authToken, connect.user, connect.pass)) {
+            return null;
+        }
+        return accounts.global();
+    }
+
+    @Override
+    public boolean opened(ClientConnection client) {
+        if (shuttingDown || lameDuck) {
+            return false;
+        }
+        int max = options.maxConnections();
+        if (max > 0 && clients.size() >= max) {
+            return false;
+        }
+        clients.put(client.cid(), client);
+        stats.totalConnections.incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public void closed(ClientConnection client) {
+        clients.remove(client.cid());
+    }
+
+    @Override
+    public ServerStats stats() {
+        return stats;
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public String serverName() {
+        String name = options.serverName();
+        return name == null || name.isEmpty() ? serverId : name;
+    }
+
+    /** The bound client port (useful with port -1). */
+    public int port() {
+        return clientAddress == null ? -1 : clientAddress.getPort();
+    }
+
+    /** The bound monitoring port, or 0 when monitoring is off. */
+    public int httpPort() {
+        return 0;
+    }
+
+    public String clientUrl() {
+        String host = options.host();
+        return "nats://" + (isWildcard(host) ? "127.0.0.1" : host) + ":" + port();
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Collection<ClientConnection> connections() {
+        return Collections.unmodifiableCollection(clients.values());
+    }
+
+    public Instant startTime() {
+        return startTime;
+    }
+
+    public boolean isLameDuck() {
+        return lameDuck;
+    }
+
+    public boolean isRunning() {
+        return startTime != null && !shuttingDown;
+    }
+
+    private List<String> clientUrls() {
+        List<String> urls = new ArrayList<>();
+        String host = options.host();
+        if (isWildcard(host)) {
+            urls.addAll(PortsFile.interfaceUrls("nats", port()));
+        } else {
+            urls.add("nats://" + host + ":" + port());
+        }
+        return urls;
+    }
+
+    static boolean isWildcard(String host) {
+        return host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    private static String hostForLog(String host) {
+        return host.isEmpty() ? "0.0.0.0" : host;
+    }
+}

@@ -1,0 +1,884 @@
+package io.natrix.server.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.server.account.Account;
+import io.natrix.server.config.ServerOptions;
+import io.natrix.server.protocol.ClientParser;
+import io.natrix.server.protocol.ParseResult;
+import io.natrix.server.protocol.ProtocolHandler;
+import io.natrix.server.protocol.PubArgs;
+import io.natrix.server.subject.LookupKey;
+import io.natrix.server.subject.MatchResult;
+import io.natrix.server.subject.Subjects;
+import io.natrix.server.subject.Subscription;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: its protocol state, its subscriptions, and its outbound buffer.
+ *
+ * <h2>Threads</h2>
+ * A connection is owned by the event loop of its channel: reading, parsing, protocol state, timers and socket
+ * writes all run there. Other threads touch exactly two things: {@link #enqueueMessage} (publishers on other event
+ * loops appending MSG frames to the outbound buffer, under {@link #outLock}) and the subscription map (a
+ * concurrent map, because an auto-unsubscribe can complete on the publisher's thread).
+ *
+ * <h2>Delivery</h2>
+ * A publisher's read batch appends each message to every target's outbound buffer and remembers each target whose
+ * buffer went from clean to dirty. When the batch ends ({@code channelReadComplete}) each remembered target is
+ * flushed once: directly when it shares the publisher's event loop, otherwise by one task on its own loop. So a
+ * target sees one socket write per publisher batch, never one per message, and the hot path allocates nothing:
+ * frames are copied from the publisher's input buffer into the target's pooled buffer.
+ *
+ * <h2>Slow consumers</h2>
+ * A target whose unsent bytes (our buffer plus the channel's) pass max_pending, or whose socket stays unwritable
+ * past write_deadline, is closed as a slow consumer. Publishers never wait for a target.
+ *
+ * <p>Lock order: a connection holds at most one {@link #outLock} at a time (its own or one target's), and never
+ * calls into the subject index while holding it.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements ProtocolHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private static final byte[] PING = ascii("PING\r\n");
+    private static final byte[] PONG = ascii("PONG\r\n");
+    private static final byte[] OK = ascii("+OK\r\n");
+    private static final byte[] MSG = ascii("MSG ");
+    private static final byte[] HMSG = ascii("HMSG ");
+    private static final short CRLF = ('\r' << 8) | '\n';
+    private static final byte[] NO_RESPONDERS_HEADER = ascii("NATS/1.0 503\r\n\r\n");
+    /** nats-server sends its first PING to a new client this long after CONNECT, to measure the RTT. */
+    private static final long FIRST_PING_DELAY_MILLIS = 2000;
+    private static final int INITIAL_OUT_CAPACITY = 4096;
+
+    private final ClientHost host;
+    private final long cid;
+    private final ClientParser parser;
+    private final LookupKey lookupKey = new LookupKey();
+    private final ConcurrentHashMap<String, ClientSubscription> subs = new ConcurrentHashMap<>();
+    /** Targets dirtied by the current read batch; owned by this connection's event loop. */
+    private final ArrayList<ClientConnection> flushTargets = new ArrayList<>();
+    private final Runnable flushTask = this::flushNow;
+    private final Instant started = Instant.now();
+
+    private Channel channel;
+    private EventLoop loop;
+    private String remoteHost = "";
+    private int remotePort;
+    private String logPrefix = "";
+    private ByteBuf cumulation;
+    private boolean inRead;
+    private boolean receivedSinceTick;
+
+    private volatile Account account;
+    private volatile boolean closed;
+    private volatile CloseReason closeReason;
+    private volatile ConnectOptions connect;
+    private boolean connectReceived;
+    private boolean verbose;
+    private boolean echo = true;
+    private boolean headers;
+    private boolean noResponders;
+    private boolean trace;
+
+    private long inMsgs;
+    private long inBytes;
+
+    /** Guards {@link #out}, {@link #flushPending}, {@link #slow} and the outbound counters. */
+    private final ReentrantLock outLock = new ReentrantLock();
+    private ByteBuf out;
+    private boolean flushPending;
+    private boolean slow;
+    private long outMsgs;
+    private long outBytes;
+
+    private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> authTimer;
+    private int pingsOut;
+    private long pingSentNanos;
+    private volatile long rttNanos;
+    private long stallEpoch;
+
+    public ClientConnection(ClientHost host, long cid) {
+        this.host = host;
+        this.cid = cid;
+        ServerOptions options = host.options();
+        this.parser = new ClientParser(options.maxControlLine(), options.maxPayload());
+        this.trace = options.trace();
+    }
+
+    // ---------------------------------------------------------------- Netty events (own event loop)
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        loop = channel.eventLoop();
+        if (channel.remoteAddress() instanceof InetSocketAddress address) {
+            remoteHost = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+            remotePort = address.getPort();
+        }
+        logPrefix = remoteHost + ":" + remotePort + " - cid:" + cid + " - ";
+        ServerOptions options = host.options();
+        if (!host.opened(this)) {
+            queueProto(host.infoLine(this));
+            LOG.error("{}maximum connections exceeded", logPrefix);
+            closeWithError("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
+            return;
+        }
+        LOG.debug("{}Client connection created", logPrefix);
+        if (host.authRequired()) {
+            authTimer = loop.schedule(this::authTimeout, options.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            attach(host.authenticate(this, new ConnectOptions()));
+        }
+        long interval = options.pingInterval().toNanos();
+        pingTimer = loop.scheduleAtFixedRate(this::pingTick, interval, interval, TimeUnit.NANOSECONDS);
+        queueProto(host.infoLine(this));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (closed) {
+            in.release();
+            return;
+        }
+        inRead = true;
+        receivedSinceTick = true;
+        ByteBuf buf;
+        if (cumulation == null) {
+            buf = in;
+        } else {
+            cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+            buf = cumulation;
+        }
+        ParseResult result = parser.parse(buf, this);
+        if (result != ParseResult.OK) {
+            protocolError(result);
+        }
+        if (closed || !buf.isReadable()) {
+            buf.release();
+            cumulation = null;
+        } else if (buf == in) {
+            cumulation = in; // keep the partial operation; the next read is merged after it
+        } else {
+            cumulation.discardSomeReadBytes();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        ArrayList<ClientConnection> targets = flushTargets;
+        for (int i = 0, n = targets.size(); i < n; i++) {
+            targets.get(i).requestFlush();
+        }
+        targets.clear();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Write deadline: a socket that stays unwritable this long belongs to a slow consumer.
+        long epoch = ++stallEpoch;
+        if (!channel.isWritable()) {
+            loop.schedule(() -> {
+                if (!closed && stallEpoch == epoch && !channel.isWritable()) {
+                    slowConsumer(CloseReason.SLOW_CONSUMER_WRITE_DEADLINE);
+                }
+            }, host.options().writeDeadline().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        close(CloseReason.CLIENT_CLOSED, false);
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{}read error: {}", logPrefix, cause.getMessage());
+        } else {
+            LOG.error("{}unexpected error", logPrefix, cause);
+        }
+        close(CloseReason.READ_ERROR, false);
+    }
+
+    // ---------------------------------------------------------------- protocol operations (own event loop)
+
+    @Override
+    public void onConnect(ByteBuf buf, int offset, int length) {
+        if (trace) {
+            traceIn("CONNECT " + buf.toString(offset, length, StandardCharsets.UTF_8));
+        }
+        ConnectOptions options;
+        try {
+            options = JSON.readValue(ByteBufUtil.getBytes(buf, offset, length, false), ConnectOptions.class);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}processConnect failed: {}", logPrefix, e.getMessage());
+            close(CloseReason.PARSE_ERROR, true);
+            return;
+        }
+        if (options.noResponders && !options.headers) {
+            LOG.error("{}no responders requires headers support", logPrefix);
+            closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
+            return;
+        }
+        if (host.authRequired() || account == null) {
+            Account authenticated = host.authenticate(this, options);
+            if (authenticated == null) {
+                authorizationViolation();
+                return;
+            }
+            attach(authenticated);
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+            authTimer = null;
+        }
+        connect = options;
+        verbose = options.verbose;
+        echo = options.echo;
+        headers = options.headers && !host.options().noHeaderSupport();
+        noResponders = options.noResponders;
+        parser.headersAllowed(headers);
+        if (!connectReceived) {
+            connectReceived = true;
+            loop.schedule(this::firstPing, FIRST_PING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        ok();
+    }
+
+    @Override
+    public void onPublish(ByteBuf buf, PubArgs a) {
+        Account acc = account;
+        if (acc == null) {
+            authorizationViolation();
+            return;
+        }
+        if (trace) {
+            traceIn(publishLine(buf, a));
+        }
+        inMsgs++;
+        inBytes += a.totalLength;
+        MatchResult result = acc.index().match(buf, a.subjectOffset, a.subjectLength, lookupKey);
+        if (result == MatchResult.INVALID) {
+            sendErr("Invalid Publish Subject");
+            return;
+        }
+        ok();
+        if (!deliver(result, buf, a) && noResponders && a.hasReply()) {
+            sendNoResponders(buf, a);
+        }
+    }
+
+    @Override
+    public void onSubscribe(String subject, String queue, String sid) {
+        Account acc = account;
+        if (acc == null) {
+            authorizationViolation();
+            return;
+        }
+        if (trace) {
+            traceIn("SUB " + subject + (queue == null ? " " : " " + queue + " ") + sid);
+        }
+        if (!Subjects.isValidSubscribeSubject(subject) || (queue != null && !Subjects.isValidQueueName(queue))) {
+            sendErr("Invalid Subject");
+            return;
+        }
+        if (subs.containsKey(sid)) {
+            ok(); // nats-server keeps the first subscription for a repeated sid
+            return;
+        }
+        int max = host.options().maxSubscriptions();
+        if (max > 0 && subs.size() >= max) {
+            LOG.error("{}maximum subscriptions exceeded", logPrefix);
+            sendErr("Maximum Subscriptions Exceeded");
+            return;
+        }
+        ClientSubscription sub = new ClientSubscription(this, subject, queue, sid);
+        subs.put(sid, sub);
+        acc.index().insert(sub);
+        ok();
+    }
+
+    @Override
+    public void onUnsubscribe(String sid, long max) {
+        if (account == null) {
+            authorizationViolation();
+            return;
+        }
+        if (trace) {
+            traceIn("UNSUB " + sid + (max > 0 ? " " + max : ""));
+        }
+        ClientSubscription sub = subs.get(sid);
+        if (sub != null) {
+            boolean keep;
+            outLock.lock();
+            try {
+                keep = max > 0 && sub.delivered < max;
+                if (keep) {
+                    sub.max = max;
+                }
+            } finally {
+                outLock.unlock();
+            }
+            if (!keep) {
+                removeSubscription(sub);
+            }
+        }
+        ok();
+    }
+
+    @Override
+    public void onPing() {
+        if (trace) {
+            traceIn("PING");
+        }
+        if (account == null) {
+            authorizationViolation();
+            return;
+        }
+        queueProto(PONG);
+    }
+
+    @Override
+    public void onPong() {
+        if (trace) {
+            traceIn("PONG");
+        }
+        pingsOut = 0;
+        if (pingSentNanos != 0) {
+            rttNanos = System.nanoTime() - pingSentNanos;
+            pingSentNanos = 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- delivery (publisher's thread)
+
+    /** Delivers one message to every match; returns whether anyone received it. */
+    private boolean deliver(MatchResult result, ByteBuf buf, PubArgs a) {
+        boolean delivered = false;
+        for (Subscription s : result.plain()) {
+            delivered |= deliverTo((ClientSubscription) s, buf, a);
+        }
+        for (Subscription[] group : result.queueGroups()) {
+            int n = group.length;
+            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            for (int k = 0; k < n; k++) {
+                if (deliverTo((ClientSubscription) group[(first + k) % n], buf, a)) {
+                    delivered = true;
+                    break;
+                }
+            }
+        }
+        return delivered;
+    }
+
+    private boolean deliverTo(ClientSubscription sub, ByteBuf buf, PubArgs a) {
+        ClientConnection target = sub.client;
+        if (target == this && !echo) {
+            return false;
+        }
+        return target.enqueueMessage(sub, buf, a, this);
+    }
+
+    /**
+     * Appends a MSG/HMSG frame for {@code sub} to this connection's outbound buffer. Called on the publisher's
+     * thread; {@code publisher} is remembered for the end-of-batch flush when this buffer was clean.
+     */
+    boolean enqueueMessage(ClientSubscription sub, ByteBuf buf, PubArgs a, ClientConnection publisher) {
+        boolean withHeaders = a.hasHeaders() && headers;
+        int dataOffset = a.dataOffset;
+        int total = a.totalLength;
+        if (a.hasHeaders() && !headers) {
+            // A subscriber that did not announce header support receives the payload alone.
+            dataOffset += a.headerLength;
+            total -= a.headerLength;
+        }
+        boolean needFlush;
+        boolean becameSlow = false;
+        boolean last;
+        outLock.lock();
+        try {
+            if (closed || slow) {
+                return false;
+            }
+            long max = sub.max;
+            if (max > 0 && sub.delivered >= max) {
+                return false;
+            }
+            last = ++sub.delivered == max;
+            ByteBuf o = outBuffer();
+            o.writeBytes(withHeaders ? HMSG : MSG);
+            o.writeBytes(buf, a.subjectOffset, a.subjectLength);
+            o.writeByte(' ');
+            o.writeBytes(sub.sidBytes);
+            o.writeByte(' ');
+            if (a.hasReply()) {
+                o.writeBytes(buf, a.replyOffset, a.replyLength);
+                o.writeByte(' ');
+            }
+            if (withHeaders) {
+                writeDecimal(o, a.headerLength);
+                o.writeByte(' ');
+            }
+            writeDecimal(o, total);
+            o.writeShort(CRLF);
+            o.writeBytes(buf, dataOffset, total);
+            o.writeShort(CRLF);
+            outMsgs++;
+            outBytes += total;
+            if (o.readableBytes() + channelPendingBytes() > host.options().maxPending()) {
+                slow = true;
+                becameSlow = true;
+            }
+            needFlush = !flushPending;
+            flushPending = true;
+        } finally {
+            outLock.unlock();
+        }
+        if (becameSlow) {
+            loop.execute(() -> slowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES));
+        } else if (needFlush) {
+            if (publisher != null && publisher.inRead) {
+                publisher.flushTargets.add(this);
+            } else {
+                requestFlush();
+            }
+        }
+        if (last) {
+            removeSubscription(sub);
+        }
+        return true;
+    }
+
+    private void sendNoResponders(ByteBuf buf, PubArgs a) {
+        String reply = buf.toString(a.replyOffset, a.replyLength, StandardCharsets.UTF_8);
+        for (ClientSubscription sub : subs.values()) {
+            if (Subjects.matches(sub.subject(), reply)) {
+                byte[] line = ascii("HMSG " + reply + " " + sub.sid + " " + NO_RESPONDERS_HEADER.length + " "
+                        + NO_RESPONDERS_HEADER.length + "\r\n");
+                byte[] frame = new byte[line.length + NO_RESPONDERS_HEADER.length + 2];
+                System.arraycopy(line, 0, frame, 0, line.length);
+                System.arraycopy(NO_RESPONDERS_HEADER, 0, frame, line.length, NO_RESPONDERS_HEADER.length);
+                frame[frame.length - 2] = '\r';
+                frame[frame.length - 1] = '\n';
+                queueProto(frame);
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- outbound buffer
+
+    /** Must hold {@link #outLock}. */
+    private ByteBuf outBuffer() {
+        ByteBuf o = out;
+        if (o == null) {
+            o = channel.alloc().directBuffer(INITIAL_OUT_CAPACITY);
+            out = o;
+        }
+        return o;
+    }
+
+    private long channelPendingBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** Flushes the outbound buffer on this connection's event loop, now if already there. Any thread. */
+    void requestFlush() {
+        if (loop.inEventLoop()) {
+            flushNow();
+        } else {
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        ByteBuf o;
+        outLock.lock();
+        try {
+            o = out;
+            out = null;
+            flushPending = false;
+        } finally {
+            outLock.unlock();
+        }
+        if (o == null) {
+            return;
+        }
+        if (o.isReadable() && channel.isActive()) {
+            channel.writeAndFlush(o, channel.voidPromise());
+        } else {
+            o.release();
+        }
+    }
+
+    /** Queues a protocol line written by this connection itself (own event loop only). */
+    private void queueProto(byte[] bytes) {
+        boolean needFlush;
+        outLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            outBuffer().writeBytes(bytes);
+            needFlush = !flushPending;
+            flushPending = true;
+        } finally {
+            outLock.unlock();
+        }
+        if (needFlush) {
+            if (inRead) {
+                flushTargets.add(this);
+            } else {
+                flushNow();
+            }
+        }
+    }
+
+    private void ok() {
+        if (verbose) {
+            queueProto(OK);
+        }
+    }
+
+    /** A non-fatal error: the connection stays open. */
+    private void sendErr(String text) {
+        if (trace) {
+            LOG.trace("{}->> [-ERR '{}']", logPrefix, text);
+        }
+        queueProto(ascii("-ERR '" + text + "'\r\n"));
+    }
+
+    private void closeWithError(String text, CloseReason reason) {
+        sendErr(text);
+        close(reason, true);
+    }
+
+    private void authorizationViolation() {
+        LOG.error("{}Authorization Error", logPrefix);
+        closeWithError("Authorization Violation", CloseReason.AUTHENTICATION_VIOLATION);
+    }
+
+    private void protocolError(ParseResult result) {
+        LOG.error("{}{}", logPrefix, parser.errorDetail());
+        CloseReason reason = switch (result) {
+            case MAX_PAYLOAD -> CloseReason.MAX_PAYLOAD_EXCEEDED;
+            case MAX_CONTROL_LINE -> CloseReason.MAX_CONTROL_LINE_EXCEEDED;
+            default -> CloseReason.PARSE_ERROR;
+        };
+        if (result.errText() != null) {
+            closeWithError(result.errText(), reason);
+        } else {
+            close(reason, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- timers (own event loop)
+
+    private void authTimeout() {
+        if (!closed && !connectReceived) {
+            LOG.error("{}Authentication Timeout", logPrefix);
+            closeWithError("Authentication Timeout", CloseReason.AUTHENTICATION_TIMEOUT);
+        }
+    }
+
+    private void firstPing() {
+        if (!closed && pingsOut == 0) {
+            sendPing();
+        }
+    }
+
+    private void pingTick() {
+        if (closed) {
+            return;
+        }
+        if (receivedSinceTick) {
+            // Traffic from the client proves it alive; nats-server skips the PING then.
+            receivedSinceTick = false;
+            pingsOut = 0;
+            return;
+        }
+        if (pingsOut + 1 > host.options().maxPingsOut()) {
+            LOG.debug("{}Stale Client Connection - Closing", logPrefix);
+            host.stats().staleConnections.incrementAndGet();
+            closeWithError("Stale Connection", CloseReason.STALE_CONNECTION);
+            return;
+        }
+        sendPing();
+    }
+
+    private void sendPing() {
+        pingsOut++;
+        pingSentNanos = System.nanoTime();
+        queueProto(PING);
+    }
+
+    private void slowConsumer(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        host.stats().slowConsumers.incrementAndGet();
+        LOG.warn("{}Slow Consumer Detected: {}", logPrefix, reason == CloseReason.SLOW_CONSUMER_WRITE_DEADLINE
+                ? "WriteDeadline of " + host.options().writeDeadline().toMillis() + "ms exceeded"
+                : "MaxPending of " + host.options().maxPending() + " exceeded");
+        close(reason, false);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private void attach(Account acc) {
+        if (account != acc) {
+            if (account != null) {
+                account.connectionClosed();
+            }
+            account = acc;
+            if (acc != null) {
+                acc.connectionOpened();
+            }
+        }
+    }
+
+    private void removeSubscription(ClientSubscription sub) {
+        if (subs.remove(sub.sid, sub)) {
+            Account acc = account;
+            if (acc != null) {
+                acc.index().remove(sub);
+            }
+        }
+    }
+
+    /** Closes the connection on its event loop (any thread may call this). */
+    public void close(CloseReason reason) {
+        if (loop.inEventLoop()) {
+            close(reason, true);
+        } else {
+            loop.execute(() -> close(reason, true));
+        }
+    }
+
+    /**
+     * Applies reloaded options on the connection's own loop: parser limits and tracing, and a new INFO when it
+     * changed ({@code infoLine} null otherwise). Any thread.
+     */
+    public void optionsChanged(byte[] infoLine) {
+        loop.execute(() -> {
+            ServerOptions options = host.options();
+            parser.limits(options.maxControlLine(), options.maxPayload());
+            trace = options.trace();
+            if (infoLine != null) {
+                queueProto(infoLine);
+            }
+        });
+    }
+
+    /** Sends a protocol line (e.g. an updated INFO) from any thread. */
+    public void send(byte[] line) {
+        if (loop.inEventLoop()) {
+            queueProto(line);
+        } else {
+            loop.execute(() -> queueProto(line));
+        }
+    }
+
+    private void close(CloseReason reason, boolean flushPendingOutput) {
+        if (closed) {
+            return;
+        }
+        closeReason = reason;
+        closed = true;
+        parser.stop();
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        Account acc = account;
+        for (ClientSubscription sub : subs.values()) {
+            if (acc != null) {
+                acc.index().remove(sub);
+            }
+        }
+        subs.clear();
+        if (acc != null) {
+            acc.connectionClosed();
+        }
+        ServerStats stats = host.stats();
+        stats.closedInMsgs.add(inMsgs);
+        stats.closedInBytes.add(inBytes);
+        ByteBuf o;
+        outLock.lock();
+        try {
+            o = out;
+            out = null;
+            stats.closedOutMsgs.add(outMsgs);
+            stats.closedOutBytes.add(outBytes);
+        } finally {
+            outLock.unlock();
+        }
+        host.closed(this);
+        LOG.debug("{}{} - Client connection closed: {}", logPrefix, "", reason.text());
+        if (flushPendingOutput && o != null && o.isReadable() && channel.isActive()) {
+            channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (o != null) {
+                o.release();
+            }
+            channel.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors (any thread; monitoring)
+
+    public long cid() {
+        return cid;
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    /** The CONNECT the client sent, or null before it. */
+    public ConnectOptions connectOptions() {
+        return connect;
+    }
+
+    public long rttNanos() {
+        return rttNanos;
+    }
+
+    /** Messages and bytes received from this client (read without synchronisation: approximate while live). */
+    public long inMsgs() {
+        return inMsgs;
+    }
+
+    public long inBytes() {
+        return inBytes;
+    }
+
+    public long outMsgs() {
+        outLock.lock();
+        try {
+            return outMsgs;
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    public long outBytes() {
+        outLock.lock();
+        try {
+            return outBytes;
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    public int subscriptionCount() {
+        return subs.size();
+    }
+
+    public Collection<? extends Subscription> subscriptions() {
+        return Collections.unmodifiableCollection(subs.values());
+    }
+
+    @Override
+    public String toString() {
+        return logPrefix.isEmpty() ? "cid:" + cid : logPrefix.substring(0, logPrefix.length() - 3);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void traceIn(String line) {
+        LOG.trace("{}<<- [{}]", logPrefix, line);
+    }
+
+    private static String publishLine(ByteBuf buf, PubArgs a) {
+        StringBuilder sb = new StringBuilder(a.hasHeaders() ? "HPUB " : "PUB ");
+        sb.append(buf.toString(a.subjectOffset, a.subjectLength, StandardCharsets.UTF_8)).append(' ');
+        if (a.hasReply()) {
+            sb.append(buf.toString(a.replyOffset, a.replyLength, StandardCharsets.UTF_8)).append(' ');
+        }
+        if (a.hasHeaders()) {
+            sb.append(a.headerLength).append(' ');
+        }
+        return sb.append(a.totalLength).toString();
+    }
+
+    /** Writes a non-negative int in decimal without allocating. */
+    static void writeDecimal(ByteBuf o, int value) {
+        if (value < 10) {
+            o.writeByte('0' + value);
+            return;
+        }
+        int digits = 1;
+        for (int v = value / 10; v > 0; v /= 10) {
+            digits++;
+        }
+        o.ensureWritable(digits);
+        int end = o.writerIndex() + digits;
+        int v = value;
+        for (int i = end - 1; i >= o.writerIndex(); i--) {
+            o.setByte(i, '0' + v % 10);
+            v /= 10;
+        }
+        o.writerIndex(end);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

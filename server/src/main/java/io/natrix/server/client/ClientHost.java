@@ -1,0 +1,36 @@
+package io.natrix.server.client;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.config.ServerOptions;
+
+/**
+ * What a client connection needs from the server around it. Implemented by the server; narrow so that the client
+ * package does not depend on the server's assembly.
+ *
+ * <p>Every method is safe to call from any event-loop thread.
+ */
+public interface ClientHost {
+
+    /** The options in force (replaced atomically on reload). */
+    ServerOptions options();
+
+    /** The INFO line (ending in CRLF) to send this client now. */
+    byte[] infoLine(ClientConnection client);
+
+    /** Whether clients must authenticate in CONNECT. */
+    boolean authRequired();
+
+    /**
+     * Checks the credentials of a CONNECT and picks the account; null means "Authorization Violation".
+     */
+    Account authenticate(ClientConnection client, ConnectOptions connect);
+
+    /** A new connection became active; false means the server refuses it (maximum connections). */
+    boolean opened(ClientConnection client);
+
+    /** A connection closed; called once. */
+    void closed(ClientConnection client);
+
+    /** Server-wide counters. */
+    ServerStats stats();
+}

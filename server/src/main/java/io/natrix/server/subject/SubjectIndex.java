@@ -1,0 +1,407 @@
+package io.natrix.server.subject;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The subscription index of one account: which subscriptions match a literal subject.
+ *
+ * <p>A trie with one level per subject token. Each level maps literal tokens to nodes and has at most one
+ * {@code *} node and one {@code >} node; each node keeps the plain subscriptions and the queue groups whose subject
+ * ends there. Matching a subject walks literal, {@code *} and {@code >} branches together.
+ *
+ * <p>In front of the trie sits a bounded match cache keyed by the literal subject. Publishers look subjects up by
+ * the bytes in their input buffer through a reusable {@link LookupKey}, so a cache hit allocates nothing and takes
+ * no lock. Inserting or removing a subscription drops exactly the cached results whose subject it matches.
+ *
+ * <p>Thread-safety: safe for any number of threads. Matching a cached subject is lock-free; a cache miss walks the
+ * trie under the read lock and fills the cache while still holding it, and changes take the write lock, so a
+ * result computed before a change can never be cached after it.
+ */
+public final class SubjectIndex {
+
+    /** Bound on cached results; beyond it a quarter of the entries are swept. */
+    static final int CACHE_MAX = 1024;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Level root = new Level();
+    private final ConcurrentHashMap<LookupKey, MatchResult> cache = new ConcurrentHashMap<>();
+    private final boolean cacheEnabled;
+    private int count;
+    private long inserts;
+    private long removes;
+    private final LongAdder matches = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+
+    public SubjectIndex() {
+        this(true);
+    }
+
+    public SubjectIndex(boolean cacheEnabled) {
+        this.cacheEnabled = cacheEnabled;
+    }
+
+    /** Adds a subscription. The subject must be a valid subscription subject. */
+    public void insert(Subscription sub) {
+        String[] tokens = tokenize(sub.subject());
+        lock.writeLock().lock();
+        try {
+            Level level = root;
+            Node node = null;
+            for (String token : tokens) {
+                node = level.nodeFor(token, true);
+                if (node.next == null) {
+                    node.next = new Level();
+                }
+                level = node.next;
+            }
+            node.add(sub);
+            count++;
+            inserts++;
+            invalidate(sub.subject());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Removes a subscription; returns false when it was not in the index. */
+    public boolean remove(Subscription sub) {
+        String[] tokens = tokenize(sub.subject());
+        lock.writeLock().lock();
+        try {
+            Node[] path = new Node[tokens.length];
+            Level[] levels = new Level[tokens.length];
+            Level level = root;
+            for (int i = 0; i < tokens.length; i++) {
+                if (level == null) {
+                    return false;
+                }
+                Node node = level.nodeFor(tokens[i], false);
+                if (node == null) {
+                    return false;
+                }
+                levels[i] = level;
+                path[i] = node;
+                level = node.next;
+            }
+            if (!path[tokens.length - 1].remove(sub)) {
+                return false;
+            }
+            // Prune nodes left with neither subscriptions nor children, deepest first.
+            for (int i = tokens.length - 1; i >= 0; i--) {
+                Node node = path[i];
+                if (node.isEmpty() && (node.next == null || node.next.isEmpty())) {
+                    levels[i].removeNode(tokens[i]);
+                } else {
+                    break;
+                }
+            }
+            count--;
+            removes++;
+            invalidate(sub.subject());
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Matches a literal subject given as bytes in a buffer; {@code key} is the caller's reusable lookup key. */
+    public MatchResult match(ByteBuf buf, int offset, int length, LookupKey key) {
+        matches.increment();
+        if (cacheEnabled) {
+            key.wrap(buf, offset, length);
+            MatchResult cached = cache.get(key);
+            if (cached != null) {
+                cacheHits.increment();
+                return cached;
+            }
+        }
+        return matchSlow(buf.toString(offset, length, StandardCharsets.UTF_8));
+    }
+
+    /** Matches a literal subject (for internal publishers; allocates a key on cache misses only). */
+    public MatchResult match(String subject) {
+        matches.increment();
+        if (cacheEnabled) {
+            MatchResult cached = cache.get(LookupKey.of(subject));
+            if (cached != null) {
+                cacheHits.increment();
+                return cached;
+            }
+        }
+        return matchSlow(subject);
+    }
+
+    private MatchResult matchSlow(String subject) {
+        if (!Subjects.isValidPublishSubject(subject)) {
+            return MatchResult.INVALID;
+        }
+        String[] tokens = tokenize(subject);
+        lock.readLock().lock();
+        try {
+            Collector collector = new Collector();
+            collect(root, tokens, 0, collector);
+            MatchResult result = collector.result();
+            if (cacheEnabled) {
+                if (cache.size() >= CACHE_MAX) {
+                    sweep();
+                }
+                cache.put(LookupKey.of(subject), result);
+            }
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Number of subscriptions in the index. */
+    public int count() {
+        lock.readLock().lock();
+        try {
+            return count;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Calls {@code action} for every subscription (under the read lock: the action must not change the index). */
+    public void forEach(Consumer<Subscription> action) {
+        lock.readLock().lock();
+        try {
+            root.forEach(action);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Figures for monitoring (/subsz). */
+    public Stats stats() {
+        lock.readLock().lock();
+        try {
+            return new Stats(count, cache.size(), inserts, removes, matches.sum(), cacheHits.sum());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Counters of the index, as /subsz reports them. */
+    public record Stats(int subscriptions, int cacheEntries, long inserts, long removes, long matches,
+                        long cacheHits) {
+        public double cacheHitRate() {
+            return matches == 0 ? 0 : (double) cacheHits / matches;
+        }
+    }
+
+    private void invalidate(String filter) {
+        if (cache.isEmpty()) {
+            return;
+        }
+        for (LookupKey key : cache.keySet()) {
+            if (Subjects.matches(filter, key.subject)) {
+                cache.remove(key);
+            }
+        }
+    }
+
+    private void sweep() {
+        Iterator<LookupKey> it = cache.keySet().iterator();
+        int target = CACHE_MAX * 3 / 4;
+        while (it.hasNext() && cache.size() > target) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    private static void collect(Level level, String[] tokens, int index, Collector out) {
+        if (level.full != null) {
+            out.add(level.full);
+        }
+        String token = tokens[index];
+        boolean last = index == tokens.length - 1;
+        if (level.star != null) {
+            visit(level.star, tokens, index, last, out);
+        }
+        Node literal = level.literals.get(token);
+        if (literal != null) {
+            visit(literal, tokens, index, last, out);
+        }
+    }
+
+    private static void visit(Node node, String[] tokens, int index, boolean last, Collector out) {
+        if (last) {
+            out.add(node);
+        } else if (node.next != null) {
+            collect(node.next, tokens, index + 1, out);
+        }
+    }
+
+    static String[] tokenize(String subject) {
+        int n = 1;
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) == '.') {
+                n++;
+            }
+        }
+        String[] tokens = new String[n];
+        int start = 0;
+        int t = 0;
+        for (int i = 0; i <= subject.length(); i++) {
+            if (i == subject.length() || subject.charAt(i) == '.') {
+                tokens[t++] = subject.substring(start, i);
+                start = i + 1;
+            }
+        }
+        return tokens;
+    }
+
+    /** One token position of the trie. */
+    private static final class Level {
+        final HashMap<String, Node> literals = new HashMap<>();
+        Node star;
+        Node full;
+
+        Node nodeFor(String token, boolean create) {
+            if (token.equals("*")) {
+                if (star == null && create) {
+                    star = new Node();
+                }
+                return star;
+            }
+            if (token.equals(">")) {
+                if (full == null && create) {
+                    full = new Node();
+                }
+                return full;
+            }
+            return create ? literals.computeIfAbsent(token, t -> new Node()) : literals.get(token);
+        }
+
+        void removeNode(String token) {
+            if (token.equals("*")) {
+                star = null;
+            } else if (token.equals(">")) {
+                full = null;
+            } else {
+                literals.remove(token);
+            }
+        }
+
+        boolean isEmpty() {
+            return literals.isEmpty() && star == null && full == null;
+        }
+
+        void forEach(Consumer<Subscription> action) {
+            for (Node node : literals.values()) {
+                node.forEach(action);
+            }
+            if (star != null) {
+                star.forEach(action);
+            }
+            if (full != null) {
+                full.forEach(action);
+            }
+        }
+    }
+
+    /** The subscriptions ending at one token, and the level below it. */
+    private static final class Node {
+        Level next;
+        final List<Subscription> plain = new ArrayList<>(1);
+        Map<String, List<Subscription>> queues;
+
+        void add(Subscription sub) {
+            if (sub.queue() == null) {
+                plain.add(sub);
+            } else {
+                if (queues == null) {
+                    queues = new LinkedHashMap<>();
+                }
+                queues.computeIfAbsent(sub.queue(), q -> new ArrayList<>(2)).add(sub);
+            }
+        }
+
+        boolean remove(Subscription sub) {
+            if (sub.queue() == null) {
+                return removeIdentical(plain, sub);
+            }
+            if (queues == null) {
+                return false;
+            }
+            List<Subscription> group = queues.get(sub.queue());
+            if (group == null || !removeIdentical(group, sub)) {
+                return false;
+            }
+            if (group.isEmpty()) {
+                queues.remove(sub.queue());
+            }
+            return true;
+        }
+
+        private static boolean removeIdentical(List<Subscription> list, Subscription sub) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) == sub) {
+                    list.remove(i);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean isEmpty() {
+            return plain.isEmpty() && (queues == null || queues.isEmpty());
+        }
+
+        void forEach(Consumer<Subscription> action) {
+            plain.forEach(action);
+            if (queues != null) {
+                queues.values().forEach(group -> group.forEach(action));
+            }
+            if (next != null) {
+                next.forEach(action);
+            }
+        }
+    }
+
+    /** Gathers a match: plain subscriptions, and queue members merged by group name across trie nodes. */
+    private static final class Collector {
+        final List<Subscription> plain = new ArrayList<>();
+        Map<String, List<Subscription>> groups;
+
+        void add(Node node) {
+            plain.addAll(node.plain);
+            if (node.queues != null) {
+                if (groups == null) {
+                    groups = new LinkedHashMap<>();
+                }
+                node.queues.forEach((name, members) ->
+                        groups.computeIfAbsent(name, n -> new ArrayList<>()).addAll(members));
+            }
+        }
+
+        MatchResult result() {
+            if (plain.isEmpty() && groups == null) {
+                return MatchResult.EMPTY;
+            }
+            Subscription[] p = plain.isEmpty() ? MatchResult.NO_SUBSCRIPTIONS : plain.toArray(new Subscription[0]);
+            Subscription[][] q = MatchResult.NO_GROUPS;
+            if (groups != null) {
+                q = new Subscription[groups.size()][];
+                int i = 0;
+                for (List<Subscription> members : groups.values()) {
+                    q[i++] = members.toArray(new Subscription[0]);
+                }
+            }
+            return new MatchResult(p, q);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.natrix.server.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * The TCP listener for client connections. Each accepted channel gets a fresh handler from the supplied factory
+ * (the client connection itself is the only handler on the plain-TCP pipeline, so no per-message hand-offs).
+ *
+ * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
+ */
+public final class ClientListener {
+    private final Transport transport;
+    private Channel serverChannel;
+
+    public ClientListener(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Binds {@code host:port} (port 0 or -1 picks a free port) and returns the bound address. */
+    public InetSocketAddress bind(String host, int port, Supplier<ChannelHandler> handlers) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("nats", handlers.get());
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(host, port < 0 ? 0 : port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            throw new IOException("can not listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting new connections; existing ones stay open. */
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}
