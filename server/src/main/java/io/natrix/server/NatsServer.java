@@ -10,6 +10,8 @@ import io.natrix.server.client.CloseReason;
 import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
+import io.natrix.server.monitor.MonitorServer;
+import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
 import io.natrix.server.transport.Transport;
 import java.io.IOException;
@@ -53,6 +55,8 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private Transport transport;
     private ClientListener clientListener;
     private InetSocketAddress clientAddress;
+    private MonitorServer monitorServer;
+    private InetSocketAddress monitorAddress;
     private PortsFile portsFile;
     private volatile Instant startTime;
     private volatile boolean lameDuck;
@@ -100,15 +104,31 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             if (o.clusterName() != null || o.clusterListen() != null || !o.routes().isEmpty()) {
                 LOG.warn("Clustering is not supported yet; cluster settings are accepted and ignored");
             }
-            if (o.httpPort() != 0 || o.httpsPort() != 0) {
-                LOG.warn("The monitoring port is not available in this version of Natrix yet");
+            if (o.httpsPort() != 0) {
+                LOG.warn("HTTPS monitoring needs TLS, which is not available yet; https_port is ignored");
+            }
+            if (o.httpPort() != 0) {
+                startMonitoring(o);
             }
             LOG.info("Listening for client connections on {}:{}", hostForLog(o.host()), clientAddress.getPort());
             if (o.portsFileDir() != null) {
-                portsFile = PortsFile.write(o.portsFileDir(), clientUrls());
+                portsFile = PortsFile.write(o.portsFileDir(), clientUrls(), monitorUrls());
             }
             LOG.info("Server is ready");
         }
+    }
+
+    private void startMonitoring(ServerOptions o) throws IOException {
+        monitorServer = new MonitorServer(transport);
+        new Monitoring(this).register(monitorServer);
+        try {
+            monitorAddress = monitorServer.bind(o.httpHost(), o.httpPort());
+        } catch (IOException e) {
+            clientListener.close();
+            transport.shutdown();
+            throw e;
+        }
+        LOG.info("Starting http monitor on {}:{}", hostForLog(o.httpHost()), monitorAddress.getPort());
     }
 
     /** Stops accepting, closes every connection and releases the threads. Idempotent; any thread. */
@@ -124,6 +144,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         }
         LOG.info("Initiating Shutdown...");
         clientListener.close();
+        if (monitorServer != null) {
+            monitorServer.close();
+        }
         for (ClientConnection client : clients.values()) {
             client.close(CloseReason.SERVER_SHUTDOWN);
         }
@@ -291,7 +314,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     /** The bound monitoring port, or 0 when monitoring is off. */
     public int httpPort() {
-        return 0;
+        return monitorAddress == null ? 0 : monitorAddress.getPort();
     }
 
     public String clientUrl() {
@@ -328,6 +351,17 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             urls.add("nats://" + host + ":" + port());
         }
         return urls;
+    }
+
+    private List<String> monitorUrls() {
+        if (monitorAddress == null) {
+            return List.of();
+        }
+        String host = options.httpHost();
+        if (isWildcard(host)) {
+            return PortsFile.interfaceUrls("http", httpPort());
+        }
+        return List.of("http://" + host + ":" + httpPort());
     }
 
     static boolean isWildcard(String host) {

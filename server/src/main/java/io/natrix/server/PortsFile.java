@@ -29,21 +29,31 @@ final class PortsFile {
         this.path = path;
     }
 
-    static PortsFile write(Path dir, List<String> clientUrls) throws IOException {
+    static PortsFile write(Path dir, List<String> clientUrls, List<String> monitorUrls) throws IOException {
         Path file = dir.resolve("nats-server_" + ProcessHandle.current().pid() + ".ports");
-        StringBuilder sb = new StringBuilder("{\"nats\":[");
-        for (int i = 0; i < clientUrls.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            ServerInfo.string(sb, clientUrls.get(i));
+        StringBuilder sb = new StringBuilder("{");
+        list(sb, "nats", clientUrls);
+        if (!monitorUrls.isEmpty()) {
+            sb.append(',');
+            list(sb, "monitoring", monitorUrls);
         }
-        sb.append("]}");
+        sb.append('}');
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".ports", ".tmp");
         Files.writeString(tmp, sb, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new PortsFile(file);
+    }
+
+    private static void list(StringBuilder sb, String name, List<String> urls) {
+        sb.append('"').append(name).append("\":[");
+        for (int i = 0; i < urls.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            ServerInfo.string(sb, urls.get(i));
+        }
+        sb.append(']');
     }
 
     void delete() {
