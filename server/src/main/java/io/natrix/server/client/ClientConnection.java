@@ -152,6 +152,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         LOG.debug("{}Client connection created", logPrefix);
         if (host.authRequired()) {
+            parser.connectRequired(true);
             authTimer = loop.schedule(this::authTimeout, options.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } else {
             attach(host.authenticate(this, new ConnectOptions()));
@@ -265,6 +266,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             authTimer.cancel(false);
             authTimer = null;
         }
+        parser.connectRequired(false);
         connect = options;
         verbose = options.verbose;
         echo = options.echo;
@@ -286,18 +288,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         if (trace) {
-            traceIn(publishLine(buf, a));
+            traceIn(publishLine(a));
         }
         inMsgs++;
         inBytes += a.totalLength;
-        MatchResult result = acc.index().match(buf, a.subjectOffset, a.subjectLength, lookupKey);
+        MatchResult result = acc.index().match(a.line, a.subjectOffset, a.subjectLength, lookupKey);
         if (result == MatchResult.INVALID) {
             sendErr("Invalid Publish Subject");
+            ok(); // nats-server still acknowledges the PUB itself to a verbose client
             return;
         }
         ok();
         if (!deliver(result, buf, a) && noResponders && a.hasReply()) {
-            sendNoResponders(buf, a);
+            sendNoResponders(a);
         }
     }
 
@@ -315,14 +318,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             sendErr("Invalid Subject");
             return;
         }
-        if (subs.containsKey(sid)) {
-            ok(); // nats-server keeps the first subscription for a repeated sid
-            return;
-        }
         int max = host.options().maxSubscriptions();
         if (max > 0 && subs.size() >= max) {
             LOG.error("{}maximum subscriptions exceeded", logPrefix);
-            sendErr("Maximum Subscriptions Exceeded");
+            sendErr("maximum subscriptions exceeded");
+            return;
+        }
+        if (subs.containsKey(sid)) {
+            ok(); // nats-server keeps the first subscription for a repeated sid
             return;
         }
         ClientSubscription sub = new ClientSubscription(this, subject, queue, sid);
@@ -440,12 +443,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             last = ++sub.delivered == max;
             ByteBuf o = outBuffer();
             o.writeBytes(withHeaders ? HMSG : MSG);
-            o.writeBytes(buf, a.subjectOffset, a.subjectLength);
+            o.writeBytes(a.line, a.subjectOffset, a.subjectLength);
             o.writeByte(' ');
             o.writeBytes(sub.sidBytes);
             o.writeByte(' ');
             if (a.hasReply()) {
-                o.writeBytes(buf, a.replyOffset, a.replyLength);
+                o.writeBytes(a.line, a.replyOffset, a.replyLength);
                 o.writeByte(' ');
             }
             if (withHeaders) {
@@ -482,8 +485,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         return true;
     }
 
-    private void sendNoResponders(ByteBuf buf, PubArgs a) {
-        String reply = buf.toString(a.replyOffset, a.replyLength, StandardCharsets.UTF_8);
+    private void sendNoResponders(PubArgs a) {
+        String reply = a.reply();
         for (ClientSubscription sub : subs.values()) {
             if (Subjects.matches(sub.subject(), reply)) {
                 byte[] line = ascii("HMSG " + reply + " " + sub.sid + " " + NO_RESPONDERS_HEADER.length + " "
@@ -599,7 +602,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             case MAX_CONTROL_LINE -> CloseReason.MAX_CONTROL_LINE_EXCEEDED;
             default -> CloseReason.PARSE_ERROR;
         };
-        if (result.errText() != null) {
+        if (result == ParseResult.AUTHORIZATION_VIOLATION) {
+            authorizationViolation();
+        } else if (result.errText() != null) {
             closeWithError(result.errText(), reason);
         } else {
             close(reason, true);
@@ -846,11 +851,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         LOG.trace("{}<<- [{}]", logPrefix, line);
     }
 
-    private static String publishLine(ByteBuf buf, PubArgs a) {
+    private static String publishLine(PubArgs a) {
         StringBuilder sb = new StringBuilder(a.hasHeaders() ? "HPUB " : "PUB ");
-        sb.append(buf.toString(a.subjectOffset, a.subjectLength, StandardCharsets.UTF_8)).append(' ');
+        sb.append(a.subject()).append(' ');
         if (a.hasReply()) {
-            sb.append(buf.toString(a.replyOffset, a.replyLength, StandardCharsets.UTF_8)).append(' ');
+            sb.append(a.reply()).append(' ');
         }
         if (a.hasHeaders()) {
             sb.append(a.headerLength).append(' ');

@@ -33,6 +33,11 @@ public final class ClientParser {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final int MAX_TOKENS = 5;
+    /** Room for the operation name and its delimiter on top of max_control_line (which bounds the arguments). */
+    private static final int OP_SLACK = 16;
+    /** nats-server reads sizes of at most 9 digits. */
+    private static final int MAX_SIZE_DIGITS = 9;
+    private static final int INITIAL_LINE_CAPACITY = 512;
 
     private enum Op {
         PUB("PUB", true), HPUB("HPUB", true), SUB("SUB", true), UNSUB("UNSUB", true), CONNECT("CONNECT", true),
@@ -53,14 +58,16 @@ public final class ClientParser {
     private int maxPayload;
     private boolean headersAllowed;
     private boolean stopped;
+    private boolean connectRequired;
     private String errorDetail;
     private final PubArgs pubArgs = new PubArgs();
     private final int[] tokenStart = new int[MAX_TOKENS];
     private final int[] tokenEnd = new int[MAX_TOKENS];
+    /** The current control line, copied out of the input once so that parsing works on an array; grows. */
+    private byte[] line = new byte[INITIAL_LINE_CAPACITY];
 
     public ClientParser(int maxControlLine, int maxPayload) {
-        this.maxControlLine = maxControlLine;
-        this.maxPayload = maxPayload;
+        limits(maxControlLine, maxPayload);
     }
 
     /** Limits may change on config reload; the next operation parsed uses the new values. */
@@ -69,9 +76,21 @@ public final class ClientParser {
         this.maxPayload = maxPayload;
     }
 
+    /** With authentication required, every operation before a CONNECT is an authorization violation. */
+    public void connectRequired(boolean required) {
+        this.connectRequired = required;
+    }
+
     /** HPUB is refused (the connection closed) unless the client announced header support in CONNECT. */
     public void headersAllowed(boolean allowed) {
         this.headersAllowed = allowed;
+    }
+
+    private byte[] line(int length) {
+        if (line.length < length) {
+            line = new byte[Math.max(length, line.length * 2)];
+        }
+        return line;
     }
 
     /** Called by a handler that closed the connection: the rest of the buffer is ignored. */
@@ -93,85 +112,79 @@ public final class ClientParser {
         while (!stopped && in.isReadable()) {
             final int start = in.readerIndex();
             final int end = in.writerIndex();
-
-            // Recognise the operation name; reject bytes that cannot start any operation at once.
-            int i = start;
-            while (i < end && !isDelimiter(in.getByte(i))) {
-                i++;
+            if (connectRequired && (in.getByte(start) | 0x20) != 'c') {
+                // nats-server refuses anything but CONNECT as the first operation when auth is required.
+                errorDetail = "operation before CONNECT";
+                return ParseResult.AUTHORIZATION_VIOLATION;
             }
-            if (i == end) {
-                return isOperationPrefix(in, start, end) ? ParseResult.OK : unknown(in, start, end);
-            }
-            Op op = operation(in, start, i);
-            if (op == null) {
-                return unknown(in, start, i + 1);
-            }
-            byte delimiter = in.getByte(i);
-            if (op.takesArguments && delimiter != ' ' && delimiter != '\t') {
-                return unknown(in, start, i + 1);
-            }
-
-            // Find the end of the control line.
-            int argsStart = i;
-            int lf = indexOfLf(in, argsStart, Math.min(end, argsStart + maxControlLine + 2));
+            long bound = (long) maxControlLine + OP_SLACK;
+            int lf = indexOfLf(in, start, (int) Math.min(end, start + bound));
             if (lf < 0) {
-                if (end - argsStart > maxControlLine + 1) {
+                if (!isOperationPrefix(in, start, end)) {
+                    return unknown(in, start, end);
+                }
+                if (end - start >= bound) {
                     errorDetail = "control line of more than " + maxControlLine + " bytes";
                     return ParseResult.MAX_CONTROL_LINE;
                 }
                 return ParseResult.OK;
             }
-            int lineEnd = lf > argsStart && in.getByte(lf - 1) == CR ? lf - 1 : lf;
-            if (lineEnd - argsStart > maxControlLine) {
-                errorDetail = "control line of " + (lineEnd - argsStart) + " bytes";
+            int lineEnd = lf > start && in.getByte(lf - 1) == CR ? lf - 1 : lf;
+
+            // Copy the control line once; everything below works on the array (no per-byte buffer calls).
+            int length = lineEnd - start;
+            byte[] line = line(length);
+            in.getBytes(start, line, 0, length);
+            Op op = operation(line, length);
+            if (op == null) {
+                return unknown(in, start, lineEnd);
+            }
+            int i = op.name.length;
+            int argsStart = skipSpaces(line, i, length);
+            if (op.takesArguments && length - argsStart > maxControlLine) {
+                errorDetail = "control line of " + (length - argsStart) + " bytes";
                 return ParseResult.MAX_CONTROL_LINE;
             }
 
             ParseResult result;
             switch (op) {
                 case PUB, HPUB -> {
-                    result = publish(in, argsStart, lineEnd, lf, op == Op.HPUB, handler);
+                    result = publish(in, line, i, length, lf, op == Op.HPUB, handler);
                     if (result != ParseResult.OK || in.readerIndex() == start) {
                         return result; // an error, or the payload has not fully arrived yet
                     }
                     continue;
                 }
-                case SUB -> result = subscribe(in, argsStart, lineEnd, lf, handler);
-                case UNSUB -> result = unsubscribe(in, argsStart, lineEnd, lf, handler);
+                case SUB -> result = subscribe(in, line, i, length, lf, handler);
+                case UNSUB -> result = unsubscribe(in, line, i, length, lf, handler);
                 case CONNECT -> {
-                    int s = skipSpaces(in, argsStart, lineEnd);
                     in.readerIndex(lf + 1);
-                    handler.onConnect(in, s, trimEnd(in, s, lineEnd) - s);
+                    int to = trimEnd(line, argsStart, length);
+                    handler.onConnect(in, start + argsStart, to - argsStart);
                     result = ParseResult.OK;
                 }
-                case PING -> {
-                    result = onlySpaces(in, argsStart, lineEnd);
-                    if (result == ParseResult.OK) {
-                        in.readerIndex(lf + 1);
+                case PING, PONG, OK -> {
+                    // As in nats-server, whatever follows the operation name up to the line end is ignored.
+                    in.readerIndex(lf + 1);
+                    if (op == Op.PING) {
                         handler.onPing();
-                    }
-                }
-                case PONG -> {
-                    result = onlySpaces(in, argsStart, lineEnd);
-                    if (result == ParseResult.OK) {
-                        in.readerIndex(lf + 1);
+                    } else if (op == Op.PONG) {
                         handler.onPong();
                     }
+                    result = ParseResult.OK;
                 }
-                case OK -> {
-                    result = onlySpaces(in, argsStart, lineEnd);
-                    in.readerIndex(lf + 1);
+                case ERR -> {
+                    // A client has no business sending -ERR; nats-server closes it without a word.
+                    errorDetail = "client sent " + quote(line, 0, length);
+                    result = ParseResult.BAD_ARGUMENTS;
                 }
-                default -> { // INFO and -ERR from a client are read and ignored, as nats-server does.
+                default -> { // INFO from a client is read and ignored, as nats-server does.
                     in.readerIndex(lf + 1);
                     result = ParseResult.OK;
                 }
             }
             if (result != ParseResult.OK) {
                 return result;
-            }
-            if (in.readerIndex() == start) {
-                in.readerIndex(lf + 1);
             }
         }
         return ParseResult.OK;
@@ -181,41 +194,35 @@ public final class ClientParser {
      * Returns OK when the message was handled (reader index advanced past it) or when its payload is incomplete
      * (reader index unchanged); otherwise the error.
      */
-    private ParseResult publish(ByteBuf in, int from, int to, int lf, boolean headers, ProtocolHandler handler) {
-        int n = tokenize(in, from, to);
+    private ParseResult publish(ByteBuf in, byte[] line, int from, int to, int lf, boolean headers,
+                                ProtocolHandler handler) {
+        int n = tokenize(line, from, to);
         PubArgs a = pubArgs;
         a.reset();
-        int sizeToken;
+        String op = headers ? "processHeaderPub" : "processPub";
+        if (headers && !headersAllowed) {
+            errorDetail = "processHeaderPub Headers Not Supported";
+            return ParseResult.BAD_ARGUMENTS;
+        }
+        if (headers ? n != 3 && n != 4 : n != 2 && n != 3) {
+            errorDetail = op + " Parse Error: " + quote(line, from, to);
+            return ParseResult.BAD_ARGUMENTS;
+        }
         if (headers) {
-            if (!headersAllowed) {
-                errorDetail = "processHeaderPub Headers Not Supported";
-                return ParseResult.BAD_ARGUMENTS;
-            }
-            if (n != 3 && n != 4) {
-                errorDetail = "processHeaderPub Parse Error: " + quote(in, from, to);
-                return ParseResult.BAD_ARGUMENTS;
-            }
-            sizeToken = n - 1;
-            long headerLength = parseSize(in, tokenStart[n - 2], tokenEnd[n - 2]);
+            long headerLength = parseSize(line, tokenStart[n - 2], tokenEnd[n - 2]);
             if (headerLength < 0) {
-                errorDetail = "processHeaderPub Bad or Missing Header Size: " + quote(in, from, to);
+                errorDetail = op + " Bad or Missing Header Size: " + quote(line, from, to);
                 return ParseResult.BAD_ARGUMENTS;
             }
             a.headerLength = (int) Math.min(headerLength, Integer.MAX_VALUE);
-        } else {
-            if (n != 2 && n != 3) {
-                errorDetail = "processPub Parse Error: " + quote(in, from, to);
-                return ParseResult.BAD_ARGUMENTS;
-            }
-            sizeToken = n - 1;
         }
-        long size = parseSize(in, tokenStart[sizeToken], tokenEnd[sizeToken]);
+        long size = parseSize(line, tokenStart[n - 1], tokenEnd[n - 1]);
         if (size < 0) {
-            errorDetail = (headers ? "processHeaderPub" : "processPub") + " Bad or Missing Size: " + quote(in, from, to);
+            errorDetail = op + " Bad or Missing Size: " + quote(line, from, to);
             return ParseResult.BAD_ARGUMENTS;
         }
         if (headers && a.headerLength > size) {
-            errorDetail = "processHeaderPub Header Size larger then TotalSize: " + quote(in, from, to);
+            errorDetail = op + " Header Size larger then TotalSize: " + quote(line, from, to);
             return ParseResult.BAD_ARGUMENTS;
         }
         if (size > maxPayload) {
@@ -224,17 +231,19 @@ public final class ClientParser {
         }
         int dataOffset = lf + 1;
         int payloadEnd = dataOffset + (int) size;
-        if (payloadEnd + 2 > in.writerIndex()) {
-            return ParseResult.OK;
-        }
-        if (in.getByte(payloadEnd) != CR || in.getByte(payloadEnd + 1) != LF) {
+        int available = in.writerIndex();
+        if ((payloadEnd < available && in.getByte(payloadEnd) != CR)
+                || (payloadEnd + 1 < available && in.getByte(payloadEnd + 1) != LF)) {
             errorDetail = "payload not followed by CRLF";
             return ParseResult.UNKNOWN_OPERATION;
         }
+        if (payloadEnd + 2 > available) {
+            return ParseResult.OK;
+        }
+        a.line = line;
         a.subjectOffset = tokenStart[0];
         a.subjectLength = tokenEnd[0] - tokenStart[0];
-        int replyToken = headers ? (n == 4 ? 1 : -1) : (n == 3 ? 1 : -1);
-        if (replyToken > 0) {
+        if (n == (headers ? 4 : 3)) {
             a.replyOffset = tokenStart[1];
             a.replyLength = tokenEnd[1] - tokenStart[1];
         }
@@ -245,35 +254,29 @@ public final class ClientParser {
         return ParseResult.OK;
     }
 
-    private ParseResult subscribe(ByteBuf in, int from, int to, int lf, ProtocolHandler handler) {
-        int n = tokenize(in, from, to);
+    private ParseResult subscribe(ByteBuf in, byte[] line, int from, int to, int lf, ProtocolHandler handler) {
+        int n = tokenize(line, from, to);
         if (n != 2 && n != 3) {
-            errorDetail = "processSub Parse Error: " + quote(in, from, to);
+            errorDetail = "processSub Parse Error: " + quote(line, from, to);
             return ParseResult.BAD_ARGUMENTS;
         }
-        String subject = string(in, 0);
-        String queue = n == 3 ? string(in, 1) : null;
-        String sid = string(in, n - 1);
+        String subject = string(line, 0);
+        String queue = n == 3 ? string(line, 1) : null;
+        String sid = string(line, n - 1);
         in.readerIndex(lf + 1);
         handler.onSubscribe(subject, queue, sid);
         return ParseResult.OK;
     }
 
-    private ParseResult unsubscribe(ByteBuf in, int from, int to, int lf, ProtocolHandler handler) {
-        int n = tokenize(in, from, to);
+    private ParseResult unsubscribe(ByteBuf in, byte[] line, int from, int to, int lf, ProtocolHandler handler) {
+        int n = tokenize(line, from, to);
         if (n != 1 && n != 2) {
-            errorDetail = "processUnsub Parse Error: " + quote(in, from, to);
+            errorDetail = "processUnsub Parse Error: " + quote(line, from, to);
             return ParseResult.BAD_ARGUMENTS;
         }
-        long max = 0;
-        if (n == 2) {
-            max = parseSize(in, tokenStart[1], tokenEnd[1]);
-            if (max < 0) {
-                errorDetail = "processUnsub Bad or Missing Size: " + quote(in, from, to);
-                return ParseResult.BAD_ARGUMENTS;
-            }
-        }
-        String sid = string(in, 0);
+        // An unreadable max means "unsubscribe now", as in nats-server.
+        long max = n == 2 ? Math.max(0, parseSize(line, tokenStart[1], tokenEnd[1])) : 0;
+        String sid = string(line, 0);
         in.readerIndex(lf + 1);
         handler.onUnsubscribe(sid, max);
         return ParseResult.OK;
@@ -284,16 +287,12 @@ public final class ClientParser {
         return ParseResult.UNKNOWN_OPERATION;
     }
 
-    private ParseResult onlySpaces(ByteBuf in, int from, int to) {
-        return skipSpaces(in, from, to) == to ? ParseResult.OK : unknown(in, from, to);
-    }
-
-    /** Splits [from, to) on spaces and tabs; returns the token count, or MAX_TOKENS + 1 when there are more. */
-    private int tokenize(ByteBuf in, int from, int to) {
+    /** Splits line[from, to) on spaces and tabs; returns the token count, or MAX_TOKENS + 1 when there are more. */
+    private int tokenize(byte[] line, int from, int to) {
         int n = 0;
         int i = from;
         while (true) {
-            i = skipSpaces(in, i, to);
+            i = skipSpaces(line, i, to);
             if (i >= to) {
                 return n;
             }
@@ -301,30 +300,26 @@ public final class ClientParser {
                 return MAX_TOKENS + 1;
             }
             tokenStart[n] = i;
-            while (i < to) {
-                byte b = in.getByte(i);
-                if (b == ' ' || b == '\t') {
-                    break;
-                }
+            while (i < to && line[i] != ' ' && line[i] != '\t') {
                 i++;
             }
             tokenEnd[n++] = i;
         }
     }
 
-    private String string(ByteBuf in, int token) {
-        return in.toString(tokenStart[token], tokenEnd[token] - tokenStart[token], StandardCharsets.UTF_8);
+    private String string(byte[] line, int token) {
+        return new String(line, tokenStart[token], tokenEnd[token] - tokenStart[token], StandardCharsets.UTF_8);
     }
 
-    /** Parses a non-negative decimal of at most 12 digits; -1 when empty, too long or not all digits. */
-    static long parseSize(ByteBuf in, int from, int to) {
+    /** Parses a non-negative decimal of at most 9 digits (as nats-server); -1 when empty, longer or not digits. */
+    static long parseSize(byte[] line, int from, int to) {
         int length = to - from;
-        if (length <= 0 || length > 12) {
+        if (length <= 0 || length > MAX_SIZE_DIGITS) {
             return -1;
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            int d = in.getByte(i) - '0';
+            int d = line[i] - '0';
             if (d < 0 || d > 9) {
                 return -1;
             }
@@ -333,25 +328,17 @@ public final class ClientParser {
         return value;
     }
 
-    private static int skipSpaces(ByteBuf in, int from, int to) {
+    private static int skipSpaces(byte[] line, int from, int to) {
         int i = from;
-        while (i < to) {
-            byte b = in.getByte(i);
-            if (b != ' ' && b != '\t') {
-                break;
-            }
+        while (i < to && (line[i] == ' ' || line[i] == '\t')) {
             i++;
         }
         return i;
     }
 
-    private static int trimEnd(ByteBuf in, int from, int to) {
+    private static int trimEnd(byte[] line, int from, int to) {
         int i = to;
-        while (i > from) {
-            byte b = in.getByte(i - 1);
-            if (b != ' ' && b != '\t') {
-                break;
-            }
+        while (i > from && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
             i--;
         }
         return i;
@@ -361,25 +348,55 @@ public final class ClientParser {
         return from >= to ? -1 : in.indexOf(from, to, LF);
     }
 
-    private static boolean isDelimiter(byte b) {
-        return b == ' ' || b == '\t' || b == CR || b == LF;
-    }
-
-    private static Op operation(ByteBuf in, int from, int to) {
-        int length = to - from;
+    /**
+     * The operation a complete control line starts with, or null. Operations with arguments must be followed by a
+     * space or tab; PING, PONG, +OK and -ERR ignore whatever follows their name (nats-server's state machine does).
+     */
+    private static Op operation(byte[] line, int length) {
         for (Op op : OPS) {
-            if (op.name.length == length && matches(in, from, op.name, length)) {
-                return op;
+            int n = op.name.length;
+            if (length >= n && equalsIgnoreCase(line, op.name, n)) {
+                if (!op.takesArguments) {
+                    return op;
+                }
+                if (length > n && (line[n] == ' ' || line[n] == '\t')) {
+                    return op;
+                }
             }
         }
         return null;
     }
 
+    private static boolean equalsIgnoreCase(byte[] line, byte[] name, int length) {
+        for (int k = 0; k < length; k++) {
+            int b = line[k];
+            if (b >= 'a' && b <= 'z') {
+                b -= 32;
+            }
+            if (b != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the bytes of a not yet complete line can still begin an operation, so garbage is refused without
+     * waiting for a line end, as nats-server refuses it byte by byte.
+     */
     private static boolean isOperationPrefix(ByteBuf in, int from, int to) {
-        int length = to - from;
+        int available = to - from;
         for (Op op : OPS) {
-            if (length <= op.name.length && matches(in, from, op.name, length)) {
-                return true;
+            int n = op.name.length;
+            if (available <= n) {
+                if (matches(in, from, op.name, available)) {
+                    return true;
+                }
+            } else if (matches(in, from, op.name, n)) {
+                byte next = in.getByte(from + n);
+                if (!op.takesArguments || next == ' ' || next == '\t') {
+                    return true;
+                }
             }
         }
         return false;
@@ -400,5 +417,9 @@ public final class ClientParser {
 
     private static String quote(ByteBuf in, int from, int to) {
         return '"' + in.toString(from, Math.max(0, to - from), StandardCharsets.UTF_8) + '"';
+    }
+
+    private static String quote(byte[] line, int from, int to) {
+        return '"' + new String(line, from, Math.max(0, to - from), StandardCharsets.UTF_8) + '"';
     }
 }

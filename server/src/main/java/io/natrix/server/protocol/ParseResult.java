@@ -12,9 +12,11 @@ public enum ParseResult {
     /** Not an operation of the client protocol, or bytes after a payload that are not CRLF. Fatal. */
     UNKNOWN_OPERATION("Unknown Protocol Operation"),
     /** A control line longer than max_control_line. Fatal. */
-    MAX_CONTROL_LINE("Maximum Control Line Exceeded"),
+    MAX_CONTROL_LINE("maximum control line exceeded"),
     /** A PUB/HPUB whose size exceeds max_payload. Fatal. */
     MAX_PAYLOAD("Maximum Payload Violation"),
+    /** Any operation but CONNECT first while authentication is required. Fatal. */
+    AUTHORIZATION_VIOLATION("Authorization Violation"),
     /** Malformed arguments (missing or bad size, too many tokens, header size larger than total). Fatal, silent. */
     BAD_ARGUMENTS(null);
 

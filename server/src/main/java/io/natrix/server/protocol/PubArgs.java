@@ -1,23 +1,26 @@
 package io.natrix.server.protocol;
 
 /**
- * The arguments of one PUB/HPUB, as offsets into the connection's input buffer.
+ * The arguments of one PUB/HPUB: subject and reply as offsets into the parser's copy of the control line
+ * ({@link #line}), headers and payload as offsets into the connection's input buffer.
  *
  * <p>One instance per connection is refilled for every message (no allocation on the hot path). Owned by the
  * connection's event-loop thread; never retained past {@link ProtocolHandler#onPublish}.
  */
 public final class PubArgs {
-    /** Absolute index of the subject's first byte in the input buffer. */
+    /** The control line's bytes; the subject and reply offsets index into it. */
+    public byte[] line;
+    /** Index of the subject's first byte in {@link #line}. */
     public int subjectOffset;
     public int subjectLength;
-    /** Absolute index of the reply subject, or -1 when the message has none. */
+    /** Index of the reply subject in {@link #line}, or -1 when the message has none. */
     public int replyOffset = -1;
     public int replyLength;
     /** Length of the header block for HPUB (including the NATS/1.0 line and the blank line), -1 for PUB. */
     public int headerLength = -1;
     /** Total length: headers plus payload for HPUB, payload for PUB. */
     public int totalLength;
-    /** Absolute index of the first byte after the control line (headers for HPUB, payload for PUB). */
+    /** Absolute index in the input buffer of the first byte after the control line (headers, else payload). */
     public int dataOffset;
 
     public boolean hasReply() {
@@ -26,6 +29,16 @@ public final class PubArgs {
 
     public boolean hasHeaders() {
         return headerLength >= 0;
+    }
+
+    /** The subject as a string (allocates: for tracing, errors and tests, not the hot path). */
+    public String subject() {
+        return new String(line, subjectOffset, subjectLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The reply subject as a string, or null (allocates). */
+    public String reply() {
+        return hasReply() ? new String(line, replyOffset, replyLength, java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 
     void reset() {

@@ -1,19 +1,18 @@
 package io.natrix.server.subject;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A match-cache key: a literal subject's bytes and their hash.
  *
- * <p>Two forms share one class so that they compare equal: stored keys own a copy of the bytes (and the subject
- * as a string, for invalidation); lookup keys are reusable views of a subject inside a caller's input buffer, so a
- * publisher can probe the cache without allocating. A lookup key belongs to one thread (the connection's event
- * loop) and must never be stored in the cache.
+ * <p>Two forms share one class so that they compare equal: stored keys own an exact copy of the bytes (and the
+ * subject as a string, for invalidation); lookup keys are reusable views of a subject inside a caller's array (the
+ * parser's copy of the control line), so a publisher probes the cache without allocating. A lookup key belongs to
+ * one thread (the connection's event loop) and is never stored in the cache.
  */
 public final class LookupKey {
     private byte[] bytes;
-    private ByteBuf buf;
     private int offset;
     private int length;
     private int hash;
@@ -28,26 +27,26 @@ public final class LookupKey {
         this.subject = subject;
         this.bytes = subject.getBytes(StandardCharsets.UTF_8);
         this.length = bytes.length;
-        int h = 0;
-        for (byte b : bytes) {
-            h = 31 * h + b;
-        }
-        this.hash = h;
+        this.hash = hash(bytes, 0, length);
     }
 
     static LookupKey of(String subject) {
         return new LookupKey(subject);
     }
 
-    void wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
+    void wrap(byte[] array, int offset, int length) {
+        this.bytes = array;
         this.offset = offset;
         this.length = length;
+        this.hash = hash(array, offset, length);
+    }
+
+    private static int hash(byte[] array, int offset, int length) {
         int h = 0;
         for (int i = offset, end = offset + length; i < end; i++) {
-            h = 31 * h + buf.getByte(i);
+            h = 31 * h + array[i];
         }
-        this.hash = h;
+        return h;
     }
 
     @Override
@@ -60,23 +59,12 @@ public final class LookupKey {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof LookupKey other) || other.hash != hash || other.length != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (byteAt(i) != other.byteAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private byte byteAt(int i) {
-        return bytes != null ? bytes[i] : buf.getByte(offset + i);
+        return o instanceof LookupKey other && other.hash == hash && other.length == length
+                && Arrays.equals(bytes, offset, offset + length, other.bytes, other.offset, other.offset + length);
     }
 
     @Override
     public String toString() {
-        return subject != null ? subject : buf.toString(offset, length, StandardCharsets.UTF_8);
+        return subject != null ? subject : new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
 }

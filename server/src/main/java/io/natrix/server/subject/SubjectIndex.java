@@ -1,6 +1,5 @@
 package io.natrix.server.subject;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,18 +114,21 @@ public final class SubjectIndex {
         }
     }
 
-    /** Matches a literal subject given as bytes in a buffer; {@code key} is the caller's reusable lookup key. */
-    public MatchResult match(ByteBuf buf, int offset, int length, LookupKey key) {
+    /**
+     * Matches a literal subject given as bytes of an array; {@code key} is the caller's reusable lookup key.
+     * Returns {@link MatchResult#INVALID} for a subject nothing may be published to.
+     */
+    public MatchResult match(byte[] array, int offset, int length, LookupKey key) {
         matches.increment();
         if (cacheEnabled) {
-            key.wrap(buf, offset, length);
+            key.wrap(array, offset, length);
             MatchResult cached = cache.get(key);
             if (cached != null) {
                 cacheHits.increment();
                 return cached;
             }
         }
-        return matchSlow(buf.toString(offset, length, StandardCharsets.UTF_8));
+        return matchSlow(new String(array, offset, length, StandardCharsets.UTF_8));
     }
 
     /** Matches a literal subject (for internal publishers; allocates a key on cache misses only). */

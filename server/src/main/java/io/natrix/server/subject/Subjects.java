@@ -37,13 +37,14 @@ public final class Subjects {
         return false;
     }
 
-    /** A valid queue group name: non-empty, no whitespace. */
+    /** A valid queue group name: non-empty, no space, tab, CR or LF (nats-server lets a form feed through). */
     public static boolean isValidQueueName(String queue) {
         if (queue == null || queue.isEmpty()) {
             return false;
         }
         for (int i = 0; i < queue.length(); i++) {
-            if (isSpace(queue.charAt(i))) {
+            char c = queue.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 return false;
             }
         }

@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -20,6 +21,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class Transport {
     private final boolean epoll;
     private final EventLoopGroup group;
+
+    static {
+        // Leak detection samples buffers on the hot path; keep it for tests and diagnosis, off for serving
+        // (override with -Dio.netty.leakDetection.level=...).
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
 
     public Transport(int threads) {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("natrix.nio");
