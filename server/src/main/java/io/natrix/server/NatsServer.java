@@ -227,14 +227,13 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         requireSame("ports_file_dir", current.portsFileDir(), next.portsFileDir());
         options = next;
         authenticator = new SimpleAuthenticator(next);
-        ServerInfo before = info;
         info = ServerInfo.create(this, next, clientAddress.getPort());
         if (lameDuck) {
             info = info.withLameDuck();
         }
-        boolean infoChanged = !info.equals(before);
+        // Like nats-server, connected clients get the new limits applied but no new INFO; new clients see it.
         for (ClientConnection client : clients.values()) {
-            client.optionsChanged(infoChanged ? infoLine(client) : null);
+            client.optionsChanged(null);
         }
         LOG.info("Reloaded server configuration");
     }

@@ -46,15 +46,18 @@ import org.slf4j.LoggerFactory;
  * concurrent map, because an auto-unsubscribe can complete on the publisher's thread).
  *
  * <h2>Delivery</h2>
- * A publisher's read batch appends each message to every target's outbound buffer and remembers each target whose
- * buffer went from clean to dirty. When the batch ends ({@code channelReadComplete}) each remembered target is
- * flushed once: directly when it shares the publisher's event loop, otherwise by one task on its own loop. So a
- * target sees one socket write per publisher batch, never one per message, and the hot path allocates nothing:
- * frames are copied from the publisher's input buffer into the target's pooled buffer.
+ * A publisher's read (at most 64 KB, as nats-server reads) appends each message to every target's outbound buffer
+ * and remembers each target whose buffer went from clean to dirty. When the read has been parsed, each remembered
+ * target is flushed once: directly when it shares the publisher's event loop, otherwise by one task on its own
+ * loop. So a target sees one socket write per publisher read, never one per message, and the hot path allocates
+ * nothing: frames are copied from the publisher's input buffer into the target's pooled buffer.
  *
  * <h2>Slow consumers</h2>
  * A target whose unsent bytes (our buffer plus the channel's) pass max_pending, or whose socket stays unwritable
- * past write_deadline, is closed as a slow consumer. Publishers never wait for a target.
+ * past write_deadline, is closed as a slow consumer. Before that, as nats-server does, a publisher whose target has
+ * passed half of max_pending stops reading (Netty auto-read off) until the target drains below half or a second
+ * has passed, whichever comes first: a subscriber that is merely a little slower than a burst catches up instead
+ * of being cut off, and a truly stuck one still reaches max_pending and is closed.
  *
  * <p>Lock order: a connection holds at most one {@link #outLock} at a time (its own or one target's), and never
  * calls into the subject index while holding it.
@@ -75,6 +78,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** nats-server sends its first PING to a new client this long after CONNECT, to measure the RTT. */
     private static final long FIRST_PING_DELAY_MILLIS = 2000;
     private static final int INITIAL_OUT_CAPACITY = 4096;
+    /** How often a stalled publisher checks whether its target has drained, and the longest stall. */
+    private static final long STALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long STALL_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ClientHost host;
     private final long cid;
@@ -84,6 +90,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** Targets dirtied by the current read batch; owned by this connection's event loop. */
     private final ArrayList<ClientConnection> flushTargets = new ArrayList<>();
     private final Runnable flushTask = this::flushNow;
+    private final Runnable stallCheck = this::checkStall;
     private final Instant started = Instant.now();
 
     private Channel channel;
@@ -93,6 +100,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private String logPrefix = "";
     private ByteBuf cumulation;
     private boolean inRead;
+    /** A target past half its max_pending during the current read; the publisher stalls after the read. */
+    private ClientConnection stallTarget;
+    private ClientConnection stalledOn;
+    private long stallStartNanos;
     private boolean receivedSinceTick;
 
     private volatile Account account;
@@ -190,16 +201,60 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         } else {
             cumulation.discardSomeReadBytes();
         }
+        flushTargets();
+        if (stallTarget != null) {
+            stall(stallTarget);
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushTargets();
+    }
+
+    private void flushTargets() {
         inRead = false;
         ArrayList<ClientConnection> targets = flushTargets;
         for (int i = 0, n = targets.size(); i < n; i++) {
             targets.get(i).requestFlush();
         }
         targets.clear();
+    }
+
+    /** Stops reading from this publisher until {@code target} drains (own event loop). */
+    private void stall(ClientConnection target) {
+        stallTarget = null;
+        if (stalledOn != null || closed) {
+            return;
+        }
+        stalledOn = target;
+        stallStartNanos = System.nanoTime();
+        channel.config().setAutoRead(false);
+        loop.schedule(stallCheck, STALL_POLL_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkStall() {
+        ClientConnection target = stalledOn;
+        if (target == null || closed) {
+            return;
+        }
+        boolean drained = target.closed || target.pendingBytes() <= host.options().maxPending() / 2;
+        if (drained || System.nanoTime() - stallStartNanos >= STALL_MAX_NANOS) {
+            stalledOn = null;
+            channel.config().setAutoRead(true);
+        } else {
+            loop.schedule(stallCheck, STALL_POLL_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Bytes queued for this client and not yet written to its socket. Any thread. */
+    long pendingBytes() {
+        outLock.lock();
+        try {
+            return (out == null ? 0 : out.readableBytes()) + channelPendingBytes();
+        } finally {
+            outLock.unlock();
+        }
     }
 
     @Override
@@ -249,7 +304,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             close(CloseReason.PARSE_ERROR, true);
             return;
         }
-        if (options.noResponders && !options.headers) {
+        boolean headersGranted = options.headers && !host.options().noHeaderSupport();
+        if (options.noResponders && !headersGranted) {
             LOG.error("{}no responders requires headers support", logPrefix);
             closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
             return;
@@ -270,7 +326,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         connect = options;
         verbose = options.verbose;
         echo = options.echo;
-        headers = options.headers && !host.options().noHeaderSupport();
+        headers = headersGranted;
         noResponders = options.noResponders;
         parser.headersAllowed(headers);
         if (!connectReceived) {
@@ -461,14 +517,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             o.writeShort(CRLF);
             outMsgs++;
             outBytes += total;
-            if (o.readableBytes() + channelPendingBytes() > host.options().maxPending()) {
+            long pending = o.readableBytes() + channelPendingBytes();
+            long maxPending = host.options().maxPending();
+            if (pending > maxPending) {
                 slow = true;
                 becameSlow = true;
+            } else if (pending > maxPending / 2 && publisher != null && publisher != this) {
+                publisher.stallTarget = this; // read on the publisher's own thread, after this read
             }
             needFlush = !flushPending;
             flushPending = true;
         } finally {
             outLock.unlock();
+        }
+        if (trace) {
+            LOG.trace("{}->> [{} {} {}{}{}]", logPrefix, withHeaders ? "HMSG" : "MSG", a.subject(), sub.sid,
+                    a.hasReply() ? " " + a.reply() : "", withHeaders ? " " + a.headerLength + " " + total : " " + total);
         }
         if (becameSlow) {
             loop.execute(() -> slowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES));
@@ -550,6 +614,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /** Queues a protocol line written by this connection itself (own event loop only). */
     private void queueProto(byte[] bytes) {
+        if (trace) {
+            traceOut(bytes);
+        }
         boolean needFlush;
         outLock.lock();
         try {
@@ -579,9 +646,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /** A non-fatal error: the connection stays open. */
     private void sendErr(String text) {
-        if (trace) {
-            LOG.trace("{}->> [-ERR '{}']", logPrefix, text);
-        }
         queueProto(ascii("-ERR '" + text + "'\r\n"));
     }
 
@@ -849,6 +913,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void traceIn(String line) {
         LOG.trace("{}<<- [{}]", logPrefix, line);
+    }
+
+    /** Traces an outbound protocol line as nats-server does: {@code ->> [PONG]}, without the CRLF. */
+    private void traceOut(byte[] line) {
+        int end = line.length;
+        while (end > 0 && (line[end - 1] == '\n' || line[end - 1] == '\r' || line[end - 1] == ' ')) {
+            end--;
+        }
+        LOG.trace("{}->> [{}]", logPrefix, new String(line, 0, end, StandardCharsets.UTF_8));
     }
 
     private static String publishLine(PubArgs a) {

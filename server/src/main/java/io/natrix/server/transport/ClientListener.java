@@ -18,6 +18,11 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
  */
 public final class ClientListener {
+    /**
+     * Largest single read, as nats-server's 64 KB read buffer: every read's deliveries are flushed before the next
+     * read, so this also bounds how much one publisher can queue to a subscriber between flushes.
+     */
+    static final int MAX_READ_BYTES = 64 * 1024;
     private final Transport transport;
     private Channel serverChannel;
 
@@ -35,7 +40,7 @@ public final class ClientListener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 256 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -1,0 +1,165 @@
+package io.natrix.server.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.natrix.server.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the official NATS JavaScript client against Natrix: {@code src/test/js/smoke.mjs} on Node.js, with
+ * {@code @nats-io/transport-node} installed by npm into {@code target/js-client} (so {@code mvn clean} resets it).
+ *
+ * <p>The install is reused while {@code package.json} and {@code package-lock.json} are unchanged. It needs the npm
+ * registry the first time; without it this test fails, saying so, rather than skipping.
+ */
+class JsClientSmokeTest {
+
+    private static final List<String> CHECKS = List.of("connect", "pubsub", "request", "headers", "no-responders",
+            "close");
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+    private static final int NODE_MAJOR_MIN = 20;
+
+    /** The server module's folder: the working directory under Maven, or its {@code server/} child elsewhere. */
+    private static Path moduleDir() {
+        Path here = Path.of("").toAbsolutePath();
+        if (Files.exists(here.resolve("src/test/js/smoke.mjs"))) {
+            return here;
+        }
+        Path child = here.resolve("server");
+        if (Files.exists(child.resolve("src/test/js/smoke.mjs"))) {
+            return child;
+        }
+        throw new IllegalStateException("can not find src/test/js/smoke.mjs from " + here);
+    }
+
+    @Test
+    void jsClientPassesSmokeChecksAgainstNatrix() throws Exception {
+        Path module = moduleDir();
+        requireNode(module);
+        Path clientDir = installClient(module);
+
+        try (TestServer server = TestServer.start()) {
+            Run run = Run.of(List.of("node", module.resolve("src/test/js/smoke.mjs").toString(), server.url()),
+                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("smoke"),
+                    RUN_TIMEOUT);
+
+            assertThat(run.exitCode()).as("smoke.mjs exit code; output:%n%s", run.output()).isZero();
+            assertThat(run.stdoutLines()).as("smoke.mjs output:%n%s", run.output())
+                    .containsExactlyElementsOf(CHECKS.stream().map(c -> "ok " + c).toList());
+        }
+    }
+
+    private static void requireNode(Path module) throws Exception {
+        Run version;
+        try {
+            version = Run.of(List.of("node", "--version"), module, Map.of(),
+                    module.resolve("target/js-client-node-version"), Duration.ofSeconds(30));
+        } catch (IOException e) {
+            fail("Node.js " + NODE_MAJOR_MIN + "+ must be on PATH for the JavaScript client smoke test: " + e);
+            return;
+        }
+        String v = version.stdoutLines().isEmpty() ? "" : version.stdoutLines().get(0);
+        assertThat(version.exitCode()).as("node --version: %s", version.output()).isZero();
+        assertThat(v).as("node --version").matches("v\\d+\\..*");
+        int major = Integer.parseInt(v.substring(1, v.indexOf('.')));
+        assertThat(major).as("Node.js major version (need %d+), got %s", NODE_MAJOR_MIN, v)
+                .isGreaterThanOrEqualTo(NODE_MAJOR_MIN);
+    }
+
+    /** Installs the pinned client into target/js-client unless an install from the same manifests is there. */
+    private static Path installClient(Path module) throws Exception {
+        Path sources = module.resolve("src/test/js");
+        Path dir = module.resolve("target/js-client");
+        Path stamp = dir.resolve(".installed-from");
+        String wanted = digest(sources.resolve("package.json"), sources.resolve("package-lock.json"));
+        boolean installed = Files.exists(dir.resolve("node_modules/@nats-io/transport-node/package.json"))
+                && Files.exists(stamp) && Files.readString(stamp).equals(wanted);
+        if (installed) {
+            return dir;
+        }
+        Files.createDirectories(dir);
+        Files.deleteIfExists(stamp);
+        Files.copy(sources.resolve("package.json"), dir.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(sources.resolve("package-lock.json"), dir.resolve("package-lock.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Run npm;
+        try {
+            // Short retry back-off: without the registry npm would otherwise wait over a minute before failing.
+            npm = Run.of(List.of("npm", "install", "--no-audit", "--no-fund", "--prefer-offline",
+                            "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000"),
+                    dir, Map.of(), dir.resolve("npm-install"), INSTALL_TIMEOUT);
+        } catch (IOException e) {
+            fail("npm must be on PATH to install @nats-io/transport-node for the JavaScript client smoke test: " + e);
+            return dir;
+        }
+        if (npm.exitCode() != 0) {
+            fail("npm install of @nats-io/transport-node into " + dir + " failed (exit " + npm.exitCode()
+                    + "). This test needs the npm registry (or npm's cache) to install the NATS JavaScript client;"
+                    + " it does not skip without it. npm said:\n" + npm.output());
+        }
+        Files.writeString(stamp, wanted);
+        return dir;
+    }
+
+    private static String digest(Path... files) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (Path f : files) {
+            sha.update(Files.readAllBytes(f));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * A finished child process. Its output goes to files (no pipes to drain); one that outlives its time limit is
+     * killed, with its descendants, and reported as exit code -1.
+     */
+    private record Run(int exitCode, String stdout, String stderr) {
+
+        static Run of(List<String> command, Path workDir, Map<String, String> env, Path outputPrefix,
+                      Duration timeout) throws IOException, InterruptedException {
+            Path out = Path.of(outputPrefix + ".out");
+            Path err = Path.of(outputPrefix + ".err");
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            int code;
+            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                code = p.exitValue();
+            } else {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                code = -1;
+            }
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            String stderr = Files.readString(err, StandardCharsets.UTF_8);
+            if (code == -1) {
+                stderr += "\n[killed after " + timeout + ": " + String.join(" ", command) + "]";
+            }
+            return new Run(code, stdout, stderr);
+        }
+
+        List<String> stdoutLines() {
+            return stdout.lines().toList();
+        }
+
+        String output() {
+            return "--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}
