@@ -1,0 +1,62 @@
+package io.natrix.app;
+
+import io.natrix.app.server.ServerCommand;
+import io.natrix.server.Version;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entry point of the {@code natrix} executable. {@code natrix server ...} goes straight to
+ * {@link ServerCommand}, which parses nats-server's flags by hand so a spawned server starts fast; every other
+ * command line goes to picocli through {@link NatrixCommand}, the top-level command whose subcommands will be the
+ * client commands and the execution engine.
+ *
+ * <p>{@link #main} is the only place that touches the process's standard streams and exit status; everything
+ * below it writes to the {@link PrintWriter}s it is given and returns an exit status, so tests run command
+ * lines in-process with {@link #run}.
+ */
+public final class Natrix {
+
+    /** Exit status for command-line mistakes (unknown flag or command, missing argument), as Go's flag uses. */
+    public static final int EXIT_USAGE = 2;
+
+    private Natrix() {
+    }
+
+    public static void main(String[] args) {
+        Charset charset = Charset.defaultCharset();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
+        int status = run(args, out, err);
+        out.flush();
+        err.flush();
+        // Exit explicitly: a stopped server may leave non-daemon threads (event loops) winding down.
+        System.exit(status);
+    }
+
+    /** Runs one command line to completion and returns its exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && args[0].equals("server")) {
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            return ServerCommand.run(rest, out, err);
+        }
+        return NatrixCommand.commandLine(out, err).execute(args);
+    }
+
+    /**
+     * The name this program reports itself by in messages: {@code natrix}, or what the script that started it
+     * set in {@code NATRIX_EXE_NAME} ({@code bin/nats-server} sets {@code nats-server}).
+     */
+    public static String programName() {
+        String name = System.getenv("NATRIX_EXE_NAME");
+        return name == null || name.isBlank() ? "natrix" : name;
+    }
+
+    /** Natrix's version and the nats-server release whose behaviour it implements, as --version prints it. */
+    public static String versionText() {
+        return "v" + Version.NATRIX + " (implements nats-server " + Version.NATS_SERVER + ")";
+    }
+}

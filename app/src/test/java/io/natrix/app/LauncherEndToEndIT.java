@@ -1,0 +1,192 @@
+package io.natrix.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launcher end to end: {@code ./natrix server} and {@code bin/nats-server} start the packaged jar in
+ * the launcher's own process, write the pid and ports files, accept NATS clients, obey {@code -sl} signals, and
+ * exit 0 after a graceful stop with their files removed.
+ *
+ * <p>Runs under failsafe, after {@code package}, with {@code NATRIX_NO_BUILD=1} so the launcher never builds.
+ * The first launch may make the JVM's start-up cache, hence the generous start timeout.
+ */
+class LauncherEndToEndIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("natrix.root", "..")).toAbsolutePath().normalize();
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern CLIENT_PORT = Pattern.compile("nats://127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() {
+        for (Process process : started) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private Process start(Path log, List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("NATRIX_NO_BUILD", "1");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static Path portsFile(Path portsDir, long pid) {
+        return portsDir.resolve("nats-server_" + pid + ".ports");
+    }
+
+    private static int clientPort(Path portsFile) throws IOException {
+        Matcher m = CLIENT_PORT.matcher(Files.readString(portsFile));
+        assertThat(m.find()).as("client URL in %s", portsFile).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String firstLine(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(5_000);
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            return in.readLine();
+        }
+    }
+
+    private int natrix(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("natrix").toString()));
+        command.addAll(List.of(args));
+        Process process = start(dir.resolve("natrix-" + started.size() + ".out"), command, Map.of());
+        assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void launcherRunsAServerThatAnswersSignalsAndStopsCleanly() throws Exception {
+        Path conf = Files.writeString(dir.resolve("server.conf"), "port: -1\n");
+        Path pidFile = dir.resolve("run/natrix.pid");
+        Path log = dir.resolve("natrix.log");
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-c", conf.toString(), "-a", "127.0.0.1", "--ports_file_dir", dir.toString(),
+                "-P", pidFile.toString(), "-l", log.toString()), Map.of());
+
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+        // The launcher execs java, so the pid the caller holds is the server's own.
+        assertThat(Files.readString(pidFile)).isEqualTo(Long.toString(server.pid()));
+        assertThat(firstLine(clientPort(ports))).startsWith("INFO {");
+
+        assertThat(natrix("server", "-sl", "reload=" + pidFile)).isZero();
+        await().atMost(STOP_TIMEOUT).until(() -> Files.readString(log).contains("Reloaded server configuration"));
+
+        assertThat(natrix("server", "--signal=reopen=" + pidFile)).isZero();
+        await().atMost(STOP_TIMEOUT).until(() -> Files.readString(log).contains("File log re-opened"));
+
+        assertThat(natrix("server", "-sl", "quit=" + server.pid())).isZero();
+        assertThat(server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("exit status; output: %s", output("server.out")).isZero();
+        assertThat(pidFile).doesNotExist();
+        assertThat(ports).doesNotExist();
+        assertThat(Files.readString(log)).contains("[INF] Server Exiting..");
+    }
+
+    @Test
+    void natsServerDropInRunsNatrixFromPathAndStopsOnSigterm() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("nats-server"), ROOT.resolve("bin/nats-server"));
+        String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+
+        Process version = start(dir.resolve("version.out"), fromPath("nats-server", "--version"), Map.of("PATH", path));
+        assertThat(version.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(version.exitValue()).as("exit status; output: %s", output("version.out")).isZero();
+        assertThat(output("version.out")).startsWith("nats-server: v").contains("implements nats-server");
+
+        Process server = start(dir.resolve("server.out"),
+                fromPath("nats-server", "-p", "-1", "-a", "127.0.0.1", "--ports_file_dir", dir.toString()),
+                Map.of("PATH", path));
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+        assertThat(firstLine(clientPort(ports))).startsWith("INFO {");
+
+        server.destroy(); // SIGTERM
+        assertThat(server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("exit status; output: %s", output("server.out")).isZero();
+        assertThat(ports).doesNotExist();
+        assertThat(output("server.out")).contains("[INF] Server is ready").contains("[INF] Server Exiting..");
+    }
+
+    @Test
+    void lameDuckModeEndsTheServerByItself() throws Exception {
+        Path conf = Files.writeString(dir.resolve("ldm.conf"), "port: -1\nlame_duck_grace_period: \"1s\"\n");
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-c", conf.toString(), "-a", "127.0.0.1", "--ports_file_dir", dir.toString()), Map.of());
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+
+        assertThat(natrix("server", "-sl", "ldm=" + server.pid())).isZero();
+        assertThat(server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("exit status; output: %s", output("server.out")).isZero();
+        assertThat(output("server.out")).contains("lame duck").contains("[INF] Server Exiting..");
+    }
+
+    @Test
+    void badCommandLinesFailFastWithOneLine() throws Exception {
+        assertThat(natrix("server", "--bogus")).isEqualTo(Natrix.EXIT_USAGE);
+        assertThat(natrix("server", "-p", "nope")).isEqualTo(1);
+        try (Stream<Path> outputs = Files.list(dir)) {
+            for (Path out : outputs.filter(p -> p.getFileName().toString().startsWith("natrix-")).toList()) {
+                assertThat(Files.readString(out)).startsWith("natrix: ").hasLineCount(1);
+            }
+        }
+    }
+
+    /**
+     * A command found through the child's PATH, as a harness would spawn it (ProcessBuilder itself searches the
+     * parent's PATH, where Debian's nats-server may come first). sh execs it, so the pid stays the server's.
+     */
+    private static List<String> fromPath(String... command) {
+        List<String> line = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\"", "sh"));
+        line.addAll(List.of(command));
+        return line;
+    }
+
+    private String output(String name) throws IOException {
+        Path file = dir.resolve(name);
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+}
