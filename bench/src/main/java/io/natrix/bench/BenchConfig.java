@@ -1,0 +1,282 @@
+package io.natrix.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The side-by-side driver's settings: every option sits here with its default and its flag, is validated once in
+ * {@link #parse}, and is read-only afterwards.
+ *
+ * @param rounds             how many times each case runs on each server; the table shows medians
+ * @param scenarios          which scenario families run (see {@link #ALL_SCENARIOS})
+ * @param clients            which client libraries drive the messaging scenarios: {@code jnats}, {@code go}
+ * @param servers            which servers are compared
+ * @param sizes              payload sizes in bytes for the throughput scenarios
+ * @param reqRepSizes        payload sizes in bytes for request/reply
+ * @param durationMillis     how long each throughput or request/reply run publishes, when {@code msgs} is 0
+ * @param msgs               a fixed message (or request) count per run instead of a duration; 0 means use duration
+ * @param warmupMillis       per server, how long each messaging pattern runs once before anything is measured
+ * @param windowBytes        per subscriber, the bytes (payload plus about 64 bytes of protocol per message) that may
+ *                           be published and not yet received: flow control that keeps both servers clear of their
+ *                           slow-consumer limits; 0 = unbounded
+ * @param runTimeoutMillis   hard limit for one run; a run that exceeds it is reported as a failure
+ * @param subscribers        subscribers in the fan-out and queue-group scenarios
+ * @param connections        connections opened at once in the connection scenario
+ * @param subscriptions      subscriptions created in the subscription-memory scenario
+ * @param starts             server starts per round in the start-up scenario
+ * @param settleMillis       wait before reading RSS, so the server reaches a steady state
+ * @param startTimeoutMillis how long a server may take to accept its first connection
+ * @param natsServer         the nats-server executable
+ * @param natrixCommand      the command that starts Natrix, before its {@code server …} arguments
+ * @param goBinary           the Go client driver binary, or null to skip the Go rows
+ * @param pin                whether servers and the Go client are pinned with taskset
+ * @param serverCpu          the CPU servers are pinned to
+ * @param clientCpu          the CPU the Go client is pinned to (the JVM is pinned by bench/run.sh)
+ * @param jnatsBufferBytes   jnats socket buffer size ({@code Options.bufferSize})
+ * @param jnatsOutgoingQueue jnats outgoing queue capacity in messages
+ * @param out                Markdown results file (a CSV of raw samples is written beside it), or null
+ * @param logDir             where server output goes
+ */
+record BenchConfig(
+        int rounds,
+        Set<String> scenarios,
+        Set<String> clients,
+        List<ServerKind> servers,
+        List<Integer> sizes,
+        List<Integer> reqRepSizes,
+        long durationMillis,
+        long msgs,
+        long warmupMillis,
+        long windowBytes,
+        long runTimeoutMillis,
+        int subscribers,
+        int connections,
+        int subscriptions,
+        int starts,
+        long settleMillis,
+        long startTimeoutMillis,
+        String natsServer,
+        List<String> natrixCommand,
+        Path goBinary,
+        boolean pin,
+        int serverCpu,
+        int clientCpu,
+        int jnatsBufferBytes,
+        int jnatsOutgoingQueue,
+        Path out,
+        Path logDir) {
+
+    private static final String DEFAULT_LOG_DIR =
+            Path.of(System.getProperty("java.io.tmpdir"), "natrix-bench-logs").toString();
+
+    /** Scenario families, in the order the table shows them. */
+    static final List<String> ALL_SCENARIOS =
+            List.of("pub", "pubsub", "fanout", "queue", "reqrep", "startup", "idle", "conns", "subs");
+
+    static final String USAGE = """
+            Usage: java -jar bench/target/natrix-bench.jar [options]   (run it under `taskset -c 1`; bench/run.sh does)
+
+            Compares nats-server and Natrix side by side with the same client code. Each case runs --rounds times on
+            each server, alternating which server goes first; the table shows medians and the ratio Natrix/nats-server.
+
+              --scenarios LIST       pub,pubsub,fanout,queue,reqrep,startup,idle,conns,subs or 'all'   [all]
+              --clients LIST         jnats,go (go needs --go-bin)                                   [jnats,go]
+              --servers LIST         nats-server,natrix                                  [nats-server,natrix]
+              --rounds N             runs per case and server; medians are reported                          [3]
+              --sizes LIST           throughput payload sizes in bytes                         [16,128,1024,65536]
+              --reqrep-sizes LIST    request/reply payload sizes in bytes                                  [128]
+              --duration-ms N        publishing time per throughput / request-reply run                  [1000]
+              --msgs N               fixed messages (requests) per run instead of --duration-ms             [0]
+              --warmup-ms N          per server, each messaging pattern once before measuring            [1000]
+              --window-bytes N       per subscriber, max bytes (payload + ~64 B protocol per message)
+                                     published but not yet received; 0 = unbounded                  [33554432]
+              --run-timeout-ms N     hard limit for one run                                             [60000]
+              --subscribers N        subscribers for fan-out and queue group                                 [4]
+              --connections N        concurrent connections in 'conns'                                    [1000]
+              --subscriptions N      subscriptions in 'subs'                                             [10000]
+              --starts N             server starts per round in 'startup'                                   [10]
+              --settle-ms N          wait before reading a server's RSS                                   [1000]
+              --start-timeout-ms N   max time for a server to accept its first connection               [120000]
+              --nats-server PATH     nats-server executable                                 [/usr/sbin/nats-server]
+              --natrix CMD           command starting Natrix, split on spaces                             [./natrix]
+              --go-bin PATH          Go client driver (bench/go); 'none' to skip        [bench/go/target/natrix-gobench]
+              --server-cpu N         CPU for the servers (taskset)                                           [0]
+              --client-cpu N         CPU for the Go client (taskset); pin the JVM yourself                    [1]
+              --no-pin               do not use taskset
+              --jnats-buffer N       jnats Options.bufferSize                                           [262144]
+              --jnats-queue N        jnats Options.maxMessagesInOutgoingQueue                           [65536]
+              --out FILE             write the Markdown table there, and raw samples to FILE with .csv
+              --log-dir DIR          server output                                      [<tmp>/natrix-bench-logs]
+              --help
+            """;
+
+    /** Parses {@code --name value} or {@code --name=value} arguments; throws IllegalArgumentException when wrong. */
+    static BenchConfig parse(String[] args) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (name.equals("no-pin") || name.equals("help")) {
+                value = "true";
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option --" + name + " needs a value");
+            }
+            given.put(name, value);
+        }
+        Options o = new Options(given);
+        Set<String> scenarios = o.names("scenarios", "all", ALL_SCENARIOS);
+        Set<String> clients = o.names("clients", "jnats,go", List.of("jnats", "go"));
+        List<ServerKind> servers = new ArrayList<>();
+        for (String name : o.names("servers", "nats-server,natrix", List.of("nats-server", "natrix"))) {
+            servers.add(ServerKind.fromOption(name));
+        }
+        String goBin = o.text("go-bin", "bench/go/target/natrix-gobench");
+        String out = o.text("out", "");
+        BenchConfig config = new BenchConfig(
+                o.integer("rounds", 3, 1, 100),
+                scenarios,
+                clients,
+                List.copyOf(servers),
+                o.integers("sizes", "16,128,1024,65536", 0, 1 << 20),
+                o.integers("reqrep-sizes", "128", 0, 1 << 20),
+                o.number("duration-ms", 1000, 10, 600_000),
+                o.number("msgs", 0, 0, 1_000_000_000),
+                o.number("warmup-ms", 1000, 0, 600_000),
+                o.number("window-bytes", 32L << 20, 0, 1L << 34),
+                o.number("run-timeout-ms", 60_000, 1000, 3_600_000),
+                o.integer("subscribers", 4, 1, 1000),
+                o.integer("connections", 1000, 1, 60_000),
+                o.integer("subscriptions", 10_000, 1, 10_000_000),
+                o.integer("starts", 10, 1, 1000),
+                o.number("settle-ms", 1000, 0, 60_000),
+                o.number("start-timeout-ms", 120_000, 100, 3_600_000),
+                o.text("nats-server", "/usr/sbin/nats-server"),
+                List.of(o.text("natrix", "./natrix").trim().split("\\s+")),
+                goBin.equals("none") ? null : Path.of(goBin),
+                !given.containsKey("no-pin"),
+                o.integer("server-cpu", 0, 0, 4095),
+                o.integer("client-cpu", 1, 0, 4095),
+                o.integer("jnats-buffer", 256 * 1024, 4096, 64 << 20),
+                o.integer("jnats-queue", 65_536, 16, 10_000_000),
+                out.isEmpty() ? null : Path.of(out),
+                Path.of(o.text("log-dir", DEFAULT_LOG_DIR)));
+        o.rejectUnknown();
+        return config;
+    }
+
+    boolean wants(String scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    /** A small reader over the given options that records which names were used, to reject unknown ones. */
+    private static final class Options {
+        private final Map<String, String> given;
+        private final Set<String> known = new java.util.HashSet<>(Set.of("no-pin", "help"));
+
+        Options(Map<String, String> given) {
+            this.given = given;
+        }
+
+        String text(String name, String fallback) {
+            known.add(name);
+            return given.getOrDefault(name, fallback);
+        }
+
+        long number(String name, long fallback, long min, long max) {
+            String raw = text(name, Long.toString(fallback)).replace("_", "");
+            long value;
+            try {
+                value = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + raw + "'");
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(
+                        "--" + name + " must be in [" + min + ", " + max + "], got " + value);
+            }
+            return value;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return (int) number(name, fallback, min, max);
+        }
+
+        List<Integer> integers(String name, String fallback, int min, int max) {
+            List<Integer> values = new ArrayList<>();
+            for (String part : text(name, fallback).split(",")) {
+                String item = part.trim();
+                if (item.isEmpty()) {
+                    continue;
+                }
+                int value;
+                try {
+                    value = Integer.parseInt(item);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--" + name + " takes whole numbers, got '" + item + "'");
+                }
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException("--" + name + " values must be in [" + min + ", " + max + "]");
+                }
+                values.add(value);
+            }
+            return List.copyOf(values);
+        }
+
+        Set<String> names(String name, String fallback, List<String> allowed) {
+            String raw = text(name, fallback).toLowerCase(Locale.ROOT);
+            if (raw.equals("all")) {
+                return new java.util.LinkedHashSet<>(allowed);
+            }
+            Set<String> chosen = new java.util.LinkedHashSet<>();
+            for (String part : raw.split(",")) {
+                String item = part.trim();
+                if (item.isEmpty()) {
+                    continue;
+                }
+                if (!allowed.contains(item)) {
+                    throw new IllegalArgumentException(
+                            "--" + name + ": unknown '" + item + "', expected one of " + allowed);
+                }
+                chosen.add(item);
+            }
+            return chosen;
+        }
+
+        void rejectUnknown() {
+            for (String name : given.keySet()) {
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "rounds=" + rounds + " scenarios=" + scenarios + " clients=" + clients + " servers=" + servers
+                + " sizes=" + sizes + " reqrep-sizes=" + reqRepSizes
+                + (msgs > 0 ? " msgs=" + msgs : " duration-ms=" + durationMillis)
+                + " warmup-ms=" + warmupMillis + " window-bytes=" + windowBytes + " subscribers=" + subscribers
+                + " connections=" + connections + " subscriptions=" + subscriptions + " starts=" + starts
+                + " settle-ms=" + settleMillis
+                + " pin=" + (pin ? "server cpu " + serverCpu + ", client cpu " + clientCpu : "off")
+                + " jnats-buffer=" + jnatsBufferBytes + " jnats-queue=" + jnatsOutgoingQueue
+                + " natrix=" + String.join(" ", natrixCommand) + " nats-server=" + natsServer
+                + " go-bin=" + goBinary;
+    }
+}
