@@ -13,7 +13,9 @@ import io.natrix.server.config.ServerOptions;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
+import io.natrix.server.transport.EarlyListener;
 import io.natrix.server.transport.Transport;
+import io.netty.channel.ChannelHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object lifecycle = new Object();
 
+    private final EarlyListener early;
     private Transport transport;
     private ClientListener clientListener;
     private InetSocketAddress clientAddress;
@@ -64,7 +68,16 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private volatile ServerInfo info;
 
     public NatsServer(ServerOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * A server that will serve clients on {@code early}, a client port the launcher bound before anything else
+     * loaded (null to bind in {@link #start()}).
+     */
+    public NatsServer(ServerOptions options, EarlyListener early) {
         this.options = Objects.requireNonNull(options, "options");
+        this.early = early;
         this.authenticator = new SimpleAuthenticator(options);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -83,8 +96,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             clientListener = new ClientListener(transport);
             try {
                 // Bind before anything else that can wait: harnesses give a spawned server ~400 ms to accept.
-                clientAddress = clientListener.bind(o.host(), o.port(),
-                        () -> new ClientConnection(this, nextCid.incrementAndGet()));
+                Supplier<ChannelHandler> handlers = () -> new ClientConnection(this, nextCid.incrementAndGet());
+                clientAddress = early != null ? clientListener.adopt(early, handlers)
+                        : clientListener.bind(o.host(), o.port(), handlers);
             } catch (IOException e) {
                 transport.shutdown();
                 throw e;

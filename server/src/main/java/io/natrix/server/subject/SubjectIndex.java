@@ -208,6 +208,10 @@ public final class SubjectIndex {
         if (cache.isEmpty()) {
             return;
         }
+        if (!Subjects.hasWildcard(filter)) {
+            cache.remove(LookupKey.of(filter)); // a literal subscription changes only its own subject's result
+            return;
+        }
         for (LookupKey key : cache.keySet()) {
             if (Subjects.matches(filter, key.subject)) {
                 cache.remove(key);

@@ -7,6 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
@@ -32,9 +35,48 @@ public final class ClientListener {
 
     /** Binds {@code host:port} (port 0 or -1 picks a free port) and returns the bound address. */
     public InetSocketAddress bind(String host, int port, Supplier<ChannelHandler> handlers) throws IOException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        try {
+            serverChannel = bootstrap(handlers).channel(transport.serverChannelClass())
+                    .bind(host, port < 0 ? 0 : port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            throw new IOException("can not listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Takes over a socket that is already listening ({@link EarlyListener}), so connections that arrived while the
+     * server was starting are accepted. Native epoll adopts the file descriptor and NIO the JDK channel; when
+     * neither can (the JDK hides the descriptor), the socket is closed and the same address bound again.
+     */
+    public InetSocketAddress adopt(EarlyListener early, Supplier<ChannelHandler> handlers) throws IOException {
+        InetSocketAddress address = early.address();
+        ServerChannel adopted = null;
+        if (transport.isEpoll()) {
+            int fd = early.fileDescriptor();
+            if (fd >= 0) {
+                adopted = new EpollServerSocketChannel(fd);
+            }
+        } else {
+            adopted = new NioServerSocketChannel(early.channel());
+        }
+        if (adopted == null) {
+            early.close();
+            return bind(address.getHostString(), address.getPort(), handlers);
+        }
+        ServerChannel channel = adopted;
+        try {
+            serverChannel = bootstrap(handlers).channelFactory(() -> channel).register().syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            early.close();
+            throw new IOException("can not take over the listening socket: " + e.getMessage(), e);
+        }
+        return address;
+    }
+
+    private ServerBootstrap bootstrap(Supplier<ChannelHandler> handlers) {
+        return new ServerBootstrap()
                 .group(transport.group())
-                .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -47,12 +89,6 @@ public final class ClientListener {
                         ch.pipeline().addLast("nats", handlers.get());
                     }
                 });
-        try {
-            serverChannel = bootstrap.bind(host, port < 0 ? 0 : port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IOException("can not listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        return (InetSocketAddress) serverChannel.localAddress();
     }
 
     /** Stops accepting new connections; existing ones stay open. */

@@ -50,6 +50,10 @@ public final class Transport {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    public boolean isEpoll() {
+        return epoll;
+    }
+
     public String name() {
         return epoll ? "epoll" : "nio";
     }
