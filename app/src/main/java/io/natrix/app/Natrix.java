@@ -27,6 +27,11 @@ public final class Natrix {
     }
 
     public static void main(String[] args) {
+        // Netty 4.2 loads JDK Flight Recorder on the first connection to publish allocator events (~100 ms before
+        // the first INFO); off unless asked for with -Dio.netty.jfr.enabled=true. Set before any Netty class loads.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);

@@ -65,8 +65,11 @@ import org.slf4j.LoggerFactory;
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements ProtocolHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Jackson loads on the first CONNECT, not on the first accept: INFO goes out while it initialises. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
 
     private static final byte[] PING = ascii("PING\r\n");
     private static final byte[] PONG = ascii("PONG\r\n");
@@ -298,7 +301,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         ConnectOptions options;
         try {
-            options = JSON.readValue(ByteBufUtil.getBytes(buf, offset, length, false), ConnectOptions.class);
+            options = Json.MAPPER.readValue(ByteBufUtil.getBytes(buf, offset, length, false), ConnectOptions.class);
         } catch (IOException | RuntimeException e) {
             LOG.error("{}processConnect failed: {}", logPrefix, e.getMessage());
             close(CloseReason.PARSE_ERROR, true);
