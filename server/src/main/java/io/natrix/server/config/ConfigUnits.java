@@ -20,7 +20,7 @@ import java.util.Locale;
  *
  * <p>Thread-safety: stateless.
  */
-final class ConfigUnits {
+public final class ConfigUnits {
     private static final long NANOS_PER_MICRO = 1_000L;
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -117,11 +117,12 @@ final class ConfigUnits {
     }
 
     /**
-     * Reads a Go duration string.
+     * Reads a Go duration string ({@code time.ParseDuration}: "1m30s", "250ms", "1.5h"); shared with the auth
+     * package, which reads durations inside permission blocks.
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         int i = 0;
         boolean negative = false;
         if (!text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
