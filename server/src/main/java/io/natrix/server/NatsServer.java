@@ -3,7 +3,7 @@ package io.natrix.server;
 import io.natrix.server.account.Account;
 import io.natrix.server.account.Accounts;
 import io.natrix.server.auth.NKeys;
-import io.natrix.server.auth.SimpleAuthenticator;
+import io.natrix.server.auth.ConfigAuthenticator;
 import io.natrix.server.client.ClientConnection;
 import io.natrix.server.client.ClientHost;
 import io.natrix.server.client.CloseReason;
@@ -46,7 +46,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
 
     private volatile ServerOptions options;
-    private volatile SimpleAuthenticator authenticator;
+    private volatile ConfigAuthenticator authenticator;
     private final String serverId;
     private final Accounts accounts;
     private final ServerStats stats = new ServerStats();
@@ -78,7 +78,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     public NatsServer(ServerOptions options, EarlyListener early) {
         this.options = Objects.requireNonNull(options, "options");
         this.early = early;
-        this.authenticator = new SimpleAuthenticator(options);
+        this.authenticator = new ConfigAuthenticator(options);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
@@ -239,8 +239,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         requireSame("jetstream.store_dir", current.storeDir(), next.storeDir());
         requireSame("server_name", current.serverName(), next.serverName());
         requireSame("ports_file_dir", current.portsFileDir(), next.portsFileDir());
+        ConfigAuthenticator nextAuthenticator = new ConfigAuthenticator(next);
         options = next;
-        authenticator = new SimpleAuthenticator(next);
+        authenticator = nextAuthenticator;
         info = ServerInfo.create(this, next, clientAddress.getPort());
         if (lameDuck) {
             info = info.withLameDuck();
@@ -268,7 +269,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     @Override
     public byte[] infoLine(ClientConnection client) {
-        return info.line(client.cid(), client.remoteHost());
+        return info.line(client.cid(), client.remoteHost(), client.nonce());
     }
 
     @Override
@@ -277,12 +278,20 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     }
 
     @Override
-    public Account authenticate(ClientConnection client, ConnectOptions connect) {
-        SimpleAuthenticator auth = authenticator;
-        if (!auth.check(connect.authToken, connect.user, connect.pass)) {
+    public boolean nonceRequired() {
+        return authenticator.usesNonce();
+    }
+
+    @Override
+    public Authenticated authenticate(ClientConnection client, ConnectOptions connect) {
+        ConfigAuthenticator.Identity who = authenticator.authenticate(new ConfigAuthenticator.Credentials(
+                connect.authToken, connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt,
+                client.nonce()));
+        if (who == null) {
             return null;
         }
-        return accounts.global();
+        Account account = who.account() == null ? accounts.global() : accounts.getOrCreate(who.account());
+        return new Authenticated(account, who.permissions(), who.user());
     }
 
     @Override

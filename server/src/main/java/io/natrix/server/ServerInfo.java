@@ -30,7 +30,7 @@ record ServerInfo(String prefix, boolean lameDuck) {
         string(sb, o.host().isEmpty() ? "0.0.0.0" : o.host());
         sb.append(",\"port\":").append(port);
         sb.append(",\"headers\":").append(!o.noHeaderSupport());
-        if (o.authToken() != null || o.user() != null) {
+        if (server.authRequired()) {
             sb.append(",\"auth_required\":true");
         }
         sb.append(",\"max_payload\":").append(o.maxPayload());
@@ -42,12 +42,16 @@ record ServerInfo(String prefix, boolean lameDuck) {
     }
 
     /** The whole INFO line for one client. */
-    byte[] line(long clientId, String clientIp) {
+    byte[] line(long clientId, String clientIp, String nonce) {
         StringBuilder sb = new StringBuilder(prefix.length() + 64).append(prefix);
         sb.append(",\"client_id\":").append(clientId);
         if (clientIp != null && !clientIp.isEmpty()) {
             sb.append(",\"client_ip\":");
             string(sb, clientIp);
+        }
+        if (nonce != null) {
+            sb.append(",\"nonce\":");
+            string(sb, nonce);
         }
         if (lameDuck) {
             sb.append(",\"ldm\":true");

@@ -1,6 +1,8 @@
 package io.natrix.server;
 
+import io.natrix.server.config.ConfigLoader;
 import io.natrix.server.config.ServerOptions;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
@@ -25,6 +27,20 @@ public final class TestServer implements AutoCloseable {
         b.host = "127.0.0.1";
         b.port = ServerOptions.RANDOM_PORT;
         customize.accept(b);
+        NatsServer server = new NatsServer(b.build());
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestServer(server);
+    }
+
+    /** Starts a server from a configuration file, on 127.0.0.1 and a random port. */
+    public static TestServer fromConfig(Path file) {
+        ServerOptions.Builder b = ConfigLoader.load(file);
+        b.host = "127.0.0.1";
+        b.port = ServerOptions.RANDOM_PORT;
         NatsServer server = new NatsServer(b.build());
         try {
             server.start();

@@ -3,6 +3,9 @@ package io.natrix.server.client;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.server.account.Account;
+import io.natrix.server.auth.PermissionsPolicy;
+import io.natrix.server.auth.PermissionsSession;
+import io.natrix.server.auth.PermissionsViolation;
 import io.natrix.server.config.ServerOptions;
 import io.natrix.server.protocol.ClientParser;
 import io.natrix.server.protocol.ParseResult;
@@ -110,6 +113,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean receivedSinceTick;
 
     private volatile Account account;
+    /** Null when the user may publish and subscribe anywhere (the common case costs nothing). */
+    private volatile PermissionsSession permissions;
+    private volatile String user;
+    /** The nonce sent in this connection's INFO for nkey users to sign, or null. */
+    private String nonce;
     private volatile boolean closed;
     private volatile CloseReason closeReason;
     private volatile ConnectOptions connect;
@@ -165,6 +173,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         LOG.debug("{}Client connection created", logPrefix);
+        if (host.nonceRequired()) {
+            nonce = Nonces.next();
+        }
         if (host.authRequired()) {
             parser.connectRequired(true);
             authTimer = loop.schedule(this::authTimeout, options.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -314,7 +325,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         if (host.authRequired() || account == null) {
-            Account authenticated = host.authenticate(this, options);
+            ClientHost.Authenticated authenticated = host.authenticate(this, options);
             if (authenticated == null) {
                 authorizationViolation();
                 return;
@@ -351,6 +362,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         inMsgs++;
         inBytes += a.totalLength;
+        PermissionsSession perms = permissions;
+        if (perms != null && !perms.canPublish(a.line, a.subjectOffset, a.subjectLength)) {
+            String error = PermissionsViolation.publish(a.line, a.subjectOffset, a.subjectLength);
+            LOG.error("{}Publish Violation - {}", logPrefix, error);
+            sendErr(error);
+            return;
+        }
         MatchResult result = acc.index().match(a.line, a.subjectOffset, a.subjectLength, lookupKey);
         if (result == MatchResult.INVALID) {
             sendErr("Invalid Publish Subject");
@@ -387,7 +405,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             ok(); // nats-server keeps the first subscription for a repeated sid
             return;
         }
-        ClientSubscription sub = new ClientSubscription(this, subject, queue, sid);
+        PermissionsSession perms = permissions;
+        PermissionsPolicy.SubscribeDecision decision = perms == null ? PermissionsPolicy.SubscribeDecision.ALLOWED
+                : perms.policy().checkSubscribe(subject, queue);
+        if (decision == PermissionsPolicy.SubscribeDecision.DENIED) {
+            String error = PermissionsViolation.subscribe(subject, queue);
+            LOG.error("{}Subscription Violation - {}", logPrefix, error);
+            sendErr(error);
+            return;
+        }
+        ClientSubscription sub = new ClientSubscription(this, subject, queue, sid,
+                decision == PermissionsPolicy.SubscribeDecision.FILTERED);
         subs.put(sid, sub);
         acc.index().insert(sub);
         ok();
@@ -470,6 +498,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         ClientConnection target = sub.client;
         if (target == this && !echo) {
             return false;
+        }
+        PermissionsSession targetPermissions = target.permissions;
+        if (targetPermissions != null) {
+            if (sub.filtered && !targetPermissions.policy().deliveryAllowed(sub.queue(), a.subject())) {
+                return false;
+            }
+            if (a.hasReply() && targetPermissions.tracksReplies()) {
+                targetPermissions.replyDelivered(a.line, a.replyOffset, a.replyLength);
+            }
         }
         return target.enqueueMessage(sub, buf, a, this);
     }
@@ -731,6 +768,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     // ---------------------------------------------------------------- lifecycle
 
+    private void attach(ClientHost.Authenticated who) {
+        PermissionsPolicy policy = who.permissions();
+        permissions = policy == null || policy == PermissionsPolicy.UNRESTRICTED ? null
+                : new PermissionsSession(policy, System::nanoTime);
+        user = who.user();
+        attach(who.account());
+    }
+
     private void attach(Account acc) {
         if (account != acc) {
             if (account != null) {
@@ -866,6 +911,16 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** The CONNECT the client sent, or null before it. */
     public ConnectOptions connectOptions() {
         return connect;
+    }
+
+    /** The nonce this connection's INFO carried, or null. */
+    public String nonce() {
+        return nonce;
+    }
+
+    /** The authenticated user's name (or nkey), or null. */
+    public String user() {
+        return user;
     }
 
     public long rttNanos() {

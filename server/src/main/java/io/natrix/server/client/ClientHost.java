@@ -1,6 +1,7 @@
 package io.natrix.server.client;
 
 import io.natrix.server.account.Account;
+import io.natrix.server.auth.PermissionsPolicy;
 import io.natrix.server.config.ServerOptions;
 
 /**
@@ -20,10 +21,17 @@ public interface ClientHost {
     /** Whether clients must authenticate in CONNECT. */
     boolean authRequired();
 
+    /** Whether INFO carries a nonce (nkey users are configured). */
+    boolean nonceRequired();
+
+    /** Who an authenticated client is: the account it belongs to, its permissions and its user name. */
+    record Authenticated(Account account, PermissionsPolicy permissions, String user) {
+    }
+
     /**
      * Checks the credentials of a CONNECT and picks the account; null means "Authorization Violation".
      */
-    Account authenticate(ClientConnection client, ConnectOptions connect);
+    Authenticated authenticate(ClientConnection client, ConnectOptions connect);
 
     /** A new connection became active; false means the server refuses it (maximum connections). */
     boolean opened(ClientConnection client);

@@ -18,9 +18,15 @@ final class ClientSubscription extends Subscription {
     long max;
     /** Messages delivered so far. Guarded by the owner's outbound lock. */
     long delivered;
+    /**
+     * A wildcard subscription that overlaps its user's subscribe deny list: each delivery is checked (as
+     * nats-server does), the rest are delivered without a check.
+     */
+    final boolean filtered;
 
-    ClientSubscription(ClientConnection client, String subject, String queue, String sid) {
+    ClientSubscription(ClientConnection client, String subject, String queue, String sid, boolean filtered) {
         super(subject, queue);
+        this.filtered = filtered;
         this.client = client;
         this.sid = sid;
         this.sidBytes = sid.getBytes(StandardCharsets.UTF_8);
