@@ -236,7 +236,7 @@ public final class PermissionsPolicy {
         if (subject.isEmpty()) {
             return !publishAllowRestricted;
         }
-        String[] tokens = SubjectPermission.tokens(subject);
+        String[] tokens = Subjects.tokens(subject);
         for (String token : tokens) {
             if (token.isEmpty()) {
                 return !publishAllowRestricted;
@@ -276,7 +276,7 @@ public final class PermissionsPolicy {
         if (subscribe == SubjectPermission.NONE) {
             return SubscribeDecision.ALLOWED;
         }
-        String[] tokens = SubjectPermission.tokens(subject);
+        String[] tokens = Subjects.tokens(subject);
         if (subscribeAllowRestricted && !allowedByAllowList(tokens, queue)) {
             return SubscribeDecision.DENIED;
         }
@@ -414,7 +414,7 @@ public final class PermissionsPolicy {
             return true;
         }
         return Subjects.hasWildcard(qualifier)
-                && isWithin(SubjectPermission.tokens(queue), SubjectPermission.tokens(qualifier));
+                && isWithin(Subjects.tokens(queue), Subjects.tokens(qualifier));
     }
 
     @Override

@@ -97,7 +97,7 @@ public final class SubjectPermission {
                     + ENTRY_LENGTH_MAX);
         }
         if (Subjects.isValidSubscribeSubject(entry)) {
-            return new Entry(entry, tokens(entry), null);
+            return new Entry(entry, Subjects.tokens(entry), null);
         }
         if (!queues) {
             throw new IllegalArgumentException("subject " + shown(entry) + " is not a valid subject");
@@ -114,7 +114,7 @@ public final class SubjectPermission {
         if (!Subjects.isValidSubscribeSubject(queue)) {
             throw new IllegalArgumentException("queue " + shown(queue) + " is not a valid queue");
         }
-        return new Entry(subject, tokens(subject), queue);
+        return new Entry(subject, Subjects.tokens(subject), queue);
     }
 
     /** An entry quoted for an error message, cut short when a hostile file makes it huge. */
@@ -139,26 +139,6 @@ public final class SubjectPermission {
 
     List<Entry> denyEntries() {
         return denyEntries;
-    }
-
-    /** Splits a subject at '.', keeping empty tokens (queue names are not validated as strictly as subjects). */
-    static String[] tokens(String subject) {
-        int n = 1;
-        for (int i = 0; i < subject.length(); i++) {
-            if (subject.charAt(i) == '.') {
-                n++;
-            }
-        }
-        String[] tokens = new String[n];
-        int start = 0;
-        int t = 0;
-        for (int i = 0; i <= subject.length(); i++) {
-            if (i == subject.length() || subject.charAt(i) == '.') {
-                tokens[t++] = subject.substring(start, i);
-                start = i + 1;
-            }
-        }
-        return tokens;
     }
 
     /** Go's {@code strings.Fields}: the runs of non-space characters, with Go's idea of a space. */

@@ -52,7 +52,7 @@ public final class SubjectIndex {
 
     /** Adds a subscription. The subject must be a valid subscription subject. */
     public void insert(Subscription sub) {
-        String[] tokens = tokenize(sub.subject());
+        String[] tokens = Subjects.tokens(sub.subject());
         lock.writeLock().lock();
         try {
             Level level = root;
@@ -75,7 +75,7 @@ public final class SubjectIndex {
 
     /** Removes a subscription; returns false when it was not in the index. */
     public boolean remove(Subscription sub) {
-        String[] tokens = tokenize(sub.subject());
+        String[] tokens = Subjects.tokens(sub.subject());
         lock.writeLock().lock();
         try {
             Node[] path = new Node[tokens.length];
@@ -148,7 +148,7 @@ public final class SubjectIndex {
         if (!Subjects.isValidPublishSubject(subject)) {
             return MatchResult.INVALID;
         }
-        String[] tokens = tokenize(subject);
+        String[] tokens = Subjects.tokens(subject);
         lock.readLock().lock();
         try {
             Collector collector = new Collector();
@@ -249,25 +249,6 @@ public final class SubjectIndex {
         } else if (node.next != null) {
             collect(node.next, tokens, index + 1, out);
         }
-    }
-
-    static String[] tokenize(String subject) {
-        int n = 1;
-        for (int i = 0; i < subject.length(); i++) {
-            if (subject.charAt(i) == '.') {
-                n++;
-            }
-        }
-        String[] tokens = new String[n];
-        int start = 0;
-        int t = 0;
-        for (int i = 0; i <= subject.length(); i++) {
-            if (i == subject.length() || subject.charAt(i) == '.') {
-                tokens[t++] = subject.substring(start, i);
-                start = i + 1;
-            }
-        }
-        return tokens;
     }
 
     /** One token position of the trie. */

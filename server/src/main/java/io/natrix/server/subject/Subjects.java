@@ -37,6 +37,26 @@ public final class Subjects {
         return false;
     }
 
+    /** Splits a subject at '.', keeping empty tokens (callers validate first where that matters). */
+    public static String[] tokens(String subject) {
+        int n = 1;
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) == '.') {
+                n++;
+            }
+        }
+        String[] tokens = new String[n];
+        int start = 0;
+        int t = 0;
+        for (int i = 0; i <= subject.length(); i++) {
+            if (i == subject.length() || subject.charAt(i) == '.') {
+                tokens[t++] = subject.substring(start, i);
+                start = i + 1;
+            }
+        }
+        return tokens;
+    }
+
     /** A valid queue group name: non-empty, no space, tab, CR or LF (nats-server lets a form feed through). */
     public static boolean isValidQueueName(String queue) {
         if (queue == null || queue.isEmpty()) {
