@@ -623,13 +623,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
-    /** Flushes the outbound buffer on this connection's event loop, now if already there. Any thread. */
+    /**
+     * Flushes the outbound buffer on this connection's event loop as a task: it runs once the loop has finished the
+     * reads it is processing, so a subscriber gets all of them in one write. Any thread.
+     */
     void requestFlush() {
-        if (loop.inEventLoop()) {
-            flushNow();
-        } else {
-            loop.execute(flushTask);
-        }
+        loop.execute(flushTask);
     }
 
     private void flushNow() {
