@@ -14,6 +14,7 @@ import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
 import io.natrix.server.transport.EarlyListener;
+import io.natrix.server.transport.TlsSupport;
 import io.natrix.server.transport.Transport;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
@@ -93,8 +94,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             }
             ServerOptions o = options;
             transport = new Transport(Transport.defaultThreads());
-            clientListener = new ClientListener(transport);
             try {
+                TlsSupport tls = o.tls() == null ? null : TlsSupport.create(o.tls());
+                clientListener = new ClientListener(transport, tls);
                 // Bind before anything else that can wait: harnesses give a spawned server ~400 ms to accept.
                 Supplier<ChannelHandler> handlers = () -> new ClientConnection(this, nextCid.incrementAndGet());
                 clientAddress = early != null ? clientListener.adopt(early, handlers)
@@ -125,6 +127,12 @@ public final class NatsServer implements ClientHost, AutoCloseable {
                 startMonitoring(o);
             }
             LOG.info("Listening for client connections on {}:{}", hostForLog(o.host()), clientAddress.getPort());
+            if (o.tls() != null) {
+                LOG.info("TLS required for client connections");
+                if (o.tls().handshakeFirst()) {
+                    LOG.warn("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+                }
+            }
             if (o.portsFileDir() != null) {
                 portsFile = PortsFile.write(o.portsFileDir(), clientUrls(), monitorUrls());
             }

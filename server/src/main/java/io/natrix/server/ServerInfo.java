@@ -33,6 +33,13 @@ record ServerInfo(String prefix, boolean lameDuck) {
         if (server.authRequired()) {
             sb.append(",\"auth_required\":true");
         }
+        if (o.tls() != null) {
+            // Every client connection must use TLS; allow_non_tls (tls_available) is not supported.
+            sb.append(",\"tls_required\":true");
+            if (o.tls().verify() || o.tls().verifyAndMap()) {
+                sb.append(",\"tls_verify\":true");
+            }
+        }
         sb.append(",\"max_payload\":").append(o.maxPayload());
         return new ServerInfo(sb.toString(), false);
     }

@@ -24,6 +24,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,7 +299,33 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+            LOG.debug("{}TLS handshake complete", logPrefix);
+        } else if (event instanceof SslCloseCompletionEvent) {
+            // A TLS close_notify is the client closing its side, as a FIN is without TLS; under TLS 1.3 the engine
+            // does not answer it, so without this the client would wait for our close.
+            close(CloseReason.CLIENT_CLOSED, false);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closed) {
+            LOG.debug("{}error after close: {}", logPrefix, cause.toString());
+            return;
+        }
+        Throwable tls = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (tls instanceof SSLException) {
+            // nats-server logs failed handshakes as errors and closes with "TLS Handshake Failure".
+            // Netty's message for a plaintext record dumps the whole read in hex; say what nats-server says.
+            String why = tls instanceof NotSslRecordException ? "first record does not look like a TLS handshake"
+                    : tls.getMessage();
+            LOG.error("{}TLS handshake error: {}", logPrefix, why);
+            close(CloseReason.TLS_HANDSHAKE_ERROR, false);
+            return;
+        }
         if (cause instanceof IOException) {
             LOG.debug("{}read error: {}", logPrefix, cause.getMessage());
         } else {

@@ -9,6 +9,7 @@ public enum CloseReason {
     SLOW_CONSUMER_WRITE_DEADLINE("Slow Consumer (Write Deadline)"),
     WRITE_ERROR("Write Error"),
     READ_ERROR("Read Error"),
+    TLS_HANDSHAKE_ERROR("TLS Handshake Failure"),
     PARSE_ERROR("Parse Error"),
     STALE_CONNECTION("Stale Connection"),
     PROTOCOL_VIOLATION("Protocol Violation"),

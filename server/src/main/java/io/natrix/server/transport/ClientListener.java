@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The TCP listener for client connections. Each accepted channel gets a fresh handler from the supplied factory
- * (the client connection itself is the only handler on the plain-TCP pipeline, so no per-message hand-offs).
+ * (the client connection itself is the only handler on the plain-TCP pipeline, so no per-message hand-offs). When
+ * TLS is configured, {@link TlsSupport} puts its handshake guard and the TLS handler in front of it:
+ * <pre>  plain:  [nats]        TLS:  [tls-guard] [tls] [nats]</pre>
  *
  * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
  */
@@ -27,10 +29,18 @@ public final class ClientListener {
      */
     static final int MAX_READ_BYTES = 64 * 1024;
     private final Transport transport;
+    /** Null when the client port is plain TCP. */
+    private final TlsSupport tls;
     private Channel serverChannel;
 
     public ClientListener(Transport transport) {
+        this(transport, null);
+    }
+
+    /** A listener whose connections all speak TLS ({@code tls} null for plain TCP). */
+    public ClientListener(Transport transport, TlsSupport tls) {
         this.transport = transport;
+        this.tls = tls;
     }
 
     /** Binds {@code host:port} (port 0 or -1 picks a free port) and returns the bound address. */
@@ -86,6 +96,9 @@ public final class ClientListener {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            tls.install(ch);
+                        }
                         ch.pipeline().addLast("nats", handlers.get());
                     }
                 });

@@ -1,0 +1,195 @@
+package io.natrix.server.transport;
+
+import io.natrix.server.config.ServerOptions.TlsOptions;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * TLS on the client port, as nats-server does it. Built once from {@link TlsOptions} when the server starts; the
+ * {@link ClientListener} asks it to {@link #install} two handlers at the head of every accepted channel.
+ *
+ * <p>Two ways to start, chosen by {@code handshake_first}:
+ * <pre>
+ *   default           server: INFO {..,"tls_required":true,..}   (plaintext)
+ *                     client: ClientHello ... handshake ...      then everything encrypted, CONNECT first
+ *   handshake_first   client: ClientHello ... handshake ...      then server: INFO (encrypted), CONNECT, ...
+ * </pre>
+ * The default mode uses Netty's "start TLS" switch, under which the first write (the INFO, always one buffer) leaves
+ * unencrypted and the engine then waits for the client's ClientHello. In handshake-first mode the INFO written when
+ * the channel becomes active is held by the {@link SslHandler} until the handshake completes.
+ *
+ * <p>The handshake must finish within {@code tls.timeout} (nats-server's TLS_TIMEOUT, 2 s by default); otherwise
+ * the client is told {@code -ERR 'Secure Connection - TLS Required'} in plaintext and the connection is closed,
+ * which is what nats-server answers a client that does not speak TLS. A client that sends plaintext protocol
+ * instead of a ClientHello fails the handshake at once and is closed without an answer (nats-server likewise).
+ *
+ * <p>Only TLS 1.2 and 1.3 are offered, with the JDK provider. Keys must be PEM PKCS#8 ({@code BEGIN PRIVATE KEY}).
+ *
+ * <p>Thread-safe: the context is immutable after construction and each channel gets its own handlers.
+ */
+public final class TlsSupport {
+    /** Name of the handler that owns the handshake timeout and can still write plaintext. */
+    static final String GUARD_HANDLER = "tls-guard";
+    /** Name of the {@link SslHandler}; the NATS protocol handler sits right after it. */
+    static final String SSL_HANDLER = "tls";
+    /** What nats-server sends a client that did not complete the TLS handshake in time. */
+    static final String TLS_REQUIRED_ERR = "-ERR 'Secure Connection - TLS Required'\r\n";
+    /** nats-server's TLS_TIMEOUT, used when the options carry none. */
+    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SslContext context;
+    private final boolean handshakeFirst;
+    private final long handshakeTimeoutNanos;
+    private final String[] namedGroups;
+
+    private TlsSupport(SslContext context, TlsOptions options) {
+        this.context = context;
+        this.handshakeFirst = options.handshakeFirst();
+        Duration timeout = options.timeout() == null || options.timeout().isZero() || options.timeout().isNegative()
+                ? DEFAULT_HANDSHAKE_TIMEOUT : options.timeout();
+        this.handshakeTimeoutNanos = timeout.toNanos();
+        this.namedGroups = namedGroups(options.curvePreferences());
+    }
+
+    /**
+     * Loads the certificate, key and (when given) CA bundle named in the options; fails with an {@link IOException}
+     * naming the problem when a file is missing or unreadable.
+     */
+    public static TlsSupport create(TlsOptions options) throws IOException {
+        if (options.certFile() == null || options.keyFile() == null) {
+            throw new IOException("TLS needs both cert_file and key_file");
+        }
+        try {
+            SslContextBuilder builder = SslContextBuilder
+                    .forServer(options.certFile().toFile(), options.keyFile().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS);
+            if (options.caFile() != null) {
+                builder.trustManager(options.caFile().toFile());
+            }
+            if (!options.ciphers().isEmpty()) {
+                builder.ciphers(options.ciphers(), SupportedCipherSuiteFilter.INSTANCE);
+            }
+            builder.clientAuth(options.verify() || options.verifyAndMap() ? ClientAuth.REQUIRE : ClientAuth.NONE);
+            return new TlsSupport(builder.build(), options);
+        } catch (IOException e) {
+            throw new IOException("error loading TLS certificate or key: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Netty reports unreadable PEM files and bad keys as IllegalArgumentException.
+            throw new IOException("error loading TLS certificate or key (cert_file " + options.certFile()
+                    + ", key_file " + options.keyFile() + "): " + e.getMessage(), e);
+        }
+    }
+
+    public boolean handshakeFirst() {
+        return handshakeFirst;
+    }
+
+    /** Adds the guard and the TLS handler at the head of a freshly accepted channel's pipeline. */
+    void install(Channel channel) {
+        SSLEngine engine = context.newEngine(channel.alloc());
+        if (namedGroups.length > 0) {
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setNamedGroups(namedGroups);
+            engine.setSSLParameters(parameters);
+        }
+        SslHandler ssl = new SslHandler(engine, !handshakeFirst);
+        // The guard below owns the timeout, so that it can answer in plaintext before closing.
+        ssl.setHandshakeTimeoutMillis(0);
+        channel.pipeline()
+                .addLast(GUARD_HANDLER, new HandshakeGuard(ssl, handshakeTimeoutNanos))
+                .addLast(SSL_HANDLER, ssl);
+    }
+
+    /**
+     * Maps nats-server's curve_preferences names (Go's {@code CurveP256} ...) to JDK named groups; names the JDK
+     * already understands pass through.
+     */
+    private static String[] namedGroups(List<String> curves) {
+        List<String> groups = new ArrayList<>(curves.size());
+        for (String curve : curves) {
+            groups.add(switch (curve.toLowerCase(Locale.ROOT)) {
+                case "curvep256", "p256", "p-256" -> "secp256r1";
+                case "curvep384", "p384", "p-384" -> "secp384r1";
+                case "curvep521", "p521", "p-521" -> "secp521r1";
+                case "x25519", "curvex25519" -> "x25519";
+                default -> curve;
+            });
+        }
+        return groups.toArray(String[]::new);
+    }
+
+    /**
+     * Sits in front of the {@link SslHandler}: writes from its context reach the socket unencrypted, which is how
+     * the handshake timeout can still send nats-server's plaintext {@code -ERR}. One per channel, its event loop.
+     */
+    private static final class HandshakeGuard extends ChannelInboundHandlerAdapter {
+        private final SslHandler ssl;
+        private final long timeoutNanos;
+        private ScheduledFuture<?> timer;
+
+        HandshakeGuard(SslHandler ssl, long timeoutNanos) {
+            this.ssl = ssl;
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            timer = ctx.executor().schedule(() -> timeout(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+            ssl.handshakeFuture().addListener(f -> cancel());
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            cancel();
+            ctx.fireChannelInactive();
+        }
+
+        private void timeout(ChannelHandlerContext ctx) {
+            if (ssl.handshakeFuture().isDone() || !ctx.channel().isActive()) {
+                return;
+            }
+            ctx.writeAndFlush(Unpooled.copiedBuffer(TLS_REQUIRED_ERR, StandardCharsets.US_ASCII)).addListener(f -> {
+                // Closed from here, below the TLS handler, so no close_notify alert follows the plaintext line;
+                // then the protocol handler learns why, to record the close reason.
+                ctx.close();
+                ctx.fireExceptionCaught(new TlsHandshakeTimeoutException(timeoutNanos));
+            });
+        }
+
+        private void cancel() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+
+    /** Raised down the pipeline when a client did not finish the TLS handshake in time; an SSLException like other handshake failures. */
+    public static final class TlsHandshakeTimeoutException extends SSLException {
+        TlsHandshakeTimeoutException(long timeoutNanos) {
+            super("TLS handshake timeout after " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.natrix.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.natrix.server.TestServer;
+import io.natrix.server.config.ServerOptions;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client TLS end to end with jnats and raw sockets: plaintext INFO then TLS, handshake first, client certificates,
+ * and what a client that does not speak TLS gets. The certificates are made with {@code openssl} for each run.
+ */
+class TlsClientTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String PASSWORD = "natrix";
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Natrix Test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        leaf("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+        leaf("client", "extendedKeyUsage=clientAuth\n");
+        openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-out", "client.p12",
+                "-passout", "pass:" + PASSWORD);
+    }
+
+    @Test
+    void tlsPlaintextInfoThenEncryptedRoundTrip() throws Exception {
+        try (TestServer server = TestServer.start(tls(false, false, Duration.ofSeconds(2)));
+             Connection nc = Nats.connect(jnats(server, false, false).build())) {
+            assertThat(nc.getServerInfo().isTLSRequired()).isTrue();
+            roundTrip(nc);
+        }
+    }
+
+    @Test
+    void tlsInfoFieldsInNatsServerOrder() throws Exception {
+        try (TestServer server = TestServer.start(tls(true, false, Duration.ofSeconds(2)));
+             RawClient raw = new RawClient(server.port())) {
+            String info = raw.readLine();
+            assertThat(info).startsWith("INFO {")
+                    .contains("\"headers\":true,\"tls_required\":true,\"tls_verify\":true,\"max_payload\":");
+        }
+    }
+
+    @Test
+    void tlsWithoutTlsInInfoWhenNotConfigured() throws Exception {
+        try (TestServer server = TestServer.start(); RawClient raw = new RawClient(server.port())) {
+            assertThat(raw.readLine()).doesNotContain("tls_");
+        }
+    }
+
+    @Test
+    void tlsVerifyRefusesClientWithoutCertificate() throws Exception {
+        try (TestServer server = TestServer.start(tls(true, false, Duration.ofSeconds(2)))) {
+            // The handshake fails on the server (certificate_required); jnats gives up within its connect timeout.
+            Options options = jnats(server, false, false).connectionTimeout(Duration.ofSeconds(2)).build();
+            assertThatThrownBy(() -> Nats.connect(options).close()).isInstanceOf(Exception.class);
+        }
+    }
+
+    @Test
+    void tlsVerifyAcceptsClientCertificate() throws Exception {
+        try (TestServer server = TestServer.start(tls(true, false, Duration.ofSeconds(2)));
+             Connection nc = Nats.connect(jnats(server, true, false).build())) {
+            assertThat(nc.getServerInfo().isTLSRequired()).isTrue();
+            roundTrip(nc);
+        }
+    }
+
+    @Test
+    void tlsHandshakeFirstWithJnats() throws Exception {
+        try (TestServer server = TestServer.start(tls(false, true, Duration.ofSeconds(2)));
+             Connection nc = Nats.connect(jnats(server, false, true).build())) {
+            roundTrip(nc);
+        }
+    }
+
+    @Test
+    void tlsHandshakeFirstSendsNoPlaintextInfo() throws Exception {
+        try (TestServer server = TestServer.start(tls(false, true, Duration.ofMillis(200)));
+             RawClient raw = new RawClient(server.port())) {
+            // Nothing comes before the handshake; when it never starts, the timeout answers and closes.
+            assertThat(raw.readLine()).isEqualTo("-ERR 'Secure Connection - TLS Required'");
+            assertThat(raw.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void tlsPlaintextClientIsClosed() throws Exception {
+        try (TestServer server = TestServer.start(tls(false, false, Duration.ofSeconds(2)));
+             RawClient raw = new RawClient(server.port())) {
+            assertThat(raw.readLine()).contains("\"tls_required\":true");
+            raw.send("CONNECT {\"verbose\":false}\r\nPING\r\n");
+            // The plaintext CONNECT fails the handshake: the connection closes without a PONG.
+            assertThat(raw.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void tlsHandshakeTimeoutSendsTlsRequired() throws Exception {
+        try (TestServer server = TestServer.start(tls(false, false, Duration.ofMillis(200)));
+             RawClient raw = new RawClient(server.port())) {
+            assertThat(raw.readLine()).contains("\"tls_required\":true");
+            assertThat(raw.readLine()).isEqualTo("-ERR 'Secure Connection - TLS Required'");
+            assertThat(raw.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void tlsMissingCertificateFailsStart() {
+        ServerOptions.TlsOptions missing = new ServerOptions.TlsOptions(dir.resolve("nope.pem"),
+                dir.resolve("server-key.pem"), null, false, false, Duration.ofSeconds(2), false, List.of(), List.of());
+        assertThatThrownBy(() -> TestServer.start(b -> b.tls = missing)).isInstanceOf(UncheckedIOException.class);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Consumer<ServerOptions.Builder> tls(boolean verify, boolean handshakeFirst, Duration timeout) {
+        return b -> b.tls = new ServerOptions.TlsOptions(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
+                dir.resolve("ca.pem"), verify, false, timeout, handshakeFirst, List.of(), List.of());
+    }
+
+    private static Options.Builder jnats(TestServer server, boolean clientCert, boolean tlsFirst) throws Exception {
+        Options.Builder b = new Options.Builder()
+                .server("tls://127.0.0.1:" + server.port())
+                .sslContext(sslContext(clientCert))
+                .maxReconnects(0)
+                .connectionTimeout(TIMEOUT);
+        return tlsFirst ? b.tlsFirst() : b;
+    }
+
+    private static void roundTrip(Connection nc) throws Exception {
+        Subscription sub = nc.subscribe("tls.test");
+        nc.flush(TIMEOUT);
+        nc.publish("tls.test", "secret".getBytes(StandardCharsets.UTF_8));
+        Message m = sub.nextMessage(TIMEOUT);
+        assertThat(m).isNotNull();
+        assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("secret");
+    }
+
+    private static SSLContext sslContext(boolean clientCert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
+            trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (clientCert) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = new FileInputStream(dir.resolve("client.p12").toFile())) {
+                keys.load(in, PASSWORD.toCharArray());
+            }
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, PASSWORD.toCharArray());
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static void leaf(String name, String extensions) throws Exception {
+        Files.writeString(dir.resolve(name + ".ext"), extensions);
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", name + "-key.pem", "-out", name + ".csr", "-subj", "/CN=" + name);
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                "-out", name + ".pem", "-days", "1", "-extfile", name + ".ext");
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("openssl %s: %s", command, output).isZero();
+    }
+
+    /** A plain TCP client that reads CRLF lines, with a bounded wait on every read. */
+    private static final class RawClient implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        RawClient(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        /** The next line without its CRLF, or null once the server has closed the connection. */
+        String readLine() throws IOException {
+            try {
+                return in.readLine();
+            } catch (SocketException e) {
+                return null; // a reset after the server's close counts as closed
+            }
+        }
+
+        void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
