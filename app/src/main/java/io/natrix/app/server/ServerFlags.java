@@ -2,6 +2,7 @@ package io.natrix.app.server;
 
 import io.natrix.app.server.GoFlagSet.FlagException;
 import io.natrix.app.server.GoFlagSet.Kind;
+import io.natrix.server.auth.UserConfigs;
 import io.natrix.server.config.ConfigException;
 import io.natrix.server.config.ConfigLoader;
 import io.natrix.server.config.ServerOptions;
@@ -225,7 +226,11 @@ public final class ServerFlags {
             }
         }
         applyTo(b);
-        return new Resolved(b.build(), List.copyOf(warnings));
+        ServerOptions options = b.build();
+        // Users, passwords and permissions are part of the configuration: check them now, so that -t reports
+        // them and a server never starts with a configuration it would refuse on the first CONNECT.
+        UserConfigs.load(options);
+        return new Resolved(options, List.copyOf(warnings));
     }
 
     /** As {@link #resolve()}, without the warnings. */

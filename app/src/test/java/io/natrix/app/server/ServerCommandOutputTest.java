@@ -49,6 +49,19 @@ class ServerCommandOutputTest {
     }
 
     @Test
+    void checkingBadPermissionsNamesTheUserAndExitsOne() throws IOException {
+        Path conf = Files.writeString(dir.resolve("perm.conf"),
+                "authorization { users = [ { user: a, password: b, permissions: { publish: \"foo..bar\" } } ] }\n");
+        assertThat(run("server", "-t", "-c", conf.toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith("natrix: " + conf + ":1:")
+                .contains("authorization.users[0].permissions.publish", "foo..bar")
+                .hasLineCount(1);
+        err.getBuffer().setLength(0);
+        assertThat(run("server", "-c", conf.toString(), "-p", "-1")).as("the server refuses to start").isEqualTo(1);
+        assertThat(err.toString()).contains("foo..bar").doesNotContain("\tat ");
+    }
+
+    @Test
     void checkingAConfigurationTheFlagsMakeInvalidFails() throws IOException {
         Path conf = Files.writeString(dir.resolve("ok.conf"), "port: 4333\n");
         assertThat(run("server", "-t", "-c", conf.toString(), "-p", "70000")).isEqualTo(1);
