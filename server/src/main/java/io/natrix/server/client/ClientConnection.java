@@ -116,6 +116,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private ClientConnection stalledOn;
     private long stallStartNanos;
     private boolean receivedSinceTick;
+    /** When the client last sent anything (per read, not per message); read by monitoring. */
+    private volatile long lastActivityMillis = System.currentTimeMillis();
 
     private volatile Account account;
     /** Null when the user may publish and subscribe anywhere (the common case costs nothing). */
@@ -201,6 +203,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         inRead = true;
         receivedSinceTick = true;
+        lastActivityMillis = System.currentTimeMillis();
         ByteBuf buf;
         if (cumulation == null) {
             buf = in;
@@ -267,7 +270,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Bytes queued for this client and not yet written to its socket. Any thread. */
-    long pendingBytes() {
+    public long pendingBytes() {
         outLock.lock();
         try {
             return (out == null ? 0 : out.readableBytes()) + channelPendingBytes();
@@ -928,6 +931,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     public Instant started() {
         return started;
+    }
+
+    /** When the client last sent bytes. */
+    public Instant lastActivity() {
+        return Instant.ofEpochMilli(lastActivityMillis);
     }
 
     public boolean isClosed() {

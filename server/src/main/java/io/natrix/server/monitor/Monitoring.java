@@ -115,10 +115,10 @@ public final class Monitoring {
             m.put("ip", c.remoteHost());
             m.put("port", c.remotePort());
             m.put("start", RFC3339.format(c.started()));
-            m.put("last_activity", RFC3339.format(now));
+            m.put("last_activity", RFC3339.format(c.lastActivity()));
             m.put("rtt", goDuration(Duration.ofNanos(c.rttNanos())));
             m.put("uptime", goDuration(Duration.between(c.started(), now)));
-            m.put("pending_bytes", 0);
+            m.put("pending_bytes", c.pendingBytes());
             m.put("in_msgs", c.inMsgs());
             m.put("out_msgs", c.outMsgs());
             m.put("in_bytes", c.inBytes());
@@ -158,8 +158,14 @@ public final class Monitoring {
         long removes = 0;
         long matches = 0;
         long hits = 0;
+        int maxFanout = 0;
+        double fanoutSum = 0;
+        long fanoutEntries = 0;
         for (Account account : server.accounts().all()) {
             SubjectIndex.Stats s = account.index().stats();
+            maxFanout = Math.max(maxFanout, s.maxFanout());
+            fanoutSum += s.avgFanout() * s.cacheEntries();
+            fanoutEntries += s.cacheEntries();
             subscriptions += s.subscriptions();
             cache += s.cacheEntries();
             inserts += s.inserts();
@@ -176,8 +182,8 @@ public final class Monitoring {
         m.put("num_removes", removes);
         m.put("num_matches", matches);
         m.put("cache_hit_rate", matches == 0 ? 0.0 : (double) hits / matches);
-        m.put("max_fanout", 0);
-        m.put("avg_fanout", 0.0);
+        m.put("max_fanout", maxFanout);
+        m.put("avg_fanout", fanoutEntries == 0 ? 0.0 : fanoutSum / fanoutEntries);
         return m;
     }
 
@@ -214,7 +220,17 @@ public final class Monitoring {
         return new Totals(inMsgs, inBytes, outMsgs, outBytes);
     }
 
+    /** Resident memory of the process, as nats-server reports "mem" (from /proc; the heap in use elsewhere). */
     private static long rss() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux: fall back to the heap in use.
+        }
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
     }

@@ -190,15 +190,31 @@ public final class SubjectIndex {
     public Stats stats() {
         lock.readLock().lock();
         try {
-            return new Stats(count, cache.size(), inserts, removes, matches.sum(), cacheHits.sum());
+            int maxFanout = 0;
+            long totalFanout = 0;
+            int cached = 0;
+            for (MatchResult result : cache.values()) {
+                int fanout = result.plain().length;
+                for (Subscription[] group : result.queueGroups()) {
+                    fanout += group.length;
+                }
+                maxFanout = Math.max(maxFanout, fanout);
+                totalFanout += fanout;
+                cached++;
+            }
+            return new Stats(count, cached, inserts, removes, matches.sum(), cacheHits.sum(), maxFanout,
+                    cached == 0 ? 0 : (double) totalFanout / cached);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** Counters of the index, as /subsz reports them. */
+    /**
+     * Counters of the index, as /subsz reports them; the fan-out figures are over the cached results, as
+     * nats-server computes them.
+     */
     public record Stats(int subscriptions, int cacheEntries, long inserts, long removes, long matches,
-                        long cacheHits) {
+                        long cacheHits, int maxFanout, double avgFanout) {
         public double cacheHitRate() {
             return matches == 0 ? 0 : (double) cacheHits / matches;
         }

@@ -60,6 +60,17 @@ class MonitoringEndpointsTest {
             assertThat(after.get("in_bytes").asLong() - before.get("in_bytes").asLong()).isGreaterThanOrEqualTo(50);
             assertThat(after.get("out_msgs").asLong()).isGreaterThanOrEqualTo(10);
             assertThat(after.get("subscriptions").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(after.get("mem").asLong()).as("resident memory").isGreaterThan(10L * 1024 * 1024);
+
+            JsonNode subsz = json(server, "/subsz");
+            assertThat(subsz.get("max_fanout").asInt()).as("metrics.x reaches one subscription").isEqualTo(1);
+            assertThat(subsz.get("avg_fanout").asDouble()).isGreaterThan(0.0);
+
+            JsonNode conn = json(server, "/connz").get("connections").get(0);
+            assertThat(conn.get("pending_bytes").asLong()).isGreaterThanOrEqualTo(0);
+            java.time.Instant lastActivity = java.time.Instant.parse(conn.get("last_activity").asText());
+            java.time.Instant started = java.time.Instant.parse(conn.get("start").asText());
+            assertThat(lastActivity).isAfter(started);
         }
     }
 
