@@ -10,6 +10,7 @@ import io.natrix.server.client.CloseReason;
 import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
+import io.natrix.server.imports.AccountLinks;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -50,6 +51,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private volatile ConfigAuthenticator authenticator;
     private final String serverId;
     private final Accounts accounts;
+    private final AccountLinks links = new AccountLinks();
     private final ServerStats stats = new ServerStats();
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();
@@ -354,6 +356,11 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    /** The imports wired between accounts. */
+    public AccountLinks links() {
+        return links;
     }
 
     public Collection<ClientConnection> connections() {

@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
@@ -97,6 +96,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final long cid;
     private final ClientParser parser;
     private final LookupKey lookupKey = new LookupKey();
+    private final Message message = new Message();
     private final ConcurrentHashMap<String, ClientSubscription> subs = new ConcurrentHashMap<>();
     /** Targets dirtied by the current read batch; owned by this connection's event loop. */
     private final ArrayList<ClientConnection> flushTargets = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private volatile Account account;
     /** Null when the user may publish and subscribe anywhere (the common case costs nothing). */
-    private volatile PermissionsSession permissions;
+    volatile PermissionsSession permissions;
     private volatile String user;
     /** The nonce sent in this connection's INFO for nkey users to sign, or null. */
     private String nonce;
@@ -130,7 +130,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private volatile ConnectOptions connect;
     private boolean connectReceived;
     private boolean verbose;
-    private boolean echo = true;
+    boolean echo = true; // read by Router on this connection's own thread (it is the publisher)
     private boolean headers;
     private boolean noResponders;
     private boolean trace;
@@ -410,7 +410,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         ok();
-        if (!deliver(result, buf, a) && noResponders && a.hasReply()) {
+        if (!Router.deliver(result, message.reset(acc, buf, a, this, 0)) && noResponders && a.hasReply()) {
             sendNoResponders(a);
         }
     }
@@ -508,42 +508,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     // ---------------------------------------------------------------- delivery (publisher's thread)
-
-    /** Delivers one message to every match; returns whether anyone received it. */
-    private boolean deliver(MatchResult result, ByteBuf buf, PubArgs a) {
-        boolean delivered = false;
-        for (Subscription s : result.plain()) {
-            delivered |= deliverTo((ClientSubscription) s, buf, a);
-        }
-        for (Subscription[] group : result.queueGroups()) {
-            int n = group.length;
-            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-            for (int k = 0; k < n; k++) {
-                if (deliverTo((ClientSubscription) group[(first + k) % n], buf, a)) {
-                    delivered = true;
-                    break;
-                }
-            }
-        }
-        return delivered;
-    }
-
-    private boolean deliverTo(ClientSubscription sub, ByteBuf buf, PubArgs a) {
-        ClientConnection target = sub.client;
-        if (target == this && !echo) {
-            return false;
-        }
-        PermissionsSession targetPermissions = target.permissions;
-        if (targetPermissions != null) {
-            if (sub.filtered && !targetPermissions.policy().deliveryAllowed(sub.queue(), a.subject())) {
-                return false;
-            }
-            if (a.hasReply() && targetPermissions.tracksReplies()) {
-                targetPermissions.replyDelivered(a.line, a.replyOffset, a.replyLength);
-            }
-        }
-        return target.enqueueMessage(sub, buf, a, this);
-    }
 
     /**
      * Appends a MSG/HMSG frame for {@code sub} to this connection's outbound buffer. Called on the publisher's

@@ -1,0 +1,144 @@
+package io.natrix.server.client;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.protocol.PubArgs;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message in flight through the {@link Router}: where it was published (account, publishing connection), its
+ * subject and reply (as offsets into a control line, {@link PubArgs}), and its headers and payload (as a slice of a
+ * buffer). Nothing is copied to build one: a client's publish wraps the connection's reusable {@link PubArgs} and
+ * input buffer. {@link InternalSubscription}s read it through the accessors, which copy on demand.
+ *
+ * <p>Valid only during the delivery call that receives it: the buffer and line are reused as soon as it returns.
+ * A handler that needs the message later must copy what it needs ({@link #payload()}, {@link #headers()}).
+ *
+ * <p>Not thread-safe; used by the publishing thread only. A connection reuses one instance for its publishes
+ * ({@link #reset}); messages re-published across accounts are fresh instances.
+ */
+public final class Message {
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private Account account;
+    private ByteBuf buf;
+    private PubArgs args;
+    private ClientConnection publisher;
+    private int hops;
+
+    Message() {
+    }
+
+    private Message(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops) {
+        reset(account, buf, args, publisher, hops);
+    }
+
+    Message reset(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops) {
+        this.account = account;
+        this.buf = buf;
+        this.args = args;
+        this.publisher = publisher;
+        this.hops = hops;
+        return this;
+    }
+
+    /** The same headers and payload under another subject and reply, in another account, one hop further. */
+    Message forward(Account to, String subject, String reply) {
+        return new Message(to, buf, withSubject(args, subject, reply), publisher, hops + 1);
+    }
+
+    /** A message made by the server itself (no publishing connection). */
+    static Message internal(Account account, String subject, String reply, byte[] headers, byte[] payload) {
+        int headerLength = headers == null ? -1 : headers.length;
+        ByteBuf data = headers == null ? Unpooled.wrappedBuffer(payload)
+                : Unpooled.wrappedBuffer(headers, payload);
+        PubArgs a = withSubject(null, subject, reply);
+        a.headerLength = headerLength;
+        a.totalLength = data.readableBytes();
+        a.dataOffset = 0;
+        return new Message(account, data, a, null, 0);
+    }
+
+    private static PubArgs withSubject(PubArgs from, String subject, String reply) {
+        byte[] s = subject.getBytes(StandardCharsets.UTF_8);
+        byte[] r = reply == null ? null : reply.getBytes(StandardCharsets.UTF_8);
+        PubArgs a = new PubArgs();
+        a.line = new byte[s.length + (r == null ? 0 : r.length + 1)];
+        System.arraycopy(s, 0, a.line, 0, s.length);
+        a.subjectOffset = 0;
+        a.subjectLength = s.length;
+        if (r != null) {
+            a.line[s.length] = ' ';
+            System.arraycopy(r, 0, a.line, s.length + 1, r.length);
+            a.replyOffset = s.length + 1;
+            a.replyLength = r.length;
+        }
+        if (from != null) {
+            a.headerLength = from.headerLength;
+            a.totalLength = from.totalLength;
+            a.dataOffset = from.dataOffset;
+        }
+        return a;
+    }
+
+    /** The account the message was published in. */
+    public Account account() {
+        return account;
+    }
+
+    /** The connection that published it (the original client, also after re-publishing), or null for the server. */
+    public ClientConnection publisher() {
+        return publisher;
+    }
+
+    /** How many times the message crossed into another account (imports); bounds loops. */
+    public int hops() {
+        return hops;
+    }
+
+    public String subject() {
+        return args.subject();
+    }
+
+    /** The reply subject, or null. */
+    public String reply() {
+        return args.reply();
+    }
+
+    public boolean hasHeaders() {
+        return args.hasHeaders();
+    }
+
+    /** A copy of the header block ({@code NATS/1.0 ...} through the blank line), or null when there is none. */
+    public byte[] headers() {
+        return args.hasHeaders() ? ByteBufUtil.getBytes(buf, args.dataOffset, args.headerLength, true) : null;
+    }
+
+    /** A copy of the payload (without headers). */
+    public byte[] payload() {
+        int headerLength = Math.max(0, args.headerLength);
+        int length = args.totalLength - headerLength;
+        return length == 0 ? NO_BYTES : ByteBufUtil.getBytes(buf, args.dataOffset + headerLength, length, true);
+    }
+
+    /** Payload size in bytes, headers excluded. */
+    public int payloadLength() {
+        return args.totalLength - Math.max(0, args.headerLength);
+    }
+
+    ByteBuf buf() {
+        return buf;
+    }
+
+    PubArgs args() {
+        return args;
+    }
+
+    @Override
+    public String toString() {
+        return "Message{" + account + " " + subject() + (args.hasReply() ? " reply " + reply() : "") + ", "
+                + args.totalLength + " bytes}";
+    }
+}

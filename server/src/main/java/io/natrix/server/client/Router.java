@@ -1,0 +1,107 @@
+package io.natrix.server.client;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.auth.PermissionsSession;
+import io.natrix.server.protocol.PubArgs;
+import io.natrix.server.subject.MatchResult;
+import io.natrix.server.subject.Subscription;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a message to the subscriptions that match it in its account: client subscriptions get a frame in their
+ * connection's outbound buffer, {@link InternalSubscription}s a call. One member of each queue group receives it,
+ * picked at random; a member that refuses (closed, slow, echo off) passes it on to the next.
+ *
+ * <p>Messages cross accounts only through internal subscriptions that {@link #forward} them (imports); each
+ * crossing counts a hop and a message is dropped after {@link #MAX_HOPS}, so even a cycle that slipped past the
+ * configuration checks cannot loop.
+ *
+ * <p>Stateless; runs on the publishing thread.
+ */
+public final class Router {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** Most account crossings of one message. */
+    public static final int MAX_HOPS = 8;
+
+    private Router() {
+    }
+
+    /**
+     * Publishes a message made by the server (system services, API replies) into {@code account}. Any thread.
+     *
+     * @return whether any subscription took it
+     */
+    public static boolean publish(Account account, String subject, String reply, byte[] headers, byte[] payload) {
+        Message m = Message.internal(account, subject, reply, headers, payload);
+        MatchResult result = account.index().match(subject);
+        return result != MatchResult.INVALID && deliver(result, m);
+    }
+
+    /**
+     * Re-publishes {@code message} into account {@code to} under a new subject and reply (imports). Same headers and
+     * payload, no copy.
+     *
+     * @return whether any subscription in {@code to} took it
+     */
+    public static boolean forward(Message message, Account to, String subject, String reply) {
+        if (message.hops() >= MAX_HOPS) {
+            LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
+            return false;
+        }
+        MatchResult result = to.index().match(subject);
+        return result != MatchResult.INVALID && deliver(result, message.forward(to, subject, reply));
+    }
+
+    /** Delivers one message to every match; returns whether anyone received it. */
+    static boolean deliver(MatchResult result, Message m) {
+        boolean delivered = false;
+        for (Subscription s : result.plain()) {
+            delivered |= deliverTo(s, m);
+        }
+        for (Subscription[] group : result.queueGroups()) {
+            int n = group.length;
+            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            for (int k = 0; k < n; k++) {
+                if (deliverTo(group[(first + k) % n], m)) {
+                    delivered = true;
+                    break;
+                }
+            }
+        }
+        return delivered;
+    }
+
+    private static boolean deliverTo(Subscription s, Message m) {
+        if (s instanceof ClientSubscription sub) {
+            return deliverTo(sub, m);
+        }
+        try {
+            return ((InternalSubscription) s).onMessage(m);
+        } catch (RuntimeException e) {
+            LOG.error("Internal subscription on {} failed for {}", s, m, e);
+            return false;
+        }
+    }
+
+    private static boolean deliverTo(ClientSubscription sub, Message m) {
+        ClientConnection target = sub.client;
+        ClientConnection publisher = m.publisher();
+        if (target == publisher && !publisher.echo) {
+            return false;
+        }
+        PubArgs a = m.args();
+        PermissionsSession targetPermissions = target.permissions;
+        if (targetPermissions != null) {
+            if (sub.filtered && !targetPermissions.policy().deliveryAllowed(sub.queue(), a.subject())) {
+                return false;
+            }
+            if (a.hasReply() && targetPermissions.tracksReplies()) {
+                targetPermissions.replyDelivered(a.line, a.replyOffset, a.replyLength);
+            }
+        }
+        return target.enqueueMessage(sub, m.buf(), a, publisher);
+    }
+}

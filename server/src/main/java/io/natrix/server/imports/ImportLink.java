@@ -1,0 +1,50 @@
+package io.natrix.server.imports;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.auth.ExportType;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One resolved import, whatever declared it (an {@code accounts} block or an account JWT): messages on
+ * {@code remoteSubject} in {@code exporter} appear on {@code localSubject} in the importing account (a stream), or
+ * requests on {@code localSubject} in the importing account go to {@code remoteSubject} in {@code exporter} and
+ * the responses come back (a service).
+ *
+ * <p>The two subjects have the same wildcards in the same order ({@code *} tokens and a trailing {@code >}); a
+ * message's wildcard tokens carry over from one to the other ({@link WildcardMapping}).
+ *
+ * @param type              stream or service
+ * @param exporter          the account that exports
+ * @param remoteSubject     the subject in the exporting account
+ * @param localSubject      the subject in the importing account
+ * @param singleResponse    services: only the first response crosses back (response type Singleton)
+ * @param responseThreshold services: how long the responses of one request may take
+ */
+public record ImportLink(ExportType type, Account exporter, String remoteSubject, String localSubject,
+                         boolean singleResponse, Duration responseThreshold) {
+    /** nats-server's default time for a service's responses. */
+    public static final Duration DEFAULT_RESPONSE_THRESHOLD = Duration.ofMinutes(2);
+
+    public ImportLink {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(exporter, "exporter");
+        Objects.requireNonNull(remoteSubject, "remoteSubject");
+        Objects.requireNonNull(localSubject, "localSubject");
+        if (type == ExportType.UNKNOWN) {
+            throw new IllegalArgumentException("an import is a stream or a service");
+        }
+        responseThreshold = responseThreshold == null || responseThreshold.isZero() || responseThreshold.isNegative()
+                ? DEFAULT_RESPONSE_THRESHOLD : responseThreshold;
+    }
+
+    public static ImportLink stream(Account exporter, String remoteSubject, String localSubject) {
+        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null);
+    }
+
+    public static ImportLink service(Account exporter, String remoteSubject, String localSubject,
+                                     boolean singleResponse, Duration responseThreshold) {
+        return new ImportLink(ExportType.SERVICE, exporter, remoteSubject, localSubject, singleResponse,
+                responseThreshold);
+    }
+}

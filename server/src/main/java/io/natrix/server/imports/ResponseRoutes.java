@@ -1,0 +1,104 @@
+package io.natrix.server.imports;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.client.InternalSubscription;
+import io.natrix.server.client.Message;
+import io.natrix.server.client.Router;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The way back for responses to imported service requests, one per exporting account. A request that crosses into
+ * the exporter gets a reply subject of the exporter's own, {@code _R_.<account tag>.<request tag>}; this
+ * subscription ({@code _R_.<account tag>.>} in the exporter) takes the responders' messages to it and forwards them
+ * to the importer's original reply subject. A singleton route ends with the first response; every route ends after
+ * the export's response threshold.
+ *
+ * <pre>
+ *   A: PUB svc.x  _INBOX.1        --import-->  B: svc.x  _R_.k3Jd9a.QZ81mX0pLw
+ *   B: PUB _R_.k3Jd9a.QZ81mX0pLw  --route--->  A: _INBOX.1
+ * </pre>
+ *
+ * <p>Thread-safe: routes are registered on importers' publishing threads and used on responders' threads.
+ */
+final class ResponseRoutes extends InternalSubscription {
+    static final String PREFIX = "_R_.";
+    private static final char[] ALPHABET =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Expired routes are swept after this many registrations. */
+    private static final int SWEEP_EVERY = 1024;
+
+    private record Route(Account importer, String reply, boolean single, long deadlineNanos) {
+    }
+
+    private final Account exporter;
+    private final String prefix;
+    private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
+    private final AtomicLong registrations = new AtomicLong();
+
+    private ResponseRoutes(Account exporter, String prefix) {
+        super(prefix + ">", null);
+        this.exporter = exporter;
+        this.prefix = prefix;
+    }
+
+    static ResponseRoutes create(Account exporter) {
+        return new ResponseRoutes(exporter, PREFIX + token(6) + ".");
+    }
+
+    Account exporter() {
+        return exporter;
+    }
+
+    /** A reply subject in the exporter that leads back to {@code reply} in {@code importer}. */
+    String register(Account importer, String reply, boolean single, Duration threshold) {
+        if (registrations.incrementAndGet() % SWEEP_EVERY == 0) {
+            sweep();
+        }
+        String subject = prefix + token(10);
+        routes.put(subject, new Route(importer, reply, single, System.nanoTime() + threshold.toNanos()));
+        return subject;
+    }
+
+    void unregister(String subject) {
+        routes.remove(subject);
+    }
+
+    /** Routes still open (monitoring and tests). */
+    int size() {
+        return routes.size();
+    }
+
+    @Override
+    protected boolean onMessage(Message message) {
+        String subject = message.subject();
+        Route route = routes.get(subject);
+        if (route == null) {
+            return false;
+        }
+        if (System.nanoTime() - route.deadlineNanos > 0) {
+            routes.remove(subject, route);
+            return false;
+        }
+        if (route.single && !routes.remove(subject, route)) {
+            return false; // another responder answered first
+        }
+        return Router.forward(message, route.importer, route.reply, null);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        routes.values().removeIf(r -> now - r.deadlineNanos > 0);
+    }
+
+    private static String token(int length) {
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) {
+            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(c);
+    }
+}

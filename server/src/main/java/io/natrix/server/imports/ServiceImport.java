@@ -1,0 +1,45 @@
+package io.natrix.server.imports;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.client.InternalSubscription;
+import io.natrix.server.client.Message;
+import io.natrix.server.client.Router;
+
+/**
+ * An imported service, subscribed in the importing account on the import's local subject: each request is
+ * forwarded to the exporter under the exported subject, with a reply subject of the exporter's that routes the
+ * responses back ({@link ResponseRoutes}). A request nobody in the exporter takes counts as not delivered, so the
+ * requester gets nats-server's no-responders answer.
+ *
+ * <p>Thread-safe (immutable; runs on publishers' threads).
+ */
+final class ServiceImport extends InternalSubscription {
+    private final ImportLink link;
+    private final WildcardMapping toRemote;
+    private final ResponseRoutes responses;
+
+    ServiceImport(ImportLink link, ResponseRoutes responses) {
+        super(link.localSubject(), null);
+        this.link = link;
+        this.toRemote = WildcardMapping.of(link.localSubject(), link.remoteSubject());
+        this.responses = responses;
+    }
+
+    @Override
+    protected boolean onMessage(Message message) {
+        String remote = toRemote.apply(message.subject());
+        String reply = message.reply();
+        Account importer = message.account();
+        String routed = reply == null ? null
+                : responses.register(importer, reply, link.singleResponse(), link.responseThreshold());
+        boolean delivered = Router.forward(message, link.exporter(), remote, routed);
+        if (!delivered && routed != null) {
+            responses.unregister(routed);
+        }
+        return delivered;
+    }
+
+    ImportLink link() {
+        return link;
+    }
+}

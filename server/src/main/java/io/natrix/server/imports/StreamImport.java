@@ -1,0 +1,34 @@
+package io.natrix.server.imports;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.client.InternalSubscription;
+import io.natrix.server.client.Message;
+import io.natrix.server.client.Router;
+
+/**
+ * An imported stream, subscribed in the exporting account on the exported subject: each message is forwarded into
+ * the importing account under the import's local subject (its prefix or {@code to} applied), reply unchanged.
+ *
+ * <p>Thread-safe (immutable; runs on publishers' threads).
+ */
+final class StreamImport extends InternalSubscription {
+    private final Account importer;
+    private final ImportLink link;
+    private final WildcardMapping toLocal;
+
+    StreamImport(Account importer, ImportLink link) {
+        super(link.remoteSubject(), null);
+        this.importer = importer;
+        this.link = link;
+        this.toLocal = WildcardMapping.of(link.remoteSubject(), link.localSubject());
+    }
+
+    @Override
+    protected boolean onMessage(Message message) {
+        return Router.forward(message, importer, toLocal.apply(message.subject()), message.reply());
+    }
+
+    ImportLink link() {
+        return link;
+    }
+}
