@@ -21,6 +21,19 @@ public final class Account {
     private final String name;
     private final SubjectIndex index;
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile Limits limits = Limits.UNLIMITED;
+
+    /**
+     * What the account's JWT allows its connections ({@code -1}: no limit). Configuration-file accounts have no
+     * limits.
+     *
+     * @param maxConnections   client connections at once
+     * @param maxSubscriptions subscriptions per connection
+     * @param maxPayload       bytes of one message (headers and payload)
+     */
+    public record Limits(int maxConnections, int maxSubscriptions, int maxPayload) {
+        public static final Limits UNLIMITED = new Limits(-1, -1, -1);
+    }
 
     public Account(String name, boolean matchCacheEnabled) {
         this.name = name;
@@ -39,8 +52,26 @@ public final class Account {
         return connections.get();
     }
 
-    public void connectionOpened() {
-        connections.incrementAndGet();
+    public Limits limits() {
+        return limits;
+    }
+
+    public void limits(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** Counts a new connection unless the account is at its connection limit; returns whether it was counted. */
+    public boolean connectionOpened() {
+        int max = limits.maxConnections();
+        while (true) {
+            int n = connections.get();
+            if (max >= 0 && n >= max) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     public void connectionClosed() {

@@ -148,6 +148,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> authTimer;
+    private ScheduledFuture<?> expiryTimer;
+    /** The user's own limits (from its JWT); the account's and the server's apply on top. Own loop. */
+    private ClientHost.UserLimits userLimits = ClientHost.UserLimits.UNLIMITED;
+    /** Most subscriptions this connection may hold, -1 for no limit ({@link #applyLimits}). Own loop. */
+    private int maxSubs = -1;
     private int pingsOut;
     private long pingSentNanos;
     private volatile long rttNanos;
@@ -159,6 +164,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         ServerOptions options = host.options();
         this.parser = new ClientParser(options.maxControlLine(), options.maxPayload());
         this.trace = options.trace();
+        this.maxSubs = options.maxSubscriptions() > 0 ? options.maxSubscriptions() : -1;
     }
 
     // ---------------------------------------------------------------- Netty events (own event loop)
@@ -365,6 +371,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             attach(authenticated);
+            if (closed) {
+                return; // over the account's connection limit, or credentials already expired
+            }
         }
         if (authTimer != null) {
             authTimer.cancel(false);
@@ -429,8 +438,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             sendErr("Invalid Subject");
             return;
         }
-        int max = host.options().maxSubscriptions();
-        if (max > 0 && subs.size() >= max) {
+        if (maxSubs >= 0 && subs.size() >= maxSubs) {
             LOG.error("{}maximum subscriptions exceeded", logPrefix);
             sendErr("maximum subscriptions exceeded");
             return;
@@ -714,6 +722,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     // ---------------------------------------------------------------- timers (own event loop)
 
+    private void authExpired() {
+        if (!closed) {
+            LOG.debug("{}User Authentication Expired", logPrefix);
+            closeWithError("User Authentication Expired", CloseReason.AUTHENTICATION_EXPIRED);
+        }
+    }
+
     private void authTimeout() {
         if (!closed && !connectReceived) {
             LOG.error("{}Authentication Timeout", logPrefix);
@@ -770,19 +785,56 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         permissions = policy == null || policy == PermissionsPolicy.UNRESTRICTED ? null
                 : new PermissionsSession(policy, System::nanoTime);
         user = who.user();
-        attach(who.account());
+        userLimits = who.limits();
+        if (!attach(who.account())) {
+            LOG.error("{}{}", logPrefix, "maximum account active connections exceeded");
+            closeWithError("maximum account active connections exceeded",
+                    CloseReason.MAX_ACCOUNT_CONNECTIONS_EXCEEDED);
+            return;
+        }
+        applyLimits();
+        if (who.expires() != null) {
+            long delay = who.expires().toEpochMilli() - System.currentTimeMillis();
+            if (delay <= 0) {
+                authExpired();
+            } else {
+                expiryTimer = loop.schedule(this::authExpired, delay, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
-    private void attach(Account acc) {
+    /** Joins {@code acc}; false when the account is at its connection limit. */
+    private boolean attach(Account acc) {
         if (account != acc) {
             if (account != null) {
                 account.connectionClosed();
+                account = null;
+            }
+            if (acc != null && !acc.connectionOpened()) {
+                return false;
             }
             account = acc;
-            if (acc != null) {
-                acc.connectionOpened();
-            }
         }
+        return true;
+    }
+
+    /**
+     * Sets the payload and subscription limits: the smallest of the server's, the account's and the user's, as
+     * nats-server does. Own loop.
+     */
+    private void applyLimits() {
+        ServerOptions options = host.options();
+        Account acc = account;
+        Account.Limits accountLimits = acc == null ? Account.Limits.UNLIMITED : acc.limits();
+        int payload = smallestLimit(smallestLimit(options.maxPayload() > 0 ? options.maxPayload() : -1,
+                accountLimits.maxPayload()), userLimits.maxPayload());
+        parser.limits(options.maxControlLine(), payload < 0 ? Integer.MAX_VALUE : payload);
+        maxSubs = smallestLimit(smallestLimit(options.maxSubscriptions() > 0 ? options.maxSubscriptions() : -1,
+                accountLimits.maxSubscriptions()), userLimits.maxSubscriptions());
+    }
+
+    private static int smallestLimit(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
     private void removeSubscription(ClientSubscription sub) {
@@ -809,11 +861,39 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
      */
     public void optionsChanged(byte[] infoLine) {
         loop.execute(() -> {
-            ServerOptions options = host.options();
-            parser.limits(options.maxControlLine(), options.maxPayload());
-            trace = options.trace();
+            trace = host.options().trace();
+            applyLimits();
             if (infoLine != null) {
                 queueProto(infoLine);
+            }
+        });
+    }
+
+    /**
+     * Re-reads the account's limits after its JWT changed (any thread): a connection now over the subscription
+     * limit is told and closed, as nats-server does.
+     */
+    public void accountLimitsChanged() {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            applyLimits();
+            if (maxSubs >= 0 && subs.size() > maxSubs) {
+                LOG.error("{}maximum subscriptions exceeded", logPrefix);
+                closeWithError("maximum subscriptions exceeded", CloseReason.MAX_SUBSCRIPTIONS_EXCEEDED);
+            }
+        });
+    }
+
+    /**
+     * Sends {@code -ERR '<text>'} and closes the connection, from any thread: revoked credentials ("User
+     * Authentication Revoked"), an account over its connection limit, a kick.
+     */
+    public void terminate(String text, CloseReason reason) {
+        loop.execute(() -> {
+            if (!closed) {
+                closeWithError(text, reason);
             }
         });
     }
@@ -839,6 +919,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (authTimer != null) {
             authTimer.cancel(false);
+        }
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
         }
         Account acc = account;
         for (ClientSubscription sub : subs.values()) {

@@ -24,8 +24,21 @@ public interface ClientHost {
     /** Whether INFO carries a nonce (nkey users are configured). */
     boolean nonceRequired();
 
-    /** Who an authenticated client is: the account it belongs to, its permissions and its user name. */
-    record Authenticated(Account account, PermissionsPolicy permissions, String user) {
+    /**
+     * Who an authenticated client is: the account it belongs to, its permissions, its user name, the limits of the
+     * user itself ({@code -1} fields: none; the account's and the server's apply on top) and when its credentials
+     * expire (null: never).
+     */
+    record Authenticated(Account account, PermissionsPolicy permissions, String user, UserLimits limits,
+                         java.time.Instant expires) {
+        public Authenticated(Account account, PermissionsPolicy permissions, String user) {
+            this(account, permissions, user, UserLimits.UNLIMITED, null);
+        }
+    }
+
+    /** Limits a user JWT sets for its connection; {@code -1} is no limit. */
+    record UserLimits(int maxSubscriptions, int maxPayload) {
+        public static final UserLimits UNLIMITED = new UserLimits(-1, -1);
     }
 
     /**

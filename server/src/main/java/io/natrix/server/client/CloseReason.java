@@ -16,6 +16,10 @@ public enum CloseReason {
     MAX_CONNECTIONS_EXCEEDED("Maximum Connections Exceeded"),
     MAX_PAYLOAD_EXCEEDED("Maximum Message Payload Exceeded"),
     MAX_CONTROL_LINE_EXCEEDED("Maximum Control Line Exceeded"),
+    MAX_ACCOUNT_CONNECTIONS_EXCEEDED("Maximum Account Connections Exceeded"),
+    MAX_SUBSCRIPTIONS_EXCEEDED("Maximum Subscriptions Exceeded"),
+    AUTHENTICATION_EXPIRED("Authentication Expired"),
+    REVOCATION("Credentials Revoked"),
     SERVER_SHUTDOWN("Server Shutdown"),
     LAME_DUCK("Lame Duck Mode"),
     KICKED("Kicked");

@@ -133,7 +133,8 @@ public record ServerOptions(
         public int maxSubscriptions;
         public long maxPending = DEFAULT_MAX_PENDING;
         public Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
-        public Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        /** null: nats-server's default, 2 s, or the TLS handshake timeout plus 1 s when TLS is on. */
+        public Duration authTimeout;
         public Duration pingInterval = DEFAULT_PING_INTERVAL;
         public int maxPingsOut = DEFAULT_MAX_PINGS_OUT;
         public Duration lameDuckDuration = DEFAULT_LAME_DUCK_DURATION;
@@ -188,6 +189,10 @@ public record ServerOptions(
             check(maxSubscriptions >= 0, "max_subscriptions can not be negative");
             check(maxPingsOut > 0, "ping_max must be positive");
             check(positive(writeDeadline), "write_deadline must be positive");
+            if (authTimeout == null) {
+                authTimeout = tls == null ? DEFAULT_AUTH_TIMEOUT
+                        : (tls.timeout() == null ? DEFAULT_AUTH_TIMEOUT : tls.timeout()).plusSeconds(1);
+            }
             check(positive(authTimeout), "auth_timeout must be positive");
             check(positive(pingInterval), "ping_interval must be positive");
             check(lameDuckDuration != null && !lameDuckDuration.isNegative(), "lame_duck_duration can not be negative");

@@ -391,6 +391,19 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void theDefaultTimeoutIsTwoSecondsOrTheTlsTimeoutPlusOne() {
+            load("port: 4222");
+            assertThat(builder.build().authTimeout()).isEqualTo(Duration.ofSeconds(2));
+            builder = ServerOptions.builder();
+            builder.tls = new ServerOptions.TlsOptions(null, null, null, false, false, Duration.ofSeconds(5), false,
+                    null, null);
+            assertThat(builder.build().authTimeout()).isEqualTo(Duration.ofSeconds(6));
+            builder.tls = new ServerOptions.TlsOptions(null, null, null, false, false, null, false, null, null);
+            builder.authTimeout = null;
+            assertThat(builder.build().authTimeout()).isEqualTo(Duration.ofSeconds(3));
+        }
+
+        @Test
         void aTimeoutAboveAMinuteWarns() {
             load("authorization {\n  timeout: 1m\n}");
             assertThat(builder.authTimeout).isEqualTo(Duration.ofSeconds(1_000_000));

@@ -1,0 +1,16 @@
+package io.natrix.server.system;
+
+import io.natrix.server.account.Account;
+
+/**
+ * A message a system service received, copied out of the publisher's buffers so it can be handled later on the
+ * system thread.
+ *
+ * @param account the account it was published in
+ * @param subject the subject it was published to
+ * @param reply   where the answer goes, or null
+ * @param headers the header block, or null
+ * @param payload the payload (never null)
+ */
+public record SystemRequest(Account account, String subject, String reply, byte[] headers, byte[] payload) {
+}
