@@ -65,10 +65,10 @@ public final class SubjectTransformException extends IllegalArgumentException {
 
     /** A reason with a free-form message (used for mapping-level errors whose text names a subject). */
     static SubjectTransformException withMessage(Reason reason, String message) {
-        return new SubjectTransformException(reason, message, true);
+        return new SubjectTransformException(message, reason);
     }
 
-    private SubjectTransformException(Reason reason, String message, boolean verbatim) {
+    private SubjectTransformException(String message, Reason reason) {
         super(message);
         this.reason = reason;
     }

@@ -151,6 +151,17 @@ class SubjectMappingsTest {
         assertThat(ms.map("foo.bar")).isEqualTo("baz.6");
     }
 
+    @Test
+    void subjectMappingsAcceptLeftAndRight() {
+        // nats-server's ValidateMapping leaves left and right out of its list of known functions, so its account
+        // mappings refuse them although its transforms (stream republish) run them; we take them everywhere.
+        SubjectMappings ms = SubjectMappings.fromConfig(ConfigParser.parse("""
+                mappings { "l.*": "{{left(1,2)}}", "r.*": "{{Right(1,2)}}" }
+                """).get("mappings"), "mappings");
+        assertThat(ms.map("l.abcd")).isEqualTo("ab");
+        assertThat(ms.map("r.abcd")).isEqualTo("cd");
+    }
+
     // ---- configuration ----------------------------------------------------------------------------------------
 
     @Test

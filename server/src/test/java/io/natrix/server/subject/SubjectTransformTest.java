@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SubjectTransformTest {
 
-    // ---- nats-server's TestSubjectTransforms: shouldMatch ---------------------------------------------------
+    // ---- nats-server's TestSubjectTransforms: shouldMatch, and a live nats-server ------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}: {2} becomes {3}")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
@@ -51,6 +51,19 @@ class SubjectTransformTest {
         "foo.bar|baz.{{partition(10)}}|foo.bar|baz.6",
         "foo.baz|qux.{{partition(10)}}|foo.baz|qux.4",
         "test.subject|result.{{partition(5)}}|test.subject|result.0",
+        // Observed on a running nats-server 2.9.10 with these mappings in its configuration.
+        "p.*.*|part.{{partition(10,1,2)}}.{{wildcard(1)}}|p.foo.bar|part.0.foo",
+        "p.*.*|part.{{partition(10,1,2)}}.{{wildcard(1)}}|p.a.b|part.6.a",
+        "p.*.*|part.{{partition(10,1,2)}}.{{wildcard(1)}}|p.orders.123|part.4.orders",
+        "p.*.*|part.{{partition(10,1,2)}}.{{wildcard(1)}}|p.x.y|part.2.x",
+        "p1.*|'part1.{{ Partition (7, 1) }}'|p1.foo|part1.2",
+        "p1.*|'part1.{{ Partition (7, 1) }}'|p1.bar|part1.2",
+        "p1.*|'part1.{{ Partition (7, 1) }}'|p1.customer-4711|part1.5",
+        "s.*|sfl.{{splitFromLeft(1,3)}}|s.12|sfl.12",
+        "l.*|slf.{{SliceFromLeft(1,3)}}|l.12|slf.12",
+        "d.*|spl.{{split(1,-)}}|d.abc|spl.abc",
+        "t.*.>|tail.$1.>|t.1.2.3|tail.1.2.3",
+        "z.*|zero.$0|z.q|zero.z",
     })
     void subjectTransformNatsServerExamples(String source, String destination, String subject, String expected) {
         assertThat(SubjectTransform.parse(source, destination).apply(subject)).isEqualTo(expected);
