@@ -11,6 +11,7 @@ import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
 import io.natrix.server.imports.AccountLinks;
+import io.natrix.server.subject.SubjectMappings;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -86,6 +87,13 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         new SecureRandom().nextBytes(key);
         this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
         this.accounts = new Accounts(!options.disableSublistCache());
+        applyMappings(options);
+    }
+
+    /** Top-level {@code mappings} apply to the global account, as in nats-server. */
+    private void applyMappings(ServerOptions o) {
+        Object raw = o.rawConfig().get("mappings");
+        accounts.global().mappings(raw == null ? SubjectMappings.EMPTY : SubjectMappings.fromConfig(raw, "mappings"));
     }
 
     /** Binds the listeners and starts serving; returns once clients can connect. */
@@ -252,6 +260,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         ConfigAuthenticator nextAuthenticator = new ConfigAuthenticator(next);
         options = next;
         authenticator = nextAuthenticator;
+        applyMappings(next);
         info = ServerInfo.create(this, next, clientAddress.getPort());
         if (lameDuck) {
             info = info.withLameDuck();

@@ -1,6 +1,7 @@
 package io.natrix.server.account;
 
 import io.natrix.server.subject.SubjectIndex;
+import io.natrix.server.subject.SubjectMappings;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +23,7 @@ public final class Account {
     private final SubjectIndex index;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Limits limits = Limits.UNLIMITED;
+    private volatile SubjectMappings mappings = SubjectMappings.EMPTY;
 
     /**
      * What the account's JWT allows its connections ({@code -1}: no limit). Configuration-file accounts have no
@@ -50,6 +52,15 @@ public final class Account {
 
     public int connectionCount() {
         return connections.get();
+    }
+
+    /** The subject mappings applied to what clients of this account publish (and to imported requests). */
+    public SubjectMappings mappings() {
+        return mappings;
+    }
+
+    public void mappings(SubjectMappings mappings) {
+        this.mappings = mappings == null ? SubjectMappings.EMPTY : mappings;
     }
 
     public Limits limits() {

@@ -13,6 +13,7 @@ import io.natrix.server.protocol.ProtocolHandler;
 import io.natrix.server.protocol.PubArgs;
 import io.natrix.server.subject.LookupKey;
 import io.natrix.server.subject.MatchResult;
+import io.natrix.server.subject.SubjectMappings;
 import io.natrix.server.subject.Subjects;
 import io.natrix.server.subject.Subscription;
 import io.netty.buffer.ByteBuf;
@@ -405,6 +406,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         inMsgs++;
         inBytes += a.totalLength;
+        SubjectMappings mappings = acc.mappings();
+        if (!mappings.isEmpty()) {
+            a = mapped(a, mappings);
+            if (a == null) {
+                ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
+                return;
+            }
+        }
         PermissionsSession perms = permissions;
         if (perms != null && !perms.canPublish(a.line, a.subjectOffset, a.subjectLength)) {
             String error = PermissionsViolation.publish(a.line, a.subjectOffset, a.subjectLength);
@@ -422,6 +431,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (!Router.deliver(result, message.reset(acc, buf, a, this, 0)) && noResponders && a.hasReply()) {
             sendNoResponders(a);
         }
+    }
+
+    /** {@code a} under its mapped subject; {@code a} itself when no mapping applies; null when dropped. */
+    private PubArgs mapped(PubArgs a, SubjectMappings mappings) {
+        String subject = a.subject();
+        String to = mappings.map(subject);
+        if (to.equals(subject)) {
+            return a;
+        }
+        if (to.isEmpty() || !Subjects.isValidPublishSubject(to)) {
+            return null;
+        }
+        if (trace) {
+            traceIn("MAPPING " + subject + " -> " + to);
+        }
+        return a.withSubject(to, a.reply());
     }
 
     @Override

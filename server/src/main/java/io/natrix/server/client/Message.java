@@ -46,7 +46,7 @@ public final class Message {
 
     /** The same headers and payload under another subject and reply, in another account, one hop further. */
     Message forward(Account to, String subject, String reply) {
-        return new Message(to, buf, withSubject(args, subject, reply), publisher, hops + 1);
+        return new Message(to, buf, args.withSubject(subject, reply), publisher, hops + 1);
     }
 
     /** A message made by the server itself (no publishing connection). */
@@ -54,33 +54,11 @@ public final class Message {
         int headerLength = headers == null ? -1 : headers.length;
         ByteBuf data = headers == null ? Unpooled.wrappedBuffer(payload)
                 : Unpooled.wrappedBuffer(headers, payload);
-        PubArgs a = withSubject(null, subject, reply);
+        PubArgs a = new PubArgs().withSubject(subject, reply);
         a.headerLength = headerLength;
         a.totalLength = data.readableBytes();
         a.dataOffset = 0;
         return new Message(account, data, a, null, 0);
-    }
-
-    private static PubArgs withSubject(PubArgs from, String subject, String reply) {
-        byte[] s = subject.getBytes(StandardCharsets.UTF_8);
-        byte[] r = reply == null ? null : reply.getBytes(StandardCharsets.UTF_8);
-        PubArgs a = new PubArgs();
-        a.line = new byte[s.length + (r == null ? 0 : r.length + 1)];
-        System.arraycopy(s, 0, a.line, 0, s.length);
-        a.subjectOffset = 0;
-        a.subjectLength = s.length;
-        if (r != null) {
-            a.line[s.length] = ' ';
-            System.arraycopy(r, 0, a.line, s.length + 1, r.length);
-            a.replyOffset = s.length + 1;
-            a.replyLength = r.length;
-        }
-        if (from != null) {
-            a.headerLength = from.headerLength;
-            a.totalLength = from.totalLength;
-            a.dataOffset = from.dataOffset;
-        }
-        return a;
     }
 
     /** The account the message was published in. */

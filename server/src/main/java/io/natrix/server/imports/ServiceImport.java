@@ -27,7 +27,10 @@ final class ServiceImport extends InternalSubscription {
 
     @Override
     protected boolean onMessage(Message message) {
-        String remote = toRemote.apply(message.subject());
+        String remote = link.exporter().mappings().map(toRemote.apply(message.subject()));
+        if (remote.isEmpty()) {
+            return false; // the exporter's mappings dropped it
+        }
         String reply = message.reply();
         Account importer = message.account();
         String routed = reply == null ? null

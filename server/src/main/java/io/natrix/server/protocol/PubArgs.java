@@ -41,6 +41,30 @@ public final class PubArgs {
         return hasReply() ? new String(line, replyOffset, replyLength, java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 
+    /**
+     * A copy that names {@code subject} and {@code reply} (null: none) instead, with the same headers and payload
+     * offsets: for a mapped subject or a message crossing into another account. Allocates.
+     */
+    public PubArgs withSubject(String subject, String reply) {
+        byte[] s = subject.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] r = reply == null ? null : reply.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        PubArgs a = new PubArgs();
+        a.line = new byte[s.length + (r == null ? 0 : r.length + 1)];
+        System.arraycopy(s, 0, a.line, 0, s.length);
+        a.subjectOffset = 0;
+        a.subjectLength = s.length;
+        if (r != null) {
+            a.line[s.length] = ' ';
+            System.arraycopy(r, 0, a.line, s.length + 1, r.length);
+            a.replyOffset = s.length + 1;
+            a.replyLength = r.length;
+        }
+        a.headerLength = headerLength;
+        a.totalLength = totalLength;
+        a.dataOffset = dataOffset;
+        return a;
+    }
+
     void reset() {
         replyOffset = -1;
         replyLength = 0;
