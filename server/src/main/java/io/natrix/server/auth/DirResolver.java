@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *       {@code .jwt.deleted}, or removed with {@code hard_delete}.</li>
  *   <li><b>cache</b>: holds at most {@code limit} accounts (0: 1000); a new account evicts the least recently used
  *       one, file and all. With {@code ttl}, an account not used for that long is dropped when next asked for.
- *       Deletion removes the file.</li>
+ *       Deletion removes the file. nats-server's cache takes pushed updates only for accounts it already has
+ *       (else "jwt update cache skipped") and fills itself by asking other servers; with no other servers to ask,
+ *       ours takes any trusted push, so a cache can be filled without a cluster.</li>
  * </ul>
  * nats-server also drops an account's file when its JWT expires; we keep it, and the authenticator refuses the
  * expired account's users, which the client sees the same way. Synchronisation with other servers
