@@ -103,6 +103,11 @@ public record AccountClaims(ClaimsData data, List<Import> imports, List<Export> 
                 mappings, authorization, trace, clusterTraffic, description, infoUrl, tags);
     }
 
+    public AccountClaims withDefaultPermissions(JwtPermissions defaultPermissions) {
+        return new AccountClaims(data, imports, exports, limits, signingKeys, revocations, defaultPermissions,
+                mappings, authorization, trace, clusterTraffic, description, infoUrl, tags);
+    }
+
     public AccountClaims withTags(List<String> tags) {
         return new AccountClaims(data, imports, exports, limits, signingKeys, revocations, defaultPermissions,
                 mappings, authorization, trace, clusterTraffic, description, infoUrl, tags);

@@ -84,6 +84,15 @@ public final class TrustChain {
      *                      {@code BEARER_NOT_ALLOWED} or {@code REVOKED}
      */
     public static UserPermissionLimits authorizeUser(UserClaims user, AccountClaims account, Instant now) {
+        return authorizeUser(user, account, now, true);
+    }
+
+    /**
+     * {@link #authorizeUser(UserClaims, AccountClaims, Instant)}, optionally without the revocation check: the CONNECT
+     * handshake checks revocation itself, after the nonce signature, where nats-server checks it.
+     */
+    static UserPermissionLimits authorizeUser(UserClaims user, AccountClaims account, Instant now,
+                                              boolean checkRevocation) {
         String accountKey = account.data().subject();
         if (!user.account().equals(accountKey)) {
             throw new JwtException(JwtException.Reason.UNTRUSTED_ISSUER, "the user JWT belongs to another account");
@@ -110,7 +119,7 @@ public final class TrustChain {
         if (effective.bearerToken() && account.limits().disallowBearer()) {
             throw new JwtException(JwtException.Reason.BEARER_NOT_ALLOWED, "the account does not allow bearer tokens");
         }
-        if (account.isRevoked(user.data().subject(), user.data().issuedAtSeconds())) {
+        if (checkRevocation && account.isRevoked(user.data().subject(), user.data().issuedAtSeconds())) {
             throw new JwtException(JwtException.Reason.REVOKED, "the user JWT was revoked");
         }
         return effective;
