@@ -17,9 +17,14 @@ public final class Accounts {
     private final Account system;
 
     public Accounts(boolean matchCacheEnabled) {
+        this(matchCacheEnabled, Account.SYSTEM);
+    }
+
+    /** Accounts whose system account is named {@code systemName} (operator mode: the account's public key). */
+    public Accounts(boolean matchCacheEnabled, String systemName) {
         this.matchCacheEnabled = matchCacheEnabled;
         this.global = getOrCreate(Account.GLOBAL);
-        this.system = getOrCreate(Account.SYSTEM);
+        this.system = getOrCreate(systemName == null ? Account.SYSTEM : systemName);
     }
 
     public Account global() {

@@ -911,6 +911,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         });
     }
 
+    /** Replaces the connection's permissions (an account's default permissions changed). Any thread. */
+    public void permissionsChanged(PermissionsPolicy policy) {
+        loop.execute(() -> permissions = policy == null || policy == PermissionsPolicy.UNRESTRICTED ? null
+                : new PermissionsSession(policy, System::nanoTime));
+    }
+
     /**
      * Sends {@code -ERR '<text>'} and closes the connection, from any thread: revoked credentials ("User
      * Authentication Revoked"), an account over its connection limit, a kick.

@@ -156,4 +156,25 @@ public final class Subjects {
         // No '>' in the common prefix: the shorter subject cannot reach the longer one's extra tokens.
         return ta.length == tb.length;
     }
+
+    /**
+     * Whether every literal subject {@code sub} matches is also matched by {@code of} (both may have wildcards):
+     * {@code a.*} is within {@code a.>}, {@code a.>} is not within {@code a.*}.
+     */
+    public static boolean isSubsetOf(String sub, String of) {
+        String[] ts = sub.split("\\.", -1);
+        String[] to = of.split("\\.", -1);
+        for (int i = 0; i < to.length; i++) {
+            if (to[i].equals(">")) {
+                return i < ts.length;
+            }
+            if (i >= ts.length || ts[i].equals(">")) {
+                return false;
+            }
+            if (!to[i].equals("*") && (ts[i].equals("*") || !ts[i].equals(to[i]))) {
+                return false;
+            }
+        }
+        return ts.length == to.length;
+    }
 }
