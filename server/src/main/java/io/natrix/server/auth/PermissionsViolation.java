@@ -48,8 +48,8 @@ public final class PermissionsViolation {
         return "Permissions Violation for Publish with Reply of " + quote(reply);
     }
 
-    /** Go's {@code strconv.Quote} of the string's UTF-8 bytes. */
-    static String quote(String text) {
+    /** Go's {@code strconv.Quote} of the string's UTF-8 bytes, as nats-server's {@code %q} formats names. */
+    public static String quote(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return quote(bytes, 0, bytes.length);
     }

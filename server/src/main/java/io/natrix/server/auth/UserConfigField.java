@@ -18,13 +18,14 @@ import java.util.function.BiConsumer;
  *
  * <p>Values of secret keys (passwords, tokens) never appear in messages.
  *
- * <p>Immutable; package-private helper of {@link UserConfigs}.
+ * <p>Immutable. Shared by the readers of users and permissions ({@link UserConfigs}) and of account imports and
+ * exports ({@code io.natrix.server.account.AccountConfigs}), so that all of them name places and keys alike.
  */
-record UserConfigField(String name, Object value, ConfigParser.Position at) {
+public record UserConfigField(String name, Object value, ConfigParser.Position at) {
     private static final Set<String> SECRET_KEYS = Set.of("pass", "password", "token");
 
     /** The entry {@code key} of {@code map}, placed where the parser saw the key, else at {@code fallback}. */
-    static UserConfigField of(Map<?, ?> map, String key, String prefix, ConfigParser.Position fallback) {
+    public static UserConfigField of(Map<?, ?> map, String key, String prefix, ConfigParser.Position fallback) {
         ConfigParser.Position at = ConfigParser.positionOf(map, key).orElse(fallback);
         return new UserConfigField(prefix.isEmpty() ? key : prefix + "." + key, map.get(key), at);
     }
@@ -34,7 +35,7 @@ record UserConfigField(String name, Object value, ConfigParser.Position at) {
      * case, as in nats-server). A {@link ConfigException} from one entry is added to {@code errors} and the walk
      * goes on, so one run reports every bad entry.
      */
-    void forEachEntry(List<ConfigException> errors, BiConsumer<String, UserConfigField> action) {
+    public void forEachEntry(List<ConfigException> errors, BiConsumer<String, UserConfigField> action) {
         Map<?, ?> map = map();
         for (Object key : map.keySet()) {
             String text = String.valueOf(key);
@@ -47,47 +48,47 @@ record UserConfigField(String name, Object value, ConfigParser.Position at) {
     }
 
     /** Element {@code index} of this array value. */
-    UserConfigField element(int index) {
+    public UserConfigField element(int index) {
         return new UserConfigField(name + "[" + index + "]", list().get(index), at);
     }
 
-    ConfigException error(String reason) {
+    public ConfigException error(String reason) {
         return new ConfigException(at, name + ": " + reason);
     }
 
-    ConfigException expected(String what) {
+    public ConfigException expected(String what) {
         return error("expected " + what + ", got " + describe(value, isSecret()));
     }
 
-    String string() {
+    public String string() {
         if (value instanceof String s) {
             return s;
         }
         throw expected("a string");
     }
 
-    boolean bool() {
+    public boolean bool() {
         if (value instanceof Boolean b) {
             return b;
         }
         throw expected("a boolean");
     }
 
-    long integer() {
+    public long integer() {
         if (value instanceof Long n) {
             return n;
         }
         throw expected("an integer");
     }
 
-    Map<?, ?> map() {
+    public Map<?, ?> map() {
         if (value instanceof Map<?, ?> m) {
             return m;
         }
         throw expected("a map");
     }
 
-    List<?> list() {
+    public List<?> list() {
         if (value instanceof List<?> l) {
             return l;
         }

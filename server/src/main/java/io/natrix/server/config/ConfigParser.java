@@ -129,6 +129,14 @@ public final class ConfigParser {
         return map instanceof ConfigMap config ? Optional.ofNullable(config.positionOf(key)) : Optional.empty();
     }
 
+    /**
+     * Whether some {@code $key} reference in the configuration resolved to {@code key} of {@code map}: such a key
+     * defines a variable and is not an unknown field, as in nats-server. False for maps not made by this parser.
+     */
+    public static boolean isReferenced(Map<?, ?> map, String key) {
+        return map instanceof ConfigMap config && config.isReferenced(key);
+    }
+
     /** {@link #parse(Path)} with the environment given, for tests. */
     static Map<String, Object> parse(Path file, UnaryOperator<String> environment) {
         return new Session(environment).parseFile(file, null);
