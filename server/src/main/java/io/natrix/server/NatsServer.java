@@ -11,7 +11,9 @@ import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
 import io.natrix.server.imports.AccountLinks;
-import io.natrix.server.subject.SubjectMappings;
+import io.natrix.server.account.AccountConfigs;
+import io.natrix.server.auth.OperatorConfig;
+import io.natrix.server.system.SystemServices;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -50,6 +52,10 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     private volatile ServerOptions options;
     private volatile ConfigAuthenticator authenticator;
+    /** JWT operator mode, or null when users come from the configuration. */
+    private final OperatorMode operatorMode;
+    private final ConfiguredAccounts configuredAccounts = new ConfiguredAccounts();
+    private final SystemServices system;
     private final String serverId;
     private final Accounts accounts;
     private final AccountLinks links = new AccountLinks();
@@ -86,14 +92,21 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
-        this.accounts = new Accounts(!options.disableSublistCache());
-        applyMappings(options);
-    }
-
-    /** Top-level {@code mappings} apply to the global account, as in nats-server. */
-    private void applyMappings(ServerOptions o) {
-        Object raw = o.rawConfig().get("mappings");
-        accounts.global().mappings(raw == null ? SubjectMappings.EMPTY : SubjectMappings.fromConfig(raw, "mappings"));
+        OperatorConfig operator = OperatorConfig.read(options);
+        if (operator != null) {
+            this.accounts = new Accounts(!options.disableSublistCache(), operator.systemAccount());
+            this.operatorMode = new OperatorMode(operator, accounts, links, this::connections);
+        } else {
+            AccountConfigs configs = AccountConfigs.read(options);
+            this.accounts = new Accounts(!options.disableSublistCache(), configs.systemAccount());
+            this.operatorMode = null;
+            configuredAccounts.apply(configs, accounts, links);
+        }
+        this.system = new SystemServices(() -> new SystemServices.Identity(serverName(),
+                hostForLog(this.options.host()), serverId, Version.NATS_SERVER, this.options.jetstream()));
+        if (operatorMode != null) {
+            operatorMode.register(system, accounts.system());
+        }
     }
 
     /** Binds the listeners and starts serving; returns once clients can connect. */
@@ -182,6 +195,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         for (ClientConnection client : clients.values()) {
             client.close(CloseReason.SERVER_SHUTDOWN);
         }
+        system.close();
         transport.shutdown();
         if (portsFile != null) {
             portsFile.delete();
@@ -258,9 +272,18 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         requireSame("server_name", current.serverName(), next.serverName());
         requireSame("ports_file_dir", current.portsFileDir(), next.portsFileDir());
         ConfigAuthenticator nextAuthenticator = new ConfigAuthenticator(next);
+        AccountConfigs nextAccounts = operatorMode == null ? AccountConfigs.read(next) : null;
+        if (operatorMode != null) {
+            requireSame("operator", OperatorConfig.read(current).operatorJwts(),
+                    OperatorConfig.read(next) == null ? null : OperatorConfig.read(next).operatorJwts());
+        }
         options = next;
         authenticator = nextAuthenticator;
-        applyMappings(next);
+        if (nextAccounts != null) {
+            synchronized (lifecycle) {
+                configuredAccounts.apply(nextAccounts, accounts, links);
+            }
+        }
         info = ServerInfo.create(this, next, clientAddress.getPort());
         if (lameDuck) {
             info = info.withLameDuck();
@@ -293,19 +316,22 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     @Override
     public boolean authRequired() {
-        return authenticator.required();
+        return operatorMode != null || authenticator.required();
     }
 
     @Override
     public boolean nonceRequired() {
-        return authenticator.usesNonce();
+        return operatorMode != null || authenticator.usesNonce();
     }
 
     @Override
     public Authenticated authenticate(ClientConnection client, ConnectOptions connect) {
-        ConfigAuthenticator.Identity who = authenticator.authenticate(new ConfigAuthenticator.Credentials(
-                connect.authToken, connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt,
-                client.nonce()));
+        ConfigAuthenticator.Credentials credentials = new ConfigAuthenticator.Credentials(connect.authToken,
+                connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce());
+        if (operatorMode != null) {
+            return operatorMode.authenticate(client, credentials);
+        }
+        ConfigAuthenticator.Identity who = authenticator.authenticate(credentials);
         if (who == null) {
             return null;
         }
@@ -330,6 +356,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     @Override
     public void closed(ClientConnection client) {
         clients.remove(client.cid());
+        if (operatorMode != null) {
+            operatorMode.closed(client);
+        }
     }
 
     @Override

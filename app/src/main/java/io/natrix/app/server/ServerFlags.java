@@ -2,6 +2,8 @@ package io.natrix.app.server;
 
 import io.natrix.app.server.GoFlagSet.FlagException;
 import io.natrix.app.server.GoFlagSet.Kind;
+import io.natrix.server.account.AccountConfigs;
+import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.auth.UserConfigs;
 import io.natrix.server.config.ConfigException;
 import io.natrix.server.config.ConfigLoader;
@@ -230,6 +232,12 @@ public final class ServerFlags {
         // Users, passwords and permissions are part of the configuration: check them now, so that -t reports
         // them and a server never starts with a configuration it would refuse on the first CONNECT.
         UserConfigs.load(options);
+        OperatorConfig operator = OperatorConfig.read(options);
+        if (operator != null) {
+            operator.warnings().forEach(w -> warnings.add(w.toString()));
+        } else {
+            AccountConfigs.read(options).warnings().forEach(w -> warnings.add(w.toString()));
+        }
         return new Resolved(options, List.copyOf(warnings));
     }
 

@@ -2,6 +2,7 @@ package io.natrix.server.imports;
 
 import io.natrix.server.account.Account;
 import io.natrix.server.auth.ExportType;
+import io.natrix.server.subject.SubjectTransform;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,9 +21,12 @@ import java.util.Objects;
  * @param localSubject      the subject in the importing account
  * @param singleResponse    services: only the first response crosses back (response type Singleton)
  * @param responseThreshold services: how long the responses of one request may take
+ * @param transform         how a subject crosses (streams: remote to local; services: local to remote) when the
+ *                          import renames with {@code $n} / {@code {{wildcard(n)}}}; null: wildcards carry over in
+ *                          order ({@link WildcardMapping})
  */
 public record ImportLink(ExportType type, Account exporter, String remoteSubject, String localSubject,
-                         boolean singleResponse, Duration responseThreshold) {
+                         boolean singleResponse, Duration responseThreshold, SubjectTransform transform) {
     /** nats-server's default time for a service's responses. */
     public static final Duration DEFAULT_RESPONSE_THRESHOLD = Duration.ofMinutes(2);
 
@@ -39,12 +43,29 @@ public record ImportLink(ExportType type, Account exporter, String remoteSubject
     }
 
     public static ImportLink stream(Account exporter, String remoteSubject, String localSubject) {
-        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null);
+        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null, null);
     }
 
     public static ImportLink service(Account exporter, String remoteSubject, String localSubject,
                                      boolean singleResponse, Duration responseThreshold) {
         return new ImportLink(ExportType.SERVICE, exporter, remoteSubject, localSubject, singleResponse,
-                responseThreshold);
+                responseThreshold, null);
+    }
+
+    /** This link, crossing subjects with {@code transform} (see the record description). */
+    public ImportLink withTransform(SubjectTransform transform) {
+        return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
+                transform);
+    }
+
+    /** The function that carries a subject across: the transform, or wildcards in order from {@code from}. */
+    java.util.function.UnaryOperator<String> crossing(String from, String to) {
+        if (transform != null) {
+            return subject -> {
+                String out = transform.apply(subject);
+                return out == null ? subject : out;
+            };
+        }
+        return WildcardMapping.of(from, to)::apply;
     }
 }

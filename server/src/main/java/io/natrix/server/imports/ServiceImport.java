@@ -15,13 +15,13 @@ import io.natrix.server.client.Router;
  */
 final class ServiceImport extends InternalSubscription {
     private final ImportLink link;
-    private final WildcardMapping toRemote;
+    private final java.util.function.UnaryOperator<String> toRemote;
     private final ResponseRoutes responses;
 
     ServiceImport(ImportLink link, ResponseRoutes responses) {
         super(link.localSubject(), null);
         this.link = link;
-        this.toRemote = WildcardMapping.of(link.localSubject(), link.remoteSubject());
+        this.toRemote = link.crossing(link.localSubject(), link.remoteSubject());
         this.responses = responses;
     }
 

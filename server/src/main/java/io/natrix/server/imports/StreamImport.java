@@ -14,13 +14,13 @@ import io.natrix.server.client.Router;
 final class StreamImport extends InternalSubscription {
     private final Account importer;
     private final ImportLink link;
-    private final WildcardMapping toLocal;
+    private final java.util.function.UnaryOperator<String> toLocal;
 
     StreamImport(Account importer, ImportLink link) {
         super(link.remoteSubject(), null);
         this.importer = importer;
         this.link = link;
-        this.toLocal = WildcardMapping.of(link.remoteSubject(), link.localSubject());
+        this.toLocal = link.crossing(link.remoteSubject(), link.localSubject());
     }
 
     @Override
