@@ -327,7 +327,8 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     @Override
     public Authenticated authenticate(ClientConnection client, ConnectOptions connect) {
         ConfigAuthenticator.Credentials credentials = new ConfigAuthenticator.Credentials(connect.authToken,
-                connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce());
+                connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce(),
+                options.tls() != null && options.tls().verifyAndMap() ? client.peerCertificate() : null);
         if (operatorMode != null) {
             return operatorMode.authenticate(client, credentials);
         }

@@ -28,7 +28,11 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -1027,6 +1031,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** The CONNECT the client sent, or null before it. */
     public ConnectOptions connectOptions() {
         return connect;
+    }
+
+    /** The certificate the client presented in the TLS handshake, or null (no TLS, none presented). */
+    public X509Certificate peerCertificate() {
+        SslHandler ssl = channel == null ? null : channel.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     /** The nonce this connection's INFO carried, or null. */

@@ -57,6 +57,9 @@ class TlsClientTest {
         leaf("client", "extendedKeyUsage=clientAuth\n");
         openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-out", "client.p12",
                 "-passout", "pass:" + PASSWORD);
+        leaf("mapped", "subjectAltName=email:alice@example.com\nextendedKeyUsage=clientAuth\n");
+        openssl("pkcs12", "-export", "-in", "mapped.pem", "-inkey", "mapped-key.pem", "-out", "mapped.p12",
+                "-passout", "pass:" + PASSWORD);
     }
 
     @Test
@@ -149,7 +152,49 @@ class TlsClientTest {
         assertThatThrownBy(() -> TestServer.start(b -> b.tls = missing)).isInstanceOf(UncheckedIOException.class);
     }
 
+    @Test
+    void verifyAndMapTakesTheUserFromTheCertificateSubject() throws Exception {
+        try (TestServer server = TestServer.start(mapped("CN=client", "someone-else"));
+             Connection nc = Nats.connect(jnats(server, "client", false).build())) {
+            roundTrip(nc);
+            assertThat(server.server().connections()).singleElement()
+                    .satisfies(c -> assertThat(c.user()).isEqualTo("CN=client"));
+        }
+    }
+
+    @Test
+    void verifyAndMapPrefersTheEmailAlternativeName() throws Exception {
+        try (TestServer server = TestServer.start(mapped("alice@example.com", "CN=mapped"));
+             Connection nc = Nats.connect(jnats(server, "mapped", false).build())) {
+            roundTrip(nc);
+            assertThat(server.server().connections()).singleElement()
+                    .satisfies(c -> assertThat(c.user()).isEqualTo("alice@example.com"));
+        }
+    }
+
+    @Test
+    void verifyAndMapRefusesACertificateThatNamesNoUser() throws Exception {
+        try (TestServer server = TestServer.start(mapped("CN=nobody", "bob"))) {
+            // A password does not help: with verify_and_map the certificate alone decides.
+            assertThatThrownBy(() -> Nats.connect(jnats(server, "client", false).userInfo("bob", "x").build()))
+                    .hasMessageContaining("Authorization Violation");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** TLS with verify_and_map, and users with these names (no passwords). */
+    private static Consumer<ServerOptions.Builder> mapped(String... users) {
+        return b -> {
+            b.tls = new ServerOptions.TlsOptions(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
+                    dir.resolve("ca.pem"), true, true, Duration.ofSeconds(2), false, List.of(), List.of());
+            List<Object> list = new ArrayList<>();
+            for (String user : users) {
+                list.add(java.util.Map.of("user", user));
+            }
+            b.rawConfig = java.util.Map.of("authorization", java.util.Map.of("users", list));
+        };
+    }
 
     private static Consumer<ServerOptions.Builder> tls(boolean verify, boolean handshakeFirst, Duration timeout) {
         return b -> b.tls = new ServerOptions.TlsOptions(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
@@ -157,9 +202,14 @@ class TlsClientTest {
     }
 
     private static Options.Builder jnats(TestServer server, boolean clientCert, boolean tlsFirst) throws Exception {
+        return jnats(server, clientCert ? "client" : null, tlsFirst);
+    }
+
+    /** jnats over TLS, presenting the certificate {@code certName} (null: none). */
+    private static Options.Builder jnats(TestServer server, String certName, boolean tlsFirst) throws Exception {
         Options.Builder b = new Options.Builder()
                 .server("tls://127.0.0.1:" + server.port())
-                .sslContext(sslContext(clientCert))
+                .sslContext(sslContext(certName))
                 .maxReconnects(0)
                 .connectionTimeout(TIMEOUT);
         return tlsFirst ? b.tlsFirst() : b;
@@ -174,7 +224,7 @@ class TlsClientTest {
         assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("secret");
     }
 
-    private static SSLContext sslContext(boolean clientCert) throws Exception {
+    private static SSLContext sslContext(String certName) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
@@ -184,9 +234,9 @@ class TlsClientTest {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManagerFactory kmf = null;
-        if (clientCert) {
+        if (certName != null) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = new FileInputStream(dir.resolve("client.p12").toFile())) {
+            try (InputStream in = new FileInputStream(dir.resolve(certName + ".p12").toFile())) {
                 keys.load(in, PASSWORD.toCharArray());
             }
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
