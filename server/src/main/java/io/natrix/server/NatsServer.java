@@ -30,6 +30,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -325,7 +327,11 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     }
 
     @Override
-    public Authenticated authenticate(ClientConnection client, ConnectOptions connect) {
+    public CompletionStage<Authenticated> authenticate(ClientConnection client, ConnectOptions connect) {
+        return CompletableFuture.completedFuture(authenticateNow(client, connect));
+    }
+
+    private Authenticated authenticateNow(ClientConnection client, ConnectOptions connect) {
         ConfigAuthenticator.Credentials credentials = new ConfigAuthenticator.Credentials(connect.authToken,
                 connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce(),
                 options.tls() != null && options.tls().verifyAndMap() ? client.peerCertificate() : null);

@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -198,7 +199,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             parser.connectRequired(true);
             authTimer = loop.schedule(this::authTimeout, options.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } else {
-            attach(host.authenticate(this, new ConnectOptions()));
+            attach(host.authenticate(this, new ConnectOptions()).toCompletableFuture().getNow(null));
         }
         long interval = options.pingInterval().toNanos();
         pingTimer = loop.scheduleAtFixedRate(this::pingTick, interval, interval, TimeUnit.NANOSECONDS);
@@ -222,6 +223,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
             buf = cumulation;
         }
+        parseAndKeep(buf, in);
+    }
+
+    /**
+     * Parses what {@code buf} holds and keeps an incomplete operation (or everything after a pause) as the
+     * cumulation for the next read; then flushes the targets this read wrote to. {@code in} is the read that was
+     * just received (null when resuming on the kept bytes).
+     */
+    private void parseAndKeep(ByteBuf buf, ByteBuf in) {
         ParseResult result = parser.parse(buf, this);
         if (result != ParseResult.OK) {
             protocolError(result);
@@ -370,16 +380,48 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         if (host.authRequired() || account == null) {
-            ClientHost.Authenticated authenticated = host.authenticate(this, options);
-            if (authenticated == null) {
-                authorizationViolation();
+            CompletableFuture<ClientHost.Authenticated> pending =
+                    host.authenticate(this, options).toCompletableFuture();
+            if (!pending.isDone()) {
+                // An authentication service decides (auth callout): take nothing more from this client until then.
+                parser.pause();
+                channel.config().setAutoRead(false);
+                pending.whenComplete((who, error) -> loop.execute(() -> authenticated(options, headersGranted,
+                        error == null ? who : null, true)));
                 return;
             }
-            attach(authenticated);
-            if (closed) {
-                return; // over the account's connection limit, or credentials already expired
+            authenticated(options, headersGranted, pending.getNow(null), false);
+            return;
+        }
+        connected(options, headersGranted);
+    }
+
+    /** The outcome of authenticating a CONNECT; {@code resumed} when it came later and reading must restart. */
+    private void authenticated(ConnectOptions options, boolean headersGranted, ClientHost.Authenticated who,
+                               boolean resumed) {
+        if (closed) {
+            return; // timed out, or the server closed it meanwhile
+        }
+        if (who == null) {
+            authorizationViolation();
+            return;
+        }
+        attach(who);
+        if (closed) {
+            return; // over the account's connection limit, or credentials already expired
+        }
+        connected(options, headersGranted);
+        if (resumed) {
+            parser.resume();
+            channel.config().setAutoRead(true);
+            if (cumulation != null) {
+                inRead = true;
+                parseAndKeep(cumulation, null);
             }
         }
+    }
+
+    private void connected(ConnectOptions options, boolean headersGranted) {
         if (authTimer != null) {
             authTimer.cancel(false);
             authTimer = null;

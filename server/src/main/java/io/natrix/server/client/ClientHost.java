@@ -3,6 +3,7 @@ package io.natrix.server.client;
 import io.natrix.server.account.Account;
 import io.natrix.server.auth.PermissionsPolicy;
 import io.natrix.server.config.ServerOptions;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a client connection needs from the server around it. Implemented by the server; narrow so that the client
@@ -42,9 +43,11 @@ public interface ClientHost {
     }
 
     /**
-     * Checks the credentials of a CONNECT and picks the account; null means "Authorization Violation".
+     * Checks the credentials of a CONNECT and picks the account; a null result means "Authorization Violation".
+     * Usually complete on return; an authentication service (auth callout) completes it later, from any thread,
+     * and the connection reads nothing more from its client until then.
      */
-    Authenticated authenticate(ClientConnection client, ConnectOptions connect);
+    CompletionStage<Authenticated> authenticate(ClientConnection client, ConnectOptions connect);
 
     /** A new connection became active; false means the server refuses it (maximum connections). */
     boolean opened(ClientConnection client);

@@ -58,6 +58,7 @@ public final class ClientParser {
     private int maxPayload;
     private boolean headersAllowed;
     private boolean stopped;
+    private boolean paused;
     private boolean connectRequired;
     private String errorDetail;
     private final PubArgs pubArgs = new PubArgs();
@@ -98,6 +99,23 @@ public final class ClientParser {
         this.stopped = true;
     }
 
+    /**
+     * Called by a handler that cannot take the next operation yet (a CONNECT waiting for an authentication
+     * service): {@link #parse} returns {@link ParseResult#OK} right after the current operation, leaving the rest
+     * in the buffer, until {@link #resume()}.
+     */
+    public void pause() {
+        this.paused = true;
+    }
+
+    public void resume() {
+        this.paused = false;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
     /** A description of the last error for the log, in nats-server's words where it has them. */
     public String errorDetail() {
         return errorDetail;
@@ -109,7 +127,7 @@ public final class ClientParser {
      * connection must be closed.
      */
     public ParseResult parse(ByteBuf in, ProtocolHandler handler) {
-        while (!stopped && in.isReadable()) {
+        while (!stopped && !paused && in.isReadable()) {
             final int start = in.readerIndex();
             final int end = in.writerIndex();
             if (connectRequired && (in.getByte(start) | 0x20) != 'c') {
