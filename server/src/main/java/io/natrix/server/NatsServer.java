@@ -13,7 +13,12 @@ import io.natrix.server.config.ServerOptions;
 import io.natrix.server.imports.AccountLinks;
 import io.natrix.server.account.AccountConfigs;
 import io.natrix.server.auth.OperatorConfig;
+import io.natrix.server.config.ConfigLoader;
+import io.natrix.server.monitor.MonitorDocuments;
+import io.natrix.server.system.SystemAccountServices;
+import io.natrix.server.system.SystemHost;
 import io.natrix.server.system.SystemServices;
+import java.util.Map;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -48,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * #enterLameDuckMode()} and {@link #shutdown()} (each is idempotent). Connections call the {@link ClientHost}
  * methods from their event loops.
  */
-public final class NatsServer implements ClientHost, AutoCloseable {
+public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
 
@@ -58,6 +63,9 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private final OperatorMode operatorMode;
     private final ConfiguredAccounts configuredAccounts = new ConfiguredAccounts();
     private final SystemServices system;
+    private final SystemAccountServices systemAccount;
+    /** Re-reads the configuration for a {@code $SYS.REQ.SERVER.<id>.RELOAD} request (the launcher's, with flags). */
+    private volatile Runnable reloader;
     private final String serverId;
     private final Accounts accounts;
     private final AccountLinks links = new AccountLinks();
@@ -109,6 +117,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         if (operatorMode != null) {
             operatorMode.register(system, accounts.system());
         }
+        this.systemAccount = new SystemAccountServices(system, this, serverId);
     }
 
     /** Binds the listeners and starts serving; returns once clients can connect. */
@@ -151,6 +160,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             if (o.httpPort() != 0) {
                 startMonitoring(o);
             }
+            systemAccount.start();
             LOG.info("Listening for client connections on {}:{}", hostForLog(o.host()), clientAddress.getPort());
             if (o.tls() != null) {
                 LOG.info("TLS required for client connections");
@@ -190,6 +200,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
             shuttingDown = true;
         }
         LOG.info("Initiating Shutdown...");
+        systemAccount.shutdown();
         clientListener.close();
         if (monitorServer != null) {
             monitorServer.close();
@@ -234,6 +245,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         }
         ServerOptions o = options;
         LOG.info("Entering lame duck mode, stop accepting new clients");
+        systemAccount.lameDuck();
         clientListener.close();
         info = info.withLameDuck();
         for (ClientConnection client : clients.values()) {
@@ -361,8 +373,21 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     }
 
     @Override
+    public void connected(ClientConnection client) {
+        systemAccount.connected(client);
+    }
+
+    @Override
+    public void authenticationFailed(ClientConnection client) {
+        systemAccount.authenticationFailed(client);
+    }
+
+    @Override
     public void closed(ClientConnection client) {
         clients.remove(client.cid());
+        if (client.connectOptions() != null) {
+            systemAccount.disconnected(client);
+        }
         if (operatorMode != null) {
             operatorMode.closed(client);
         }
@@ -371,6 +396,56 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     @Override
     public ServerStats stats() {
         return stats;
+    }
+
+    // ---------------------------------------------------------------- SystemHost
+
+    @Override
+    public boolean jetstream() {
+        return options.jetstream();
+    }
+
+    @Override
+    public Object monitorDocument(String name, Map<String, List<String>> query) {
+        return MonitorDocuments.document(this, name, query);
+    }
+
+    /** What {@code $SYS.REQ.SERVER.<id>.RELOAD} runs; the launcher sets its own (configuration file plus flags). */
+    public void reloader(Runnable reloader) {
+        this.reloader = reloader;
+    }
+
+    @Override
+    public void reload() throws Exception {
+        Runnable r = reloader;
+        if (r != null) {
+            r.run();
+            return;
+        }
+        if (options.configFile() == null) {
+            throw new IllegalStateException("no configuration file to reload");
+        }
+        reload(ConfigLoader.load(options.configFile()).build());
+    }
+
+    @Override
+    public boolean kick(long cid) {
+        ClientConnection c = clients.get(cid);
+        if (c == null) {
+            return false;
+        }
+        c.close(CloseReason.KICKED);
+        return true;
+    }
+
+    @Override
+    public boolean lameDuckClient(long cid) {
+        ClientConnection c = clients.get(cid);
+        if (c == null) {
+            return false;
+        }
+        c.send(info.withLameDuck().line(c.cid(), c.remoteHost(), c.nonce()));
+        return true;
     }
 
     // ---------------------------------------------------------------- accessors

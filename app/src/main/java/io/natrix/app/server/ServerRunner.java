@@ -79,6 +79,7 @@ final class ServerRunner implements ServerSignals.Handler {
             return 1;
         }
         server = new NatsServer(options, early);
+        server.reloader(this::reload); // $SYS.REQ.SERVER.<id>.RELOAD reads the file and the flags as SIGHUP does
         // Signals first: a harness may stop the server as soon as it accepts, before start() has returned.
         ServerSignals.install(this);
         Runtime.getRuntime().addShutdownHook(new Thread(pidFile::remove, "natrix-remove-pid-file"));

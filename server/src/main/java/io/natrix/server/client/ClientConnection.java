@@ -436,6 +436,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (!connectReceived) {
             connectReceived = true;
             loop.schedule(this::firstPing, FIRST_PING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            host.connected(this);
         }
         ok();
     }
@@ -772,6 +773,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void authorizationViolation() {
         LOG.error("{}Authorization Error", logPrefix);
+        closeReason = CloseReason.AUTHENTICATION_VIOLATION;
+        host.authenticationFailed(this);
         closeWithError("Authorization Violation", CloseReason.AUTHENTICATION_VIOLATION);
     }
 

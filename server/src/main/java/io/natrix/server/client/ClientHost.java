@@ -52,6 +52,14 @@ public interface ClientHost {
     /** A new connection became active; false means the server refuses it (maximum connections). */
     boolean opened(ClientConnection client);
 
+    /** A client authenticated and its CONNECT was accepted; called once, on its loop. */
+    default void connected(ClientConnection client) {
+    }
+
+    /** A client failed to authenticate (it is being closed); on its loop. */
+    default void authenticationFailed(ClientConnection client) {
+    }
+
     /** A connection closed; called once. */
     void closed(ClientConnection client);
 

@@ -1,6 +1,7 @@
 package io.natrix.server.system;
 
 import io.natrix.server.account.Account;
+import io.natrix.server.client.ClientConnection;
 
 /**
  * A message a system service received, copied out of the publisher's buffers so it can be handled later on the
@@ -11,6 +12,8 @@ import io.natrix.server.account.Account;
  * @param reply   where the answer goes, or null
  * @param headers the header block, or null
  * @param payload the payload (never null)
+ * @param client  the connection that sent it (through imports too), or null when the server did
  */
-public record SystemRequest(Account account, String subject, String reply, byte[] headers, byte[] payload) {
+public record SystemRequest(Account account, String subject, String reply, byte[] headers, byte[] payload,
+                            ClientConnection client) {
 }

@@ -12,7 +12,8 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ public final class SystemServices implements AutoCloseable {
     }
 
     private final Supplier<Identity> identity;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "natrix-system");
         t.setDaemon(true);
         return t;
@@ -76,7 +77,8 @@ public final class SystemServices implements AutoCloseable {
 
         @Override
         protected boolean onMessage(Message m) {
-            SystemRequest request = new SystemRequest(m.account(), m.subject(), m.reply(), m.headers(), m.payload());
+            SystemRequest request = new SystemRequest(m.account(), m.subject(), m.reply(), m.headers(), m.payload(),
+                    m.publisher());
             try {
                 executor.execute(() -> run(request));
                 return true;
@@ -135,6 +137,32 @@ public final class SystemServices implements AutoCloseable {
         Identity i = identity.get();
         return new ServerInfo(i.name(), i.host(), i.id(), i.version(), i.jetstream(), i.jetstream() ? 1 : 0,
                 sequence.incrementAndGet(), DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
+    }
+
+    /** Runs {@code task} on the system thread now and then every {@code period}, until {@link #close()}. */
+    public ScheduledFuture<?> every(java.time.Duration period, Runnable task) {
+        return executor.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Periodic system task failed", e);
+            }
+        }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} on the system thread (events that must not hold up the caller). */
+    public void execute(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("System task failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** Removes every handler and stops the system thread (waits briefly for the running handler). */

@@ -1,0 +1,50 @@
+package io.natrix.server.system;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.account.Accounts;
+import io.natrix.server.client.ClientConnection;
+import io.natrix.server.client.ServerStats;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the system-account services need from the server: its figures, its connections, and the operations a
+ * system user may ask for. Implemented by the server; any thread.
+ */
+public interface SystemHost {
+
+    Accounts accounts();
+
+    Collection<ClientConnection> connections();
+
+    ServerStats stats();
+
+    Instant startTime();
+
+    /** Whether JetStream is enabled. */
+    boolean jetstream();
+
+    /**
+     * A monitoring document ({@code varz}, {@code connz}, {@code subsz}, {@code accountz}, {@code accstatz},
+     * {@code jsz}, {@code healthz}) for these query options, as the HTTP endpoint would serve it.
+     *
+     * @throws IllegalArgumentException for bad options, with the text the HTTP endpoint answers with
+     */
+    Object monitorDocument(String name, Map<String, List<String>> query);
+
+    /** Re-reads the configuration file. @throws Exception with the reason it could not */
+    void reload() throws Exception;
+
+    /** Closes the connection {@code cid}; false when there is none. */
+    boolean kick(long cid);
+
+    /** Tells the connection {@code cid} the server is entering lame duck mode; false when there is none. */
+    boolean lameDuckClient(long cid);
+
+    /** The account a connection's requests are about: its own, or null for none. */
+    default Account accountOf(ClientConnection client) {
+        return client == null ? null : client.account();
+    }
+}
