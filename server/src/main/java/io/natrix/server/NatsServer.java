@@ -2,7 +2,11 @@ package io.natrix.server;
 
 import io.natrix.server.account.Account;
 import io.natrix.server.account.Accounts;
-import io.natrix.server.auth.NKeys;
+import io.natrix.server.auth.AuthCallout;
+import io.natrix.server.auth.NKeyPair;
+import io.natrix.server.auth.NKeyType;
+import io.natrix.server.auth.UserConfigs;
+import io.natrix.server.auth.XKeyPair;
 import io.natrix.server.auth.ConfigAuthenticator;
 import io.natrix.server.client.ClientConnection;
 import io.natrix.server.client.ClientHost;
@@ -64,6 +68,10 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     private final ConfiguredAccounts configuredAccounts = new ConfiguredAccounts();
     private final SystemServices system;
     private final SystemAccountServices systemAccount;
+    private final NKeyPair serverKey;
+    private final XKeyPair serverXKey;
+    /** Auth callout in configuration mode, or null. */
+    private final CalloutAuthentication callout;
     /** Re-reads the configuration for a {@code $SYS.REQ.SERVER.<id>.RELOAD} request (the launcher's, with flags). */
     private volatile Runnable reloader;
     private final String serverId;
@@ -99,25 +107,40 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.early = early;
         this.authenticator = new ConfigAuthenticator(options);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
+        // The server's identity is a key pair, as in nats-server: it signs auth callout requests.
+        this.serverKey = NKeyPair.create(NKeyType.SERVER);
+        this.serverXKey = XKeyPair.create();
+        this.serverId = serverKey.publicKey();
         OperatorConfig operator = OperatorConfig.read(options);
         if (operator != null) {
             this.accounts = new Accounts(!options.disableSublistCache(), operator.systemAccount());
             this.operatorMode = new OperatorMode(operator, accounts, links, this::connections);
+            this.system = newSystemServices();
+            this.callout = null;
         } else {
             AccountConfigs configs = AccountConfigs.read(options);
             this.accounts = new Accounts(!options.disableSublistCache(), configs.systemAccount());
             this.operatorMode = null;
             configuredAccounts.apply(configs, accounts, links);
+            this.system = newSystemServices();
+            List<String> names = new ArrayList<>();
+            configs.accounts().forEach(a -> names.add(a.name()));
+            names.add(Account.GLOBAL);
+            List<String> users = new ArrayList<>();
+            UserConfigs.load(options).users().forEach(u -> users.add(u.identity()));
+            this.callout = AuthCallout.read(options).map(c -> new CalloutAuthentication(c, accounts, names, users,
+                    new AuthCallout.ServerIdentity(serverName(), hostForLog(options.host()), Version.NATS_SERVER,
+                            "", List.of(), serverKey, serverXKey), system)).orElse(null);
         }
-        this.system = new SystemServices(() -> new SystemServices.Identity(serverName(),
-                hostForLog(this.options.host()), serverId, Version.NATS_SERVER, this.options.jetstream()));
         if (operatorMode != null) {
             operatorMode.register(system, accounts.system());
         }
         this.systemAccount = new SystemAccountServices(system, this, serverId);
+    }
+
+    private SystemServices newSystemServices() {
+        return new SystemServices(() -> new SystemServices.Identity(serverName(), hostForLog(this.options.host()),
+                serverId, Version.NATS_SERVER, this.options.jetstream()));
     }
 
     /** Binds the listeners and starts serving; returns once clients can connect. */
@@ -340,17 +363,23 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
 
     @Override
     public CompletionStage<Authenticated> authenticate(ClientConnection client, ConnectOptions connect) {
-        return CompletableFuture.completedFuture(authenticateNow(client, connect));
-    }
-
-    private Authenticated authenticateNow(ClientConnection client, ConnectOptions connect) {
         ConfigAuthenticator.Credentials credentials = new ConfigAuthenticator.Credentials(connect.authToken,
                 connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce(),
                 options.tls() != null && options.tls().verifyAndMap() ? client.peerCertificate() : null);
         if (operatorMode != null) {
-            return operatorMode.authenticate(client, credentials);
+            return CompletableFuture.completedFuture(operatorMode.authenticate(client, credentials));
         }
         ConfigAuthenticator.Identity who = authenticator.authenticate(credentials);
+        if (callout != null) {
+            String bound = who == null || who.account() == null ? Account.GLOBAL : who.account();
+            if (callout.applies(connect, bound)) {
+                return callout.authenticate(client, connect, options.authTimeout());
+            }
+        }
+        return CompletableFuture.completedFuture(placed(who));
+    }
+
+    private Authenticated placed(ConfigAuthenticator.Identity who) {
         if (who == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.natrix.app.server;
 import io.natrix.app.server.GoFlagSet.FlagException;
 import io.natrix.app.server.GoFlagSet.Kind;
 import io.natrix.server.account.AccountConfigs;
+import io.natrix.server.auth.AuthCallout;
 import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.auth.UserConfigs;
 import io.natrix.server.config.ConfigException;
@@ -237,6 +238,7 @@ public final class ServerFlags {
             operator.warnings().forEach(w -> warnings.add(w.toString()));
         } else {
             AccountConfigs.read(options).warnings().forEach(w -> warnings.add(w.toString()));
+            AuthCallout.read(options); // its settings are checked like the rest
         }
         return new Resolved(options, List.copyOf(warnings));
     }

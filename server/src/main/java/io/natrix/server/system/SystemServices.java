@@ -150,6 +150,21 @@ public final class SystemServices implements AutoCloseable {
         }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** Runs {@code task} on the system thread once, after {@code delay}. */
+    public ScheduledFuture<?> schedule(java.time.Duration delay, Runnable task) {
+        try {
+            return executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Scheduled system task failed", e);
+                }
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // shutting down
+        }
+    }
+
     /** Runs {@code task} on the system thread (events that must not hold up the caller). */
     public void execute(Runnable task) {
         try {
