@@ -32,6 +32,17 @@ class SubjectsTest {
         assertThat(Subjects.isValidPublishSubject(subject)).isFalse();
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "a.b, a.b, true", "a.b, a.*, true", "a.*, a.*, true", "a.*, a.>, true", "a.b.c, a.>, true",
+        "a.>, a.>, true", "a.*.c, a.>, true", "a.>, a.*, false", "a.*, a.b, false", "a, a.>, false",
+        "a.b, a.b.c, false", "a.b.c, a.*, false", "b.c, a.>, false", "*.b, a.*, false", ">, a.>, false",
+        "a.b, >, true", "*, *, true", "a.>, *.>, true",
+    })
+    void isSubsetOf(String sub, String of, boolean expected) {
+        assertThat(Subjects.isSubsetOf(sub, of)).isEqualTo(expected);
+    }
+
     @Test
     void subjectsNullIsInvalid() {
         assertThat(Subjects.isValidSubscribeSubject(null)).isFalse();
