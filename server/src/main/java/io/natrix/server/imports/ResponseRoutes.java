@@ -63,6 +63,11 @@ final class ResponseRoutes extends InternalSubscription {
         return subject;
     }
 
+    /** Whether {@code subject} is one of this exporter's route subjects. */
+    boolean routes(String subject) {
+        return subject.startsWith(prefix);
+    }
+
     void unregister(String subject) {
         routes.remove(subject);
     }

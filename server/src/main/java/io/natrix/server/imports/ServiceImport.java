@@ -31,6 +31,10 @@ final class ServiceImport extends InternalSubscription {
         if (remote.isEmpty()) {
             return false; // the exporter's mappings dropped it
         }
+        if (responses.routes(remote)) {
+            // An export covering _R_.*.* would let this account pose as a responder to another's requests.
+            return false;
+        }
         String reply = message.reply();
         Account importer = message.account();
         String routed = reply == null ? null
