@@ -159,33 +159,42 @@ class AccountIsolationMatrixTest {
 
     @Test
     void connectCannotChooseItsAccount() throws Exception {
-        try (ImportFixture f = ImportFixture.start(dir, CONFIG);
-             RawClient asGlobal = RawClient.connect(f.server().port(),
-                     "{\"user\":\"g\",\"pass\":\"p\",\"account\":\"A\",\"verbose\":false,\"pedantic\":false}");
-             RawClient asB = RawClient.connect(f.server().port(),
-                     "{\"user\":\"b\",\"pass\":\"p\",\"verbose\":false,\"account\":\"SYS\",\"acc\":\"A\","
-                             + "\"system_account\":true}")) {
-            Connection a = f.connect("a");
-            Connection g = f.connect("g");
-            Connection sys = f.connect("sys");
-            Connection b2 = f.connect("b2");
-            asGlobal.send("SUB > 1\r\n");
-            asB.send("SUB > 1\r\n");
-            asGlobal.sync();
-            asB.sync();
+        try (ImportFixture f = ImportFixture.start(dir, CONFIG)) {
+            // asking for an account is an Authorization Violation, as in nats-server, even for one's own account
+            for (String connect : List.of(
+                    "{\"user\":\"g\",\"pass\":\"p\",\"verbose\":false,\"account\":\"A\"}",
+                    "{\"user\":\"g\",\"pass\":\"p\",\"verbose\":false,\"account\":\"SYS\"}",
+                    "{\"user\":\"b\",\"pass\":\"p\",\"verbose\":false,\"account\":\"B\"}",
+                    "{\"user\":\"b\",\"pass\":\"p\",\"verbose\":false,\"new_account\":true}")) {
+                assertThat(RawClient.refused(f.port(), connect)).as(connect)
+                        .isEqualTo("-ERR 'Authorization Violation'");
+            }
 
-            a.publish("plain", bytes("from A"));
-            sys.publish("$SYS.x", bytes("from SYS"));
-            g.publish("plain", bytes("from $G"));
-            b2.publish("plain", bytes("from B"));
-            a.flush(TIMEOUT);
-            sys.flush(TIMEOUT);
-            g.flush(TIMEOUT);
-            b2.flush(TIMEOUT);
+            // other fields that sound like an account are ignored: the user decides the account
+            try (RawClient asGlobal = RawClient.connect(f.port(),
+                    "{\"user\":\"g\",\"pass\":\"p\",\"verbose\":false,\"acc\":\"A\",\"account_name\":\"A\"}");
+                 RawClient asB = RawClient.connect(f.port(),
+                         "{\"user\":\"b\",\"pass\":\"p\",\"verbose\":false,\"acc\":\"SYS\","
+                                 + "\"system_account\":true}")) {
+                Connection a = f.connect("a");
+                Connection g = f.connect("g");
+                Connection sys = f.connect("sys");
+                Connection b2 = f.connect("b2");
+                asGlobal.send("SUB > 1\r\n");
+                asB.send("SUB > 1\r\n");
+                asGlobal.sync();
+                asB.sync();
 
-            // the user decides the account: g is in $G, b in B, whatever the CONNECT says
-            assertThat(asGlobal.sync()).containsExactly("MSG plain 1 7", "from $G");
-            assertThat(asB.sync()).containsExactly("MSG plain 1 6", "from B");
+                a.publish("plain", bytes("from A"));
+                sys.publish("$SYS.x", bytes("from SYS"));
+                g.publish("plain", bytes("from $G"));
+                b2.publish("plain", bytes("from B"));
+                for (Connection c : List.of(a, sys, g, b2)) {
+                    c.flush(TIMEOUT);
+                }
+                assertThat(asGlobal.sync()).containsExactly("MSG plain 1 7", "from $G");
+                assertThat(asB.sync()).containsExactly("MSG plain 1 6", "from B");
+            }
         }
     }
 
@@ -200,7 +209,9 @@ class AccountIsolationMatrixTest {
 
             g.publish("$SYS.ACCOUNT.A.CONNECT", bytes("forged event"));
             g.publish("$SYS.REQ.SERVER.PING", bytes("ping"));
-            CompletableFuture<Message> ping = g.request("$SYS.REQ.SERVER.PING.CONNZ", bytes("{}"));
+            // (nats-server imports $SYS.REQ.SERVER.PING.CONNZ and a few others into every account, answered for
+            // that account only; Natrix has no such system imports.)
+            CompletableFuture<Message> ping = g.request("$SYS.REQ.SERVER.PING", bytes("{}"));
             // nobody in $G answers $SYS requests: no responders, and the system account saw none of it
             assertThatThrownBy(() -> ping.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                     .isInstanceOf(CancellationException.class);
@@ -242,7 +253,9 @@ class AccountIsolationMatrixTest {
             assertThat(seen.get(2).subject()).isEqualTo("pubsvc.time");
             assertThat(seen.get(3).subject()).isEqualTo(seen.get(2).reply()).startsWith("_INBOX.");
             assertThat(seen.get(3).data()).isEqualTo("answer:pubsvc.time");
-            assertThat(f.server().server().links().pendingResponses(f.account("A"))).isZero();
+            if (f.natrix()) {
+                assertThat(f.pendingResponses("A")).isZero();
+            }
         }
     }
 
@@ -344,6 +357,20 @@ class AccountIsolationMatrixTest {
             c.send("CONNECT " + connectJson + "\r\nPING\r\n");
             assertThat(c.in.readLine()).as("answer to CONNECT").isEqualTo("PONG");
             return c;
+        }
+
+        /** The answer to a CONNECT that the server should refuse. */
+        static String refused(int port, String connectJson) throws Exception {
+            try (Socket s = new Socket()) {
+                s.setSoTimeout((int) TIMEOUT.toMillis());
+                s.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
+                RawClient c = new RawClient(s);
+                assertThat(c.in.readLine()).startsWith("INFO ");
+                c.send("CONNECT " + connectJson + "\r\nPING\r\n");
+                String answer = c.in.readLine();
+                assertThat(c.in.readLine()).as("connection closed after " + answer).isNull();
+                return answer;
+            }
         }
 
         void send(String protocol) throws Exception {

@@ -23,6 +23,10 @@ import java.util.Map;
  * makes "nothing else arrived" a fact rather than a guess: the publisher's flush returns once the server has
  * routed its messages (routing is synchronous, into the receivers' outbound buffers), and each receiver's flush
  * returns once its PONG, queued behind those messages, came back; so what is pending then is all there is.
+ *
+ * <p>With {@code -Dnatrix.reference=/usr/sbin/nats-server} the same tests run against that nats-server binary
+ * instead (tests that look inside Natrix then fail by design): how the expectations here were compared with
+ * nats-server 2.9.10.
  */
 final class ImportFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -36,16 +40,47 @@ final class ImportFixture implements AutoCloseable {
     }
 
     private final TestServer server;
+    private final Process reference;
+    private final int port;
     private final Map<String, Connection> clients = new LinkedHashMap<>();
     private final Map<String, Subscription> taps = new LinkedHashMap<>();
 
-    private ImportFixture(TestServer server) {
+    private ImportFixture(TestServer server, Process reference, int port) {
         this.server = server;
+        this.reference = reference;
+        this.port = port;
     }
 
     /** Writes {@code config} to {@code dir/server.conf} and starts a server from it. */
     static ImportFixture start(Path dir, String config) throws Exception {
-        return new ImportFixture(TestServer.fromConfig(write(dir, config)));
+        Path file = write(dir, config);
+        String binary = System.getProperty("natrix.reference");
+        if (binary == null || binary.isBlank()) {
+            TestServer server = TestServer.fromConfig(file);
+            return new ImportFixture(server, null, server.port());
+        }
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Process p = new ProcessBuilder(binary, "-c", file.toString(), "-a", "127.0.0.1", "-p",
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(dir.resolve("reference.log").toFile())
+                .start();
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+        return new ImportFixture(null, p, port);
+    }
+
+    String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
     }
 
     static Path write(Path dir, String config) throws Exception {
@@ -54,12 +89,23 @@ final class ImportFixture implements AutoCloseable {
         return file;
     }
 
+    /** The Natrix server (null when running against the reference). */
     TestServer server() {
         return server;
     }
 
     Account account(String name) {
         return server.server().accounts().get(name);
+    }
+
+    /** Whether the server is Natrix (not the reference nats-server), so that its insides can be checked. */
+    boolean natrix() {
+        return server != null;
+    }
+
+    /** Natrix's open response routes for requests into {@code exporter}. */
+    int pendingResponses(String exporter) {
+        return server.server().links().pendingResponses(account(exporter));
     }
 
     /** A connected client of user {@code user} (password "p"); closed with the fixture. */
@@ -69,7 +115,7 @@ final class ImportFixture implements AutoCloseable {
 
     /** Another connection of {@code user}, known as {@code name}. */
     Connection connect(String name, String user) throws Exception {
-        Connection c = Nats.connect(new Options.Builder().server(server.url()).userInfo(user, "p")
+        Connection c = Nats.connect(new Options.Builder().server(url()).userInfo(user, "p")
                 .maxReconnects(0).connectionTimeout(TIMEOUT).connectionName(name).build());
         clients.put(name, c);
         return c;
@@ -140,6 +186,10 @@ final class ImportFixture implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        } else {
+            reference.destroy();
+        }
     }
 }
