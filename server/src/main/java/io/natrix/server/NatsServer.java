@@ -58,7 +58,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private final SystemServices system;
     private final String serverId;
     private final Accounts accounts;
-    private final AccountLinks links = new AccountLinks();
+    private final AccountLinks links = new AccountLinks(this::serverName);
     private final ServerStats stats = new ServerStats();
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();

@@ -25,6 +25,17 @@ public final class AccountLinks {
 
     private final Map<Account, List<Installed>> byImporter = new HashMap<>();
     private final Map<Account, ResponseRoutes> responses = new HashMap<>();
+    private final java.util.function.Supplier<String> serverName;
+
+    /** Links whose shared request details name no server. */
+    public AccountLinks() {
+        this(() -> null);
+    }
+
+    /** Links whose shared request details ({@link RequestInfo}) name the server {@code serverName} supplies. */
+    public AccountLinks(java.util.function.Supplier<String> serverName) {
+        this.serverName = serverName;
+    }
 
     /** Makes {@code links} the imports of {@code importer}, replacing any it had. */
     public synchronized void link(Account importer, List<ImportLink> links) {
@@ -34,7 +45,7 @@ public final class AccountLinks {
             InternalSubscription sub;
             Account owner;
             if (link.type() == ExportType.SERVICE) {
-                sub = new ServiceImport(link, responsesOf(link.exporter()));
+                sub = new ServiceImport(link, responsesOf(link.exporter()), serverName);
                 owner = importer;
             } else {
                 sub = new StreamImport(importer, link);
