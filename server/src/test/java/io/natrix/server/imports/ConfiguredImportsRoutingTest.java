@@ -7,6 +7,8 @@ import static io.natrix.server.imports.ImportFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.server.imports.ImportFixture.Seen;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -15,6 +17,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,6 +240,86 @@ class ConfiguredImportsRoutingTest {
                     .containsExactlyInAnyOrder(
                             tuple("a", "ticks.2"),
                             tuple("b", "b.ticks.3"));
+        }
+    }
+
+    private static final String SHARING = """
+            accounts {
+              C {
+                users = [ { user: c, password: p } ]
+                exports = [ { service: "calc.>" } ]
+              }
+              B {
+                users = [ { user: b, password: p } ]
+                imports = [ { service: { account: C, subject: "calc.>" }, share: true } ]
+                exports = [ { service: "calc.>" } ]
+              }
+              A {
+                users = [ { user: a, password: p } ]
+                imports = [ { service: { account: B, subject: "calc.>" }, to: "b.calc.>" } ]
+              }
+            }
+            """;
+
+    /** The Nats-Request-Info header of a request, parsed. */
+    private static Map<String, Object> requestInfo(Message m) throws Exception {
+        assertThat(m.getHeaders()).as("headers of the request").isNotNull();
+        return new ObjectMapper().readValue(m.getHeaders().getFirst("Nats-Request-Info"),
+                new TypeReference<Map<String, Object>>() { });
+    }
+
+    @Test
+    void theExporterLearnsWhichAccountAsksAndMoreWhenShared() throws Exception {
+        try (ImportFixture f = ImportFixture.start(dir, SHARING)) {
+            Connection a = f.connect("a");
+            Connection b = f.connect("b");
+            Connection c = f.connect("c");
+            java.util.concurrent.BlockingQueue<Message> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+            c.createDispatcher(m -> {
+                seen.add(m);
+                c.publish(m.getReplyTo(), bytes("ok"));
+            }).subscribe("calc.>");
+            c.flush(TIMEOUT);
+
+            // B's import shares: C learns who in B asks, and which server it is on
+            Headers mine = new Headers().add("X-A", "1").add("Nats-Request-Info", "{\"acc\":\"SPOOF\"}");
+            b.request(NatsMessage.builder().subject("calc.mul").headers(mine).data(bytes("?")).build(), TIMEOUT);
+            Message m = seen.poll(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(m.getHeaders().get("Nats-Request-Info")).as("the client's own is replaced").hasSize(1);
+            assertThat(m.getHeaders().getFirst("X-A")).isEqualTo("1");
+            Map<String, Object> shared = requestInfo(m);
+            assertThat(shared).containsEntry("acc", "B").containsEntry("user", "b").containsEntry("lang", "java")
+                    .containsEntry("host", "127.0.0.1").containsEntry("kind", "Client")
+                    .containsEntry("client_type", "nats").containsKeys("start", "id", "server", "name", "ver")
+                    .doesNotContainKey("svc");
+            if (f.natrix()) {
+                assertThat(shared.get("server")).isEqualTo(f.server().server().serverName());
+            }
+
+            // A's import into B does not share, B's into C does: C sees A's account by way of B, and the server
+            b.flush(TIMEOUT);
+            a.request(NatsMessage.builder().subject("b.calc.add").headers(mine).data(bytes("?")).build(), TIMEOUT);
+            m = seen.poll(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            Map<String, Object> chained = requestInfo(m);
+            assertThat(chained).containsEntry("acc", "A").containsEntry("svc", "B").containsKey("server")
+                    .doesNotContainKeys("user", "name", "host", "start", "kind");
+            assertThat(chained.keySet()).isSubsetOf("acc", "svc", "rtt", "server");
+        }
+    }
+
+    @Test
+    void anUnsharedImportTellsTheAccountOnly() throws Exception {
+        try (ImportFixture f = ImportFixture.start(dir, CONFIG)) {
+            Connection a = f.connect("a");
+            Connection b = f.connect("b");
+            Subscription requests = a.subscribe("echo");
+            a.flush(TIMEOUT);
+            b.publish("echo", bytes("no headers of its own"));
+            Message m = requests.nextMessage(TIMEOUT);
+            Map<String, Object> info = requestInfo(m);
+            assertThat(info).containsEntry("acc", "B");
+            assertThat(info.keySet()).isSubsetOf("acc", "rtt");
+            assertThat(text(m)).isEqualTo("no headers of its own");
         }
     }
 }
