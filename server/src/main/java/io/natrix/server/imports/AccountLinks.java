@@ -24,7 +24,8 @@ public final class AccountLinks {
     }
 
     private final Map<Account, List<Installed>> byImporter = new HashMap<>();
-    private final Map<Account, ResponseRoutes> responses = new HashMap<>();
+    /** Also used on publishing threads (replies to responses, {@link ResponseRoutes}), hence concurrent. */
+    private final Map<Account, ResponseRoutes> responses = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.Supplier<String> serverName;
 
     /** Links whose shared request details name no server. */
@@ -88,9 +89,10 @@ public final class AccountLinks {
         return r == null ? 0 : r.size();
     }
 
+    /** The response routes into {@code exporter}, made on first use. Any thread. */
     private ResponseRoutes responsesOf(Account exporter) {
         return responses.computeIfAbsent(exporter, e -> {
-            ResponseRoutes r = ResponseRoutes.create(e);
+            ResponseRoutes r = ResponseRoutes.create(e, this::responsesOf);
             e.index().insert(r);
             return r;
         });

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the importer's original reply subject. A singleton route ends with the first response; a streamed or chunked
  * one with an empty message (no headers, no payload); any route with a response that reached nobody, and once the
  * export's response threshold passed since the request (streamed and chunked: since the latest response), as in
- * nats-server.
+ * nats-server. A response that has a reply subject of its own reaches the requester with a route of the importer's
+ * that leads back to it, so that the requester can answer the responder.
  *
  * <pre>
  *   A: PUB svc.x  _INBOX.1        --import-->  B: svc.x  _R_.k3Jd9a.QZ81mX0pLw
@@ -56,17 +57,22 @@ final class ResponseRoutes extends InternalSubscription {
 
     private final Account exporter;
     private final String prefix;
+    /** The routes of other accounts, for responses that carry a reply of their own. */
+    private final java.util.function.Function<Account, ResponseRoutes> routesOf;
     private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicLong registrations = new AtomicLong();
 
-    private ResponseRoutes(Account exporter, String prefix) {
+    private ResponseRoutes(Account exporter, String prefix,
+                           java.util.function.Function<Account, ResponseRoutes> routesOf) {
         super(prefix + ">", null);
         this.exporter = exporter;
         this.prefix = prefix;
+        this.routesOf = routesOf;
     }
 
-    static ResponseRoutes create(Account exporter) {
-        return new ResponseRoutes(exporter, PREFIX + token(6) + ".");
+    /** The routes into {@code exporter}; {@code routesOf} gives those of other accounts (made on demand). */
+    static ResponseRoutes create(Account exporter, java.util.function.Function<Account, ResponseRoutes> routesOf) {
+        return new ResponseRoutes(exporter, PREFIX + token(6) + ".", routesOf);
     }
 
     Account exporter() {
@@ -115,8 +121,17 @@ final class ResponseRoutes extends InternalSubscription {
         if (last && !routes.remove(subject, route)) {
             return false; // another responder answered first
         }
-        boolean delivered = Router.forward(message, route.importer, route.reply, null);
+        // A response with a reply of its own gets a route back, in the importer, to that reply in the exporter
+        // (nats-server's addRespServiceImport), with the same response type and threshold.
+        String reply = message.reply();
+        ResponseRoutes back = reply == null ? null : routesOf.apply(route.importer);
+        String backSubject = back == null ? null
+                : back.register(exporter, reply, route.single, Duration.ofNanos(route.thresholdNanos));
+        boolean delivered = Router.forward(message, route.importer, route.reply, backSubject);
         if (!delivered) {
+            if (back != null) {
+                back.unregister(backSubject);
+            }
             routes.remove(subject, route);
         } else if (!last) {
             // nats-server measures the threshold of streamed and chunked responses from the latest one.
