@@ -278,4 +278,26 @@ class ConfiguredImportsResponsesTest {
             assertThat(all.getPendingMessageCount()).isEqualTo(messages);
         }
     }
+
+    @Test
+    void aResponseWithAReplyCanBeAnsweredBack() throws Exception {
+        try (ImportFixture f = ImportFixture.start(dir, CONFIG)) {
+            Connection a = f.connect("a");
+            Connection b = f.connect("b");
+            Subscription back = a.subscribe("a.back");
+            a.createDispatcher(m -> a.publish(m.getReplyTo(), "a.back", bytes("response"))).subscribe("single.svc");
+            a.flush(TIMEOUT);
+
+            Message response = b.request("single.svc", bytes("request"), TIMEOUT);
+            assertThat(text(response)).isEqualTo("response");
+            // as in nats-server: the response's reply is a route of B's that leads to a.back in A
+            assertThat(response.getReplyTo()).matches("_R_\\.[0-9A-Za-z]+\\.[0-9A-Za-z]+");
+            b.publish(response.getReplyTo(), bytes("answer to the response"));
+            Message m = back.nextMessage(TIMEOUT);
+            assertThat(text(m)).isEqualTo("answer to the response");
+            b.publish(response.getReplyTo(), bytes("again")); // singleton, like the service
+            assertThat(nothingPending(a, back, b)).isTrue();
+            noRoutesLeft(f, "B");
+        }
+    }
 }
