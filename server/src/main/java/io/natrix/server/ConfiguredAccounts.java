@@ -78,7 +78,8 @@ final class ConfiguredAccounts {
             boolean renamed = ic.to() != null && (ic.to().contains("$") || ic.to().contains("{{"));
             if (ic.type() == ExportType.SERVICE) {
                 ImportLink link = ImportLink.service(exporter, ic.subject(), ic.localSubject(),
-                        export.response() == null || export.response() == ResponseType.SINGLETON, export.threshold());
+                        export.response() == null || export.response() == ResponseType.SINGLETON, export.threshold())
+                        .withShare(ic.share());
                 out.add(renamed ? link.withTransform(SubjectTransform.parseStrict(ic.subject(), ic.to()).reverse())
                         : link);
             } else {

@@ -76,7 +76,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     private volatile Runnable reloader;
     private final String serverId;
     private final Accounts accounts;
-    private final AccountLinks links = new AccountLinks();
+    private final AccountLinks links = new AccountLinks(this::serverName);
     private final ServerStats stats = new ServerStats();
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();

@@ -203,7 +203,8 @@ final class OperatorMode {
                         : !imp.to().isEmpty() ? imp.to() : imp.subject();
                 Duration threshold = Duration.ofNanos(export.responseThresholdNanos());
                 boolean single = export.responseType().isEmpty() || export.responseType().equals("Singleton");
-                out.add(ImportLink.service(exporterAccount, imp.subject(), local, single, threshold));
+                out.add(ImportLink.service(exporterAccount, imp.subject(), local, single, threshold)
+                        .withShare(imp.share()));
             } else {
                 String local = !imp.localSubject().isEmpty() ? imp.localSubject()
                         : !imp.to().isEmpty() ? imp.to() + "." + imp.subject() : imp.subject();

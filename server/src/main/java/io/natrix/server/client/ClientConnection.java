@@ -379,6 +379,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
             return;
         }
+        if ((options.account != null && !options.account.isEmpty()) || options.newAccount) {
+            // nats-server once let a client pick its account; it now answers an Authorization Violation.
+            authorizationViolation();
+            return;
+        }
         if (host.authRequired() || account == null) {
             CompletableFuture<ClientHost.Authenticated> pending =
                     host.authenticate(this, options).toCompletableFuture();

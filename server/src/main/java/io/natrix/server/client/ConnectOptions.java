@@ -27,4 +27,7 @@ public final class ConnectOptions {
     @JsonProperty("sig") public String sig;
     @JsonProperty("jwt") public String jwt;
     @JsonProperty("nkey") public String nkey;
+    /** An account the client asks for: refused, as nats-server refuses it (the credentials decide the account). */
+    @JsonProperty("account") public String account;
+    @JsonProperty("new_account") public boolean newAccount;
 }

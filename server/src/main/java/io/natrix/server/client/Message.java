@@ -27,6 +27,8 @@ public final class Message {
     private PubArgs args;
     private ClientConnection publisher;
     private int hops;
+    /** The share flag of the latest service import this message crossed as a request; null: none. */
+    private Boolean serviceShare;
 
     Message() {
     }
@@ -41,12 +43,37 @@ public final class Message {
         this.args = args;
         this.publisher = publisher;
         this.hops = hops;
+        this.serviceShare = null;
         return this;
     }
 
     /** The same headers and payload under another subject and reply, in another account, one hop further. */
     Message forward(Account to, String subject, String reply) {
-        return new Message(to, buf, args.withSubject(subject, reply), publisher, hops + 1);
+        Message m = new Message(to, buf, args.withSubject(subject, reply), publisher, hops + 1);
+        m.serviceShare = serviceShare;
+        return m;
+    }
+
+    /**
+     * Like {@link #forward}, for a request crossing a service import whose share flag is {@code share}, with the
+     * header block replaced by {@code headers} (null: kept). The payload is not copied.
+     */
+    Message forwardRequest(Account to, String subject, String reply, byte[] headers, boolean share) {
+        PubArgs a = args.withSubject(subject, reply);
+        ByteBuf data = buf;
+        if (headers != null) {
+            int oldHeaderLength = Math.max(0, args.headerLength);
+            int payloadLength = args.totalLength - oldHeaderLength;
+            data = payloadLength == 0 ? Unpooled.wrappedBuffer(headers)
+                    : Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(headers),
+                            buf.slice(args.dataOffset + oldHeaderLength, payloadLength));
+            a.headerLength = headers.length;
+            a.totalLength = headers.length + payloadLength;
+            a.dataOffset = 0;
+        }
+        Message m = new Message(to, data, a, publisher, hops + 1);
+        m.serviceShare = share;
+        return m;
     }
 
     /** A message made by the server itself (no publishing connection). */
@@ -74,6 +101,14 @@ public final class Message {
     /** How many times the message crossed into another account (imports); bounds loops. */
     public int hops() {
         return hops;
+    }
+
+    /**
+     * Whether the latest service import this message crossed as a request shares its requesters' details; null
+     * when it crossed none (it was published in its account, or came by streams only).
+     */
+    public Boolean serviceShare() {
+        return serviceShare;
     }
 
     public String subject() {

@@ -55,6 +55,24 @@ public final class Router {
         return result != MatchResult.INVALID && deliver(result, message.forward(to, subject, reply));
     }
 
+    /**
+     * Re-publishes a request crossing a service import into account {@code to}: like {@link #forward}, with the
+     * header block replaced by {@code headers} (null: kept) and the import's share flag remembered for imports
+     * further on ({@link Message#serviceShare()}).
+     *
+     * @return whether any subscription in {@code to} took it
+     */
+    public static boolean forwardRequest(Message message, Account to, String subject, String reply, byte[] headers,
+                                         boolean share) {
+        if (message.hops() >= MAX_HOPS) {
+            LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
+            return false;
+        }
+        MatchResult result = to.index().match(subject);
+        return result != MatchResult.INVALID
+                && deliver(result, message.forwardRequest(to, subject, reply, headers, share));
+    }
+
     /** Delivers one message to every match; returns whether anyone received it. */
     static boolean deliver(MatchResult result, Message m) {
         boolean delivered = false;

@@ -24,7 +24,19 @@ public final class AccountLinks {
     }
 
     private final Map<Account, List<Installed>> byImporter = new HashMap<>();
-    private final Map<Account, ResponseRoutes> responses = new HashMap<>();
+    /** Also used on publishing threads (replies to responses, {@link ResponseRoutes}), hence concurrent. */
+    private final Map<Account, ResponseRoutes> responses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.function.Supplier<String> serverName;
+
+    /** Links whose shared request details name no server. */
+    public AccountLinks() {
+        this(() -> null);
+    }
+
+    /** Links whose shared request details ({@link RequestInfo}) name the server {@code serverName} supplies. */
+    public AccountLinks(java.util.function.Supplier<String> serverName) {
+        this.serverName = serverName;
+    }
 
     /** Makes {@code links} the imports of {@code importer}, replacing any it had. */
     public synchronized void link(Account importer, List<ImportLink> links) {
@@ -34,7 +46,7 @@ public final class AccountLinks {
             InternalSubscription sub;
             Account owner;
             if (link.type() == ExportType.SERVICE) {
-                sub = new ServiceImport(link, responsesOf(link.exporter()));
+                sub = new ServiceImport(link, responsesOf(link.exporter()), serverName);
                 owner = importer;
             } else {
                 sub = new StreamImport(importer, link);
@@ -77,9 +89,10 @@ public final class AccountLinks {
         return r == null ? 0 : r.size();
     }
 
+    /** The response routes into {@code exporter}, made on first use. Any thread. */
     private ResponseRoutes responsesOf(Account exporter) {
         return responses.computeIfAbsent(exporter, e -> {
-            ResponseRoutes r = ResponseRoutes.create(e);
+            ResponseRoutes r = ResponseRoutes.create(e, this::responsesOf);
             e.index().insert(r);
             return r;
         });

@@ -24,9 +24,12 @@ import java.util.Objects;
  * @param transform         how a subject crosses (streams: remote to local; services: local to remote) when the
  *                          import renames with {@code $n} / {@code {{wildcard(n)}}}; null: wildcards carry over in
  *                          order ({@link WildcardMapping})
+ * @param share             services: the exporter learns the requester's details ({@link RequestInfo}), not only
+ *                          its account
  */
 public record ImportLink(ExportType type, Account exporter, String remoteSubject, String localSubject,
-                         boolean singleResponse, Duration responseThreshold, SubjectTransform transform) {
+                         boolean singleResponse, Duration responseThreshold, SubjectTransform transform,
+                         boolean share) {
     /** nats-server's default time for a service's responses. */
     public static final Duration DEFAULT_RESPONSE_THRESHOLD = Duration.ofMinutes(2);
 
@@ -43,19 +46,25 @@ public record ImportLink(ExportType type, Account exporter, String remoteSubject
     }
 
     public static ImportLink stream(Account exporter, String remoteSubject, String localSubject) {
-        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null, null);
+        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null, null, false);
     }
 
     public static ImportLink service(Account exporter, String remoteSubject, String localSubject,
                                      boolean singleResponse, Duration responseThreshold) {
         return new ImportLink(ExportType.SERVICE, exporter, remoteSubject, localSubject, singleResponse,
-                responseThreshold, null);
+                responseThreshold, null, false);
     }
 
     /** This link, crossing subjects with {@code transform} (see the record description). */
     public ImportLink withTransform(SubjectTransform transform) {
         return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
-                transform);
+                transform, share);
+    }
+
+    /** This link, sharing the requester's details with the exporter or not (services). */
+    public ImportLink withShare(boolean share) {
+        return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
+                transform, share);
     }
 
     /** The function that carries a subject across: the transform, or wildcards in order from {@code from}. */

@@ -8,8 +8,9 @@ import io.natrix.server.client.Router;
 /**
  * An imported service, subscribed in the importing account on the import's local subject: each request is
  * forwarded to the exporter under the exported subject, with a reply subject of the exporter's that routes the
- * responses back ({@link ResponseRoutes}). A request nobody in the exporter takes counts as not delivered, so the
- * requester gets nats-server's no-responders answer.
+ * responses back ({@link ResponseRoutes}), and a {@link RequestInfo} header that tells the exporter who asks. A
+ * request nobody in the exporter takes counts as not delivered, so the requester gets nats-server's no-responders
+ * answer.
  *
  * <p>Thread-safe (immutable; runs on publishers' threads).
  */
@@ -18,11 +19,14 @@ final class ServiceImport extends InternalSubscription {
     private final java.util.function.UnaryOperator<String> toRemote;
     private final ResponseRoutes responses;
 
-    ServiceImport(ImportLink link, ResponseRoutes responses) {
+    private final java.util.function.Supplier<String> serverName;
+
+    ServiceImport(ImportLink link, ResponseRoutes responses, java.util.function.Supplier<String> serverName) {
         super(link.localSubject(), null);
         this.link = link;
         this.toRemote = link.crossing(link.localSubject(), link.remoteSubject());
         this.responses = responses;
+        this.serverName = serverName;
     }
 
     @Override
@@ -31,11 +35,17 @@ final class ServiceImport extends InternalSubscription {
         if (remote.isEmpty()) {
             return false; // the exporter's mappings dropped it
         }
+        if (responses.routes(remote)) {
+            // An export covering _R_.*.* would let this account pose as a responder to another's requests.
+            return false;
+        }
         String reply = message.reply();
         Account importer = message.account();
         String routed = reply == null ? null
                 : responses.register(importer, reply, link.singleResponse(), link.responseThreshold());
-        boolean delivered = Router.forward(message, link.exporter(), remote, routed);
+        byte[] headers = RequestInfo.headersFor(message, message.serviceShare(), link.share(),
+                link.share() ? serverName.get() : null);
+        boolean delivered = Router.forwardRequest(message, link.exporter(), remote, routed, headers, link.share());
         if (!delivered && routed != null) {
             responses.unregister(routed);
         }
