@@ -29,6 +29,8 @@ public final class Message {
     private int hops;
     /** The share flag of the latest service import this message crossed as a request; null: none. */
     private Boolean serviceShare;
+    /** Whether the message entered its account through a stream import (stream imports do not chain). */
+    private boolean viaStreamImport;
 
     Message() {
     }
@@ -44,6 +46,7 @@ public final class Message {
         this.publisher = publisher;
         this.hops = hops;
         this.serviceShare = null;
+        this.viaStreamImport = false;
         return this;
     }
 
@@ -52,6 +55,21 @@ public final class Message {
         Message m = new Message(to, buf, args.withSubject(subject, reply), publisher, hops + 1);
         m.serviceShare = serviceShare;
         return m;
+    }
+
+    /** Like {@link #forward}, for a message crossing a stream import. */
+    Message forwardStream(Account to, String subject, String reply) {
+        Message m = forward(to, subject, reply);
+        m.viaStreamImport = true;
+        return m;
+    }
+
+    /**
+     * Whether the message came into its account through a stream import. nats-server does not pass such a message
+     * on through the account's own stream exports: stream imports do not chain.
+     */
+    public boolean viaStreamImport() {
+        return viaStreamImport;
     }
 
     /**

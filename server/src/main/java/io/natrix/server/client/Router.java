@@ -55,6 +55,16 @@ public final class Router {
         return result != MatchResult.INVALID && deliver(result, message.forward(to, subject, reply));
     }
 
+    /** Re-publishes a message crossing a stream import into account {@code to} (see {@link #forward}). */
+    public static boolean forwardStream(Message message, Account to, String subject, String reply) {
+        if (message.hops() >= MAX_HOPS) {
+            LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
+            return false;
+        }
+        MatchResult result = to.index().match(subject);
+        return result != MatchResult.INVALID && deliver(result, message.forwardStream(to, subject, reply));
+    }
+
     /**
      * Re-publishes a request crossing a service import into account {@code to}: like {@link #forward}, with the
      * header block replaced by {@code headers} (null: kept) and the import's share flag remembered for imports

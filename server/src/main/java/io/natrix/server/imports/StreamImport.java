@@ -8,6 +8,8 @@ import io.natrix.server.client.Router;
 /**
  * An imported stream, subscribed in the exporting account on the exported subject: each message is forwarded into
  * the importing account under the import's local subject (its prefix or {@code to} applied), reply unchanged.
+ * A message that itself came in through a stream import goes no further: as in nats-server, stream imports do not
+ * chain (A importing from B what B imports from C sees nothing of C's).
  *
  * <p>Thread-safe (immutable; runs on publishers' threads).
  */
@@ -25,7 +27,10 @@ final class StreamImport extends InternalSubscription {
 
     @Override
     protected boolean onMessage(Message message) {
-        return Router.forward(message, importer, toLocal.apply(message.subject()), message.reply());
+        if (message.viaStreamImport()) {
+            return false; // stream imports do not chain, as in nats-server
+        }
+        return Router.forwardStream(message, importer, toLocal.apply(message.subject()), message.reply());
     }
 
     ImportLink link() {
