@@ -283,7 +283,9 @@ final class OperatorMode {
         String key = claims.data().subject();
         synchronized (this) {
             if (!applied.containsKey(key) && accounts.get(key) == null) {
-                applied.put(key, claims); // not in use yet: remembered for imports, set up on first use
+                // Not in use yet: set up on first use (account() finds no applied claims). Importers find the new
+                // claims in the resolver. Recording them in applied here would make account() take the account
+                // as set up and hand out a bare one: no limits, mappings or imports.
                 relinkImportersOf(key);
                 return;
             }
