@@ -100,10 +100,20 @@ final class OperatorMode {
         Account account = account(who.accountKey(), who.account());
         identities.put(client.cid(), who);
         UserPermissionLimits limits = who.limits();
-        long accountExpiry = who.account().data().expiresAtSeconds();
-        Instant expires = earliest(who.expires(), accountExpiry == 0 ? null : Instant.ofEpochSecond(accountExpiry));
+        // The account's expiry has its own timer and text ("Account Authentication Expired"), as in nats-server;
+        // the user's (and its connect-times window) goes with the credentials.
+        Instant accountExpires = expiry(who.account());
+        if (accountExpires != null) {
+            client.accountExpires(accountExpires);
+        }
         return new ClientHost.Authenticated(account, who.permissions(), who.userKey(),
-                new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), expires);
+                new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), who.expires());
+    }
+
+    /** When an account JWT expires, or null for never. */
+    private static Instant expiry(AccountClaims claims) {
+        long seconds = claims.data().expiresAtSeconds();
+        return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
     }
 
     void closed(ClientConnection client) {
@@ -116,10 +126,6 @@ final class OperatorMode {
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
     private static int clamp(long limit) {
@@ -350,6 +356,7 @@ final class OperatorMode {
                     continue;
                 }
                 identities.put(c.cid(), r.identity());
+                c.accountExpires(expiry(claims)); // renewed, shortened or dropped with the update
                 if (r.identity().permissions() != who.permissions()) {
                     c.permissionsChanged(r.identity().permissions());
                 }

@@ -150,6 +150,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> authTimer;
     private ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> accountExpiryTimer;
     /** The user's own limits (from its JWT); the account's and the server's apply on top. Own loop. */
     private ClientHost.UserLimits userLimits = ClientHost.UserLimits.UNLIMITED;
     /** Most subscriptions this connection may hold, -1 for no limit ({@link #applyLimits}). Own loop. */
@@ -754,6 +755,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    private void accountAuthExpired() {
+        if (!closed) {
+            LOG.debug("{}Account Authentication Expired", logPrefix);
+            closeWithError("Account Authentication Expired", CloseReason.AUTHENTICATION_EXPIRED);
+        }
+    }
+
     private void authTimeout() {
         if (!closed && !connectReceived) {
             LOG.error("{}Authentication Timeout", logPrefix);
@@ -911,6 +919,32 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         });
     }
 
+    /**
+     * Closes the connection with "Account Authentication Expired" at {@code at}, as nats-server does when an
+     * account JWT expires; a later call (the account JWT was updated) replaces the time, null cancels it. Any
+     * thread; the timer always fires in a later task of the connection's loop, never inside this call.
+     */
+    public void accountExpires(Instant at) {
+        Runnable set = () -> {
+            if (closed) {
+                return;
+            }
+            if (accountExpiryTimer != null) {
+                accountExpiryTimer.cancel(false);
+                accountExpiryTimer = null;
+            }
+            if (at != null) {
+                long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
+                accountExpiryTimer = loop.schedule(this::accountAuthExpired, delay, TimeUnit.MILLISECONDS);
+            }
+        };
+        if (loop.inEventLoop()) {
+            set.run();
+        } else {
+            loop.execute(set);
+        }
+    }
+
     /** Replaces the connection's permissions (an account's default permissions changed). Any thread. */
     public void permissionsChanged(PermissionsPolicy policy) {
         loop.execute(() -> permissions = policy == null || policy == PermissionsPolicy.UNRESTRICTED ? null
@@ -953,6 +987,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (expiryTimer != null) {
             expiryTimer.cancel(false);
+        }
+        if (accountExpiryTimer != null) {
+            accountExpiryTimer.cancel(false);
         }
         Account acc = account;
         for (ClientSubscription sub : subs.values()) {
