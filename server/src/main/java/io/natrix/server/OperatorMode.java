@@ -350,6 +350,9 @@ final class OperatorMode {
                         c.terminate("User Authentication Revoked", CloseReason.REVOCATION);
                     } else if (r.failure() == JwtAuthenticator.Failure.ACCOUNT_EXPIRED) {
                         c.terminate("Account Authentication Expired", CloseReason.AUTHENTICATION_EXPIRED);
+                    } else if (r.failure() == JwtAuthenticator.Failure.SIGNING_KEY_CHANGED) {
+                        // nats-server closes these without an -ERR (closeConnection(AuthenticationViolation)).
+                        c.close(CloseReason.AUTHENTICATION_VIOLATION);
                     } else {
                         c.terminate("Authorization Violation", CloseReason.AUTHENTICATION_VIOLATION);
                     }
