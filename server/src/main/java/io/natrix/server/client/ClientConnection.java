@@ -377,6 +377,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return; // over the account's connection limit, or credentials already expired
             }
         }
+        if (options.designatesAccount()) {
+            // nats-server: "Check for Account designation ... Now its considered an error", after authentication.
+            authorizationViolation();
+            return;
+        }
         if (authTimer != null) {
             authTimer.cancel(false);
             authTimer = null;
