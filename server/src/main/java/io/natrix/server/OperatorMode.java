@@ -102,10 +102,8 @@ final class OperatorMode {
         UserPermissionLimits limits = who.limits();
         // The account's expiry has its own timer and text ("Account Authentication Expired"), as in nats-server;
         // the user's (and its connect-times window) goes with the credentials.
-        Instant accountExpires = expiry(who.account());
-        if (accountExpires != null) {
-            client.accountExpires(accountExpires);
-        }
+        // Always set (null cancels): a repeated CONNECT may have moved the connection out of an expiring account.
+        client.accountExpires(expiry(who.account()));
         return new ClientHost.Authenticated(account, who.permissions(), who.userKey(),
                 new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), who.expires());
     }

@@ -366,6 +366,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
             return;
         }
+        if (connectReceived) {
+            clearSubscriptions();
+        }
         if (host.authRequired() || account == null) {
             ClientHost.Authenticated authenticated = host.authenticate(this, options);
             if (authenticated == null) {
@@ -873,6 +876,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private static int smallestLimit(int a, int b) {
         return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    /**
+     * A repeated CONNECT starts without subscriptions, as in nats-server: it may move the connection to another
+     * user and account, and a subscription left in the old account's index would go on delivering that account's
+     * messages to it, past a revocation of the old user and outside the new user's permissions. Own loop.
+     */
+    private void clearSubscriptions() {
+        Account acc = account;
+        for (ClientSubscription sub : subs.values()) {
+            if (acc != null) {
+                acc.index().remove(sub);
+            }
+        }
+        subs.clear();
     }
 
     private void removeSubscription(ClientSubscription sub) {
