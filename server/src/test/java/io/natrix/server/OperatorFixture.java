@@ -101,7 +101,10 @@ final class OperatorFixture {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return "operator: \"" + op.toString().replace("\\", "/") + "\"\nsystem_account: " + sys.publicKey() + "\n";
+        // A generous auth timeout: the first creds connection of a JVM initialises jnats' Ed25519 code, which on a
+        // busy machine can take longer than the default 2 s between INFO and CONNECT.
+        return "operator: \"" + op.toString().replace("\\", "/") + "\"\nsystem_account: " + sys.publicKey()
+                + "\nauthorization { timeout: 10 }\n";
     }
 
     /** Writes {@code config} and starts a server from it. */
@@ -203,6 +206,15 @@ final class OperatorFixture {
 
         List<String> snapshot() {
             return new ArrayList<>(seen);
+        }
+
+        /**
+         * Waits until exactly {@code expected} were reported, in order. jnats calls listeners from its own
+         * executor, so an error may arrive after the status change or the exception it caused.
+         */
+        void awaitExactly(String... expected) {
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(
+                    () -> org.assertj.core.api.Assertions.assertThat(snapshot()).containsExactly(expected));
         }
     }
 

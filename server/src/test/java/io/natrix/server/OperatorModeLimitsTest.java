@@ -58,7 +58,7 @@ class OperatorModeLimitsTest {
             pushAccepted(sys, a);
 
             await().atMost(TIMEOUT).until(() -> nca.getStatus() == Connection.Status.CLOSED);
-            assertThat(aliceErrors.snapshot()).containsExactly("User Authentication Revoked");
+            aliceErrors.awaitExactly("User Authentication Revoked");
             // Others in the account are untouched.
             assertThat(ncb.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             Subscription sub = ncb.subscribe("still.here");
@@ -68,7 +68,7 @@ class OperatorModeLimitsTest {
 
             Errors again = new Errors();
             refusedConnect(server, aliceCreds, again);
-            assertThat(again.snapshot()).containsExactly("Authorization Violation");
+            again.awaitExactly("Authorization Violation");
         }
     }
 
@@ -89,8 +89,8 @@ class OperatorModeLimitsTest {
             assertThat(answer.get("data").get("code").asInt()).isEqualTo(200);
             await().atMost(TIMEOUT).until(() -> nca.getStatus() == Connection.Status.CLOSED
                     && ncb.getStatus() == Connection.Status.CLOSED);
-            assertThat(aliceErrors.snapshot()).containsExactly("User Authentication Revoked");
-            assertThat(bobErrors.snapshot()).containsExactly("User Authentication Revoked");
+            aliceErrors.awaitExactly("User Authentication Revoked");
+            bobErrors.awaitExactly("User Authentication Revoked");
             // The system user is in another account and stays.
             assertThat(sys.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         }
@@ -109,7 +109,7 @@ class OperatorModeLimitsTest {
              Connection nc = connect(server, brief.creds(), errors)) {
             assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             await().atMost(Duration.ofSeconds(6)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
-            assertThat(errors.snapshot()).containsExactly("User Authentication Expired");
+            errors.awaitExactly("User Authentication Expired");
             // Not before the expiry second began.
             assertThat(Instant.now().getEpochSecond()).isGreaterThanOrEqualTo(expires);
         }
@@ -123,7 +123,7 @@ class OperatorModeLimitsTest {
         try (TestServer server = f.start(f.memoryConfig(a))) {
             Errors errors = new Errors();
             refusedConnect(server, stale.creds(), errors);
-            assertThat(errors.snapshot()).containsExactly("Authorization Violation");
+            errors.awaitExactly("Authorization Violation");
             assertThat(server.server().connections()).isEmpty();
         }
     }
@@ -139,7 +139,7 @@ class OperatorModeLimitsTest {
             try (Connection first = connect(server, creds)) {
                 Errors errors = new Errors();
                 Exception refused = refusedConnect(server, creds, errors);
-                assertThat(errors.snapshot()).containsExactly("maximum account active connections exceeded");
+                errors.awaitExactly("maximum account active connections exceeded");
                 // jnats reports it only to the listener; the exception just says it could not connect.
                 assertThat(refused).isInstanceOf(java.io.IOException.class)
                         .isNotInstanceOf(io.nats.client.AuthenticationException.class);
@@ -165,7 +165,7 @@ class OperatorModeLimitsTest {
             Subscription three = nc.subscribe("s.3");
             flush(nc);
             await().atMost(TIMEOUT).until(() -> !errors.seen.isEmpty());
-            assertThat(errors.snapshot()).containsExactly("maximum subscriptions exceeded");
+            errors.awaitExactly("maximum subscriptions exceeded");
             assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             nc.publish("s.3", bytes("lost"));
             nc.publish("s.1", bytes("kept"));
@@ -187,7 +187,7 @@ class OperatorModeLimitsTest {
             nc.subscribe("s.2");
             flush(nc);
             await().atMost(TIMEOUT).until(() -> !errors.seen.isEmpty());
-            assertThat(errors.snapshot()).containsExactly("maximum subscriptions exceeded");
+            errors.awaitExactly("maximum subscriptions exceeded");
         }
     }
 
@@ -207,7 +207,28 @@ class OperatorModeLimitsTest {
             assertThat(next(sub).getData()).hasSize(1024);
             nc.publish("p", new byte[1025]);
             await().atMost(TIMEOUT).until(() -> nc.getStatus() == Connection.Status.CLOSED);
-            assertThat(errors.snapshot()).containsExactly("Maximum Payload Violation");
+            errors.awaitExactly("Maximum Payload Violation");
+        }
+    }
+
+    @Test
+    void accountPayloadLimitOnTheWire() throws Exception {
+        OperatorFixture f = new OperatorFixture(dir);
+        TestAccount a = f.account("A").update(c -> c.withLimits(limits(-1, -1, 8)));
+        User u = a.user("u");
+        try (TestServer server = f.start(f.memoryConfig(a));
+             RawClient c = RawClient.connect(server)) {
+            assertThat(c.info().get("max_payload").asLong()).isEqualTo(1024 * 1024);
+            c.connectWith(RawClient.connectBody().put("jwt", u.jwt()).put("sig", RawClient.sign(u.key(), c.nonce())));
+            assertThat(c.readLine()).isEqualTo("PONG");
+            c.send("SUB p 1\r\nPUB p 8\r\n12345678\r\nPING\r\n");
+            assertThat(c.readLine()).isEqualTo("MSG p 1 8");
+            assertThat(c.readLine()).isEqualTo("12345678");
+            assertThat(c.readLine()).isEqualTo("PONG");
+            // Headers count: HPUB's total size is what the limit applies to.
+            c.send("HPUB p 12 13\r\nNATS/1.0\r\n\r\nx\r\n");
+            assertThat(c.readLine()).isEqualTo("-ERR 'Maximum Payload Violation'");
+            c.expectClosed();
         }
     }
 
@@ -221,7 +242,7 @@ class OperatorModeLimitsTest {
              Connection nc = connect(server, small.creds(), errors)) {
             nc.publish("p", new byte[17]);
             await().atMost(TIMEOUT).until(() -> nc.getStatus() == Connection.Status.CLOSED);
-            assertThat(errors.snapshot()).containsExactly("Maximum Payload Violation");
+            errors.awaitExactly("Maximum Payload Violation");
         }
     }
 
@@ -243,7 +264,7 @@ class OperatorModeLimitsTest {
             a.update(c -> c.withLimits(limits(2, -1, -1)));
             pushAccepted(sys, a);
             await().atMost(TIMEOUT).until(() -> c3.getStatus() == Connection.Status.CLOSED);
-            assertThat(e3.snapshot()).containsExactly("maximum account active connections exceeded");
+            e3.awaitExactly("maximum account active connections exceeded");
             flush(c1, c2);
             assertThat(c1.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             assertThat(c2.getStatus()).isEqualTo(Connection.Status.CONNECTED);
@@ -252,7 +273,7 @@ class OperatorModeLimitsTest {
             // And the limit holds for newcomers.
             Errors refused = new Errors();
             refusedConnect(server, creds, refused);
-            assertThat(refused.snapshot()).containsExactly("maximum account active connections exceeded");
+            refused.awaitExactly("maximum account active connections exceeded");
         }
     }
 
@@ -274,7 +295,7 @@ class OperatorModeLimitsTest {
             a.update(c -> c.withLimits(limits(-1, 2, -1)));
             pushAccepted(sys, a);
             await().atMost(TIMEOUT).until(() -> many.getStatus() == Connection.Status.CLOSED);
-            assertThat(errors.snapshot()).containsExactly("maximum subscriptions exceeded");
+            errors.awaitExactly("maximum subscriptions exceeded");
             flush(few);
             assertThat(few.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             assertThat(fewErrors.snapshot()).isEmpty();
@@ -291,7 +312,7 @@ class OperatorModeLimitsTest {
              Connection c1 = connect(server, creds)) {
             Errors refused = new Errors();
             refusedConnect(server, creds, refused);
-            assertThat(refused.snapshot()).containsExactly("maximum account active connections exceeded");
+            refused.awaitExactly("maximum account active connections exceeded");
             a.update(c -> c.withLimits(limits(2, -1, -1)));
             pushAccepted(sys, a);
             try (Connection c2 = connect(server, creds)) {

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import io.nats.client.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,7 +152,7 @@ class OperatorModeTest {
             // Not known yet: refused.
             Errors before = new Errors();
             refusedConnect(server, userCreds, before);
-            assertThat(before.snapshot()).contains("Authorization Violation");
+            before.awaitExactly("Authorization Violation");
 
             Message reply = sys.request("$SYS.REQ.CLAIMS.UPDATE", bytes(bJwt), TIMEOUT);
             JsonNode answer = JSON.readTree(reply.getData());
@@ -183,6 +185,20 @@ class OperatorModeTest {
                     .startsWith("jwt update resulted in error - ");
             // The stored JWT is untouched.
             assertThat(Files.readString(file)).isEqualTo(bJwt);
+
+            // A push without a reply subject (nats pub) is stored all the same; one with headers too.
+            TestAccount c = f.account("C");
+            String cJwt = c.jwt();
+            sys.publish("$SYS.REQ.CLAIMS.UPDATE", bytes(cJwt));
+            flush(sys);
+            await().atMost(TIMEOUT).until(() -> Files.exists(jwtDir.resolve(c.publicKey() + ".jwt")));
+            TestAccount d = f.account("D");
+            Headers headers = new Headers().add("X-Pushed-By", "test");
+            Message withHeaders = sys.request(NatsMessage.builder().subject("$SYS.REQ.CLAIMS.UPDATE")
+                    .headers(headers).data(bytes(d.jwt())).build(), TIMEOUT);
+            assertThat(JSON.readTree(withHeaders.getData()).get("data").get("account").asText())
+                    .isEqualTo(d.publicKey());
+            assertThat(jwtDir.resolve(d.publicKey() + ".jwt")).exists();
         }
         try (TestServer restarted = f.start(config);
              Connection nc = connect(restarted, userCreds)) {
