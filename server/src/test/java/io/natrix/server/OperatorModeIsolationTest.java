@@ -182,4 +182,73 @@ class OperatorModeIsolationTest {
             assertThat(next(news).getSubject()).isEqualTo("news.after");
         }
     }
+
+    @Test
+    void revokingAnActivationByAPushCutsTheImportOff() throws Exception {
+        OperatorFixture f = new OperatorFixture(dir);
+        TestAccount svc = f.account("SVC").update(c -> c.withExports(List.of(privateService("svc.echo"))));
+        TestAccount good = f.account("GOOD");
+        String token = activation(svc, good.publicKey(), "svc.echo", ExportType.SERVICE);
+        good.update(c -> c.withImports(List.of(serviceImport("svc.echo", svc, token))));
+        try (TestServer server = f.start(f.memoryConfig(svc, good));
+             Connection sys = connect(server, f.sys.user("admin").creds());
+             Connection responder = connect(server, svc.user("responder").creds());
+             Connection g = connect(server, good.user("g").creds())) {
+            responder.createDispatcher(m -> responder.publish(m.getReplyTo(), bytes("echo " + text(m))))
+                    .subscribe("svc.echo");
+            flush(responder);
+            assertThat(text(g.request("svc.echo", bytes("1"), TIMEOUT))).isEqualTo("echo 1");
+            long now = java.time.Instant.now().getEpochSecond();
+            svc.update(c -> c.withExports(List.of(new AccountClaims.Export("", "svc.echo", ExportType.SERVICE, true,
+                    java.util.Map.of(good.publicKey(), now), "", 0, null, 0, false, false, "", ""))));
+            pushAccepted(sys, svc);
+            assertThat(g.request("svc.echo", bytes("2"))).failsWithin(TIMEOUT);
+        }
+    }
+
+    @Test
+    void exporterPushedAfterTheImporterIsInUseCompletesTheImport() throws Exception {
+        OperatorFixture f = new OperatorFixture(dir);
+        TestAccount a = f.account("A").update(c -> c.withExports(List.of(
+                AccountClaims.Export.of("news.>", ExportType.STREAM))));
+        TestAccount b = f.account("B").update(c -> c.withImports(List.of(
+                AccountClaims.Import.of("news.>", a.publicKey(), ExportType.STREAM))));
+        try (TestServer server = f.start(f.fullConfig(dir.resolve("jwt"), b));
+             Connection sys = connect(server, f.sys.user("admin").creds());
+             Connection nb = connect(server, b.user("b").creds())) {
+            Subscription news = nb.subscribe("news.>");
+            flush(nb);
+            // A was unknown when B was set up: its import was skipped. Now A arrives.
+            pushAccepted(sys, a);
+            try (Connection pub = connect(server, a.user("pub").creds())) {
+                pub.publish("news.late", bytes("arrived"));
+                flush(pub);
+                assertThat(text(next(news))).isEqualTo("arrived");
+            }
+        }
+    }
+
+    @Test
+    void removingAnImportByAPushStopsTheFlow() throws Exception {
+        OperatorFixture f = new OperatorFixture(dir);
+        TestAccount a = f.account("A").update(c -> c.withExports(List.of(
+                AccountClaims.Export.of("news.>", ExportType.STREAM))));
+        TestAccount b = f.account("B").update(c -> c.withImports(List.of(
+                AccountClaims.Import.of("news.>", a.publicKey(), ExportType.STREAM))));
+        try (TestServer server = f.start(f.memoryConfig(a, b));
+             Connection sys = connect(server, f.sys.user("admin").creds());
+             Connection pub = connect(server, a.user("pub").creds());
+             Connection nb = connect(server, b.user("b").creds())) {
+            Subscription news = nb.subscribe("news.>");
+            flush(nb);
+            pub.publish("news.1", bytes("first"));
+            flush(pub);
+            assertThat(text(next(news))).isEqualTo("first");
+            b.update(c -> c.withImports(List.of()));
+            pushAccepted(sys, b);
+            pub.publish("news.2", bytes("second"));
+            flush(pub);
+            assertThat(news.nextMessage(QUIET)).isNull();
+        }
+    }
 }

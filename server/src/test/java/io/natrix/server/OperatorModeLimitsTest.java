@@ -233,6 +233,22 @@ class OperatorModeLimitsTest {
     }
 
     @Test
+    void serverPayloadLimitIsEnforcedByJnatsItselfBecauseInfoShowsIt() throws Exception {
+        OperatorFixture f = new OperatorFixture(dir);
+        TestAccount a = f.account("A");
+        Errors errors = new Errors();
+        try (TestServer server = f.start(f.memoryConfig(a) + "max_payload: 512\n");
+             Connection nc = connect(server, a.user("u").creds(), errors)) {
+            assertThat(nc.getServerInfo().getMaxPayload()).isEqualTo(512);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> nc.publish("p", new byte[513]))
+                    .isInstanceOf(IllegalArgumentException.class);
+            flush(nc);
+            assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            assertThat(errors.snapshot()).isEmpty();
+        }
+    }
+
+    @Test
     void userPayloadLimitClosesAConnectionThatPublishesMore() throws Exception {
         OperatorFixture f = new OperatorFixture(dir);
         TestAccount a = f.account("A");
