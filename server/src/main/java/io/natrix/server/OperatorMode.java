@@ -100,10 +100,18 @@ final class OperatorMode {
         Account account = account(who.accountKey(), who.account());
         identities.put(client.cid(), who);
         UserPermissionLimits limits = who.limits();
-        long accountExpiry = who.account().data().expiresAtSeconds();
-        Instant expires = earliest(who.expires(), accountExpiry == 0 ? null : Instant.ofEpochSecond(accountExpiry));
+        // The account's expiry has its own timer and text ("Account Authentication Expired"), as in nats-server;
+        // the user's (and its connect-times window) goes with the credentials.
+        // Always set (null cancels): a repeated CONNECT may have moved the connection out of an expiring account.
+        client.accountExpires(expiry(who.account()));
         return new ClientHost.Authenticated(account, who.permissions(), who.userKey(),
-                new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), expires);
+                new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), who.expires());
+    }
+
+    /** When an account JWT expires, or null for never. */
+    private static Instant expiry(AccountClaims claims) {
+        long seconds = claims.data().expiresAtSeconds();
+        return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
     }
 
     void closed(ClientConnection client) {
@@ -116,10 +124,6 @@ final class OperatorMode {
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
     private static int clamp(long limit) {
@@ -284,7 +288,9 @@ final class OperatorMode {
         String key = claims.data().subject();
         synchronized (this) {
             if (!applied.containsKey(key) && accounts.get(key) == null) {
-                applied.put(key, claims); // not in use yet: remembered for imports, set up on first use
+                // Not in use yet: set up on first use (account() finds no applied claims). Importers find the new
+                // claims in the resolver. Recording them in applied here would make account() take the account
+                // as set up and hand out a bare one: no limits, mappings or imports.
                 relinkImportersOf(key);
                 return;
             }
@@ -343,12 +349,16 @@ final class OperatorMode {
                         c.terminate("User Authentication Revoked", CloseReason.REVOCATION);
                     } else if (r.failure() == JwtAuthenticator.Failure.ACCOUNT_EXPIRED) {
                         c.terminate("Account Authentication Expired", CloseReason.AUTHENTICATION_EXPIRED);
+                    } else if (r.failure() == JwtAuthenticator.Failure.SIGNING_KEY_CHANGED) {
+                        // nats-server closes these without an -ERR (closeConnection(AuthenticationViolation)).
+                        c.close(CloseReason.AUTHENTICATION_VIOLATION);
                     } else {
                         c.terminate("Authorization Violation", CloseReason.AUTHENTICATION_VIOLATION);
                     }
                     continue;
                 }
                 identities.put(c.cid(), r.identity());
+                c.accountExpires(expiry(claims)); // renewed, shortened or dropped with the update
                 if (r.identity().permissions() != who.permissions()) {
                     c.permissionsChanged(r.identity().permissions());
                 }

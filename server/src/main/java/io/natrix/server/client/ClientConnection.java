@@ -155,6 +155,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> authTimer;
     private ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> accountExpiryTimer;
     /** The user's own limits (from its JWT); the account's and the server's apply on top. Own loop. */
     private ClientHost.UserLimits userLimits = ClientHost.UserLimits.UNLIMITED;
     /** Most subscriptions this connection may hold, -1 for no limit ({@link #applyLimits}). Own loop. */
@@ -379,10 +380,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
             return;
         }
-        if ((options.account != null && !options.account.isEmpty()) || options.newAccount) {
-            // nats-server once let a client pick its account; it now answers an Authorization Violation.
-            authorizationViolation();
-            return;
+        if (connectReceived) {
+            clearSubscriptions();
         }
         if (host.authRequired() || account == null) {
             CompletableFuture<ClientHost.Authenticated> pending =
@@ -427,6 +426,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void connected(ConnectOptions options, boolean headersGranted) {
+        if (options.designatesAccount()) {
+            // nats-server: "Check for Account designation ... Now its considered an error", after authentication.
+            authorizationViolation();
+            return;
+        }
         if (authTimer != null) {
             authTimer.cancel(false);
             authTimer = null;
@@ -808,6 +812,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    private void accountAuthExpired() {
+        if (!closed) {
+            LOG.debug("{}Account Authentication Expired", logPrefix);
+            closeWithError("Account Authentication Expired", CloseReason.AUTHENTICATION_EXPIRED);
+        }
+    }
+
     private void authTimeout() {
         if (!closed && !connectReceived) {
             LOG.error("{}Authentication Timeout", logPrefix);
@@ -916,6 +927,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
+    /**
+     * A repeated CONNECT starts without subscriptions, as in nats-server: it may move the connection to another
+     * user and account, and a subscription left in the old account's index would go on delivering that account's
+     * messages to it, past a revocation of the old user and outside the new user's permissions. Own loop.
+     */
+    private void clearSubscriptions() {
+        Account acc = account;
+        for (ClientSubscription sub : subs.values()) {
+            if (acc != null) {
+                acc.index().remove(sub);
+            }
+        }
+        subs.clear();
+    }
+
     private void removeSubscription(ClientSubscription sub) {
         if (subs.remove(sub.sid, sub)) {
             Account acc = account;
@@ -965,6 +991,32 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         });
     }
 
+    /**
+     * Closes the connection with "Account Authentication Expired" at {@code at}, as nats-server does when an
+     * account JWT expires; a later call (the account JWT was updated) replaces the time, null cancels it. Any
+     * thread; the timer always fires in a later task of the connection's loop, never inside this call.
+     */
+    public void accountExpires(Instant at) {
+        Runnable set = () -> {
+            if (closed) {
+                return;
+            }
+            if (accountExpiryTimer != null) {
+                accountExpiryTimer.cancel(false);
+                accountExpiryTimer = null;
+            }
+            if (at != null) {
+                long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
+                accountExpiryTimer = loop.schedule(this::accountAuthExpired, delay, TimeUnit.MILLISECONDS);
+            }
+        };
+        if (loop.inEventLoop()) {
+            set.run();
+        } else {
+            loop.execute(set);
+        }
+    }
+
     /** Replaces the connection's permissions (an account's default permissions changed). Any thread. */
     public void permissionsChanged(PermissionsPolicy policy) {
         loop.execute(() -> permissions = policy == null || policy == PermissionsPolicy.UNRESTRICTED ? null
@@ -1007,6 +1059,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (expiryTimer != null) {
             expiryTimer.cancel(false);
+        }
+        if (accountExpiryTimer != null) {
+            accountExpiryTimer.cancel(false);
         }
         Account acc = account;
         for (ClientSubscription sub : subs.values()) {

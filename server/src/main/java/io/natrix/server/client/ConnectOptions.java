@@ -27,7 +27,13 @@ public final class ConnectOptions {
     @JsonProperty("sig") public String sig;
     @JsonProperty("jwt") public String jwt;
     @JsonProperty("nkey") public String nkey;
-    /** An account the client asks for: refused, as nats-server refuses it (the credentials decide the account). */
+    /** An account designation (once a sandbox feature of nats-server); it refuses any such CONNECT. */
     @JsonProperty("account") public String account;
+    /** Asks for a new account (same history); refused like {@link #account}. */
     @JsonProperty("new_account") public boolean newAccount;
+
+    /** Whether the client names an account or asks for one: nats-server answers "Authorization Violation". */
+    public boolean designatesAccount() {
+        return newAccount || (account != null && !account.isEmpty());
+    }
 }
