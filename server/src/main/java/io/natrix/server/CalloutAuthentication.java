@@ -22,11 +22,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Auth callout (configuration mode), assembled: a client that is not one of the callout's own users is described in
+ * Auth callout, assembled (configuration mode: one for the server; operator mode: one per account whose JWT asks
+ * for it): a client that is not one of the callout's own users is described in
  * a signed authorization request, published on {@code $SYS.REQ.USER.AUTH} in the callout account with a reply
  * subject of ours; the service's answer is checked ({@link AuthCallout#verify}) and places the client in the
  * account its user JWT names, with that JWT's permissions, limits and expiry.
@@ -51,8 +53,9 @@ final class CalloutAuthentication {
     }
 
     private final AuthCallout callout;
-    private final Accounts accounts;
+    private final Function<AuthCallout.Authorized, Account> place;
     private final AuthCallout.Accounts known;
+    private final InternalSubscription inbox;
     private final AuthCallout.ServerIdentity server;
     private final SystemServices system;
     private final Account calloutAccount;
@@ -60,15 +63,21 @@ final class CalloutAuthentication {
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
 
-    CalloutAuthentication(AuthCallout callout, Accounts accounts, Collection<String> accountNames,
-                          Collection<String> userNames, AuthCallout.ServerIdentity server, SystemServices system) {
+    /**
+     * @param known the accounts answers may place clients in ({@link AuthCallout.Accounts#config} or
+     *              {@link AuthCallout.Accounts#operator})
+     * @param place the account an authorized client joins (set up as the server sets accounts up)
+     */
+    CalloutAuthentication(AuthCallout callout, Accounts accounts, AuthCallout.Accounts known,
+                          Function<AuthCallout.Authorized, Account> place, AuthCallout.ServerIdentity server,
+                          SystemServices system) {
         this.callout = callout;
-        this.accounts = accounts;
-        this.known = AuthCallout.Accounts.config(accountNames);
+        this.place = place;
+        this.known = known;
         this.server = server;
         this.system = system;
         this.calloutAccount = accounts.getOrCreate(callout.account());
-        calloutAccount.index().insert(new InternalSubscription(inboxPrefix + "*", null) {
+        this.inbox = new InternalSubscription(inboxPrefix + "*", null) {
             @Override
             protected boolean onMessage(Message m) {
                 String subject = m.subject();
@@ -76,10 +85,28 @@ final class CalloutAuthentication {
                 system.execute(() -> answered(subject, payload));
                 return true;
             }
-        });
+        };
+        calloutAccount.index().insert(inbox);
+    }
+
+    /** Configuration mode: clients may be placed in the configured accounts (and {@code $G}). */
+    static CalloutAuthentication configured(AuthCallout callout, Accounts accounts, Collection<String> accountNames,
+                                            Collection<String> userNames, AuthCallout.ServerIdentity server,
+                                            SystemServices system) {
         for (String error : callout.startupErrors(accountNames, userNames)) {
             LOG.error(error);
         }
+        return new CalloutAuthentication(callout, accounts, AuthCallout.Accounts.config(accountNames),
+                a -> accounts.getOrCreate(a.account()), server, system);
+    }
+
+    AuthCallout callout() {
+        return callout;
+    }
+
+    /** Stops taking answers (the callout's account changed); requests still waiting time out. */
+    void close() {
+        calloutAccount.index().remove(inbox);
     }
 
     /** Whether a client bound to {@code boundAccount} by ordinary authentication goes to the service. */
@@ -140,7 +167,7 @@ final class CalloutAuthentication {
         AuthCallout.Authorized who = result.authorized();
         UserPermissionLimits limits = who.limits();
         String name = who.userName() == null || who.userName().isEmpty() ? who.userNkey() : who.userName();
-        p.future().complete(new ClientHost.Authenticated(accounts.getOrCreate(who.account()), who.permissions(),
+        p.future().complete(new ClientHost.Authenticated(place.apply(who), who.permissions(),
                 name, new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), who.expires()));
     }
 

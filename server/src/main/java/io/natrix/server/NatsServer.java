@@ -128,14 +128,20 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             names.add(Account.GLOBAL);
             List<String> users = new ArrayList<>();
             UserConfigs.load(options).users().forEach(u -> users.add(u.identity()));
-            this.callout = AuthCallout.read(options).map(c -> new CalloutAuthentication(c, accounts, names, users,
-                    new AuthCallout.ServerIdentity(serverName(), hostForLog(options.host()), Version.NATS_SERVER,
-                            "", List.of(), serverKey, serverXKey), system)).orElse(null);
+            this.callout = AuthCallout.read(options).map(c -> CalloutAuthentication.configured(c, accounts, names,
+                    users, calloutIdentity(options), system)).orElse(null);
         }
         if (operatorMode != null) {
             operatorMode.register(system, accounts.system());
+            operatorMode.enableCallouts(calloutIdentity(options), system);
         }
         this.systemAccount = new SystemAccountServices(system, this, serverId);
+    }
+
+    /** The server as auth callout requests describe it. */
+    private AuthCallout.ServerIdentity calloutIdentity(ServerOptions o) {
+        return new AuthCallout.ServerIdentity(serverName(), hostForLog(o.host()), Version.NATS_SERVER, "", List.of(),
+                serverKey, serverXKey);
     }
 
     private SystemServices newSystemServices() {
@@ -367,7 +373,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
                 connect.user, connect.pass, connect.nkey, connect.sig, connect.jwt, client.nonce(),
                 options.tls() != null && options.tls().verifyAndMap() ? client.peerCertificate() : null);
         if (operatorMode != null) {
-            return CompletableFuture.completedFuture(operatorMode.authenticate(client, credentials));
+            return operatorMode.authenticate(client, connect, credentials, options.authTimeout());
         }
         ConfigAuthenticator.Identity who = authenticator.authenticate(credentials);
         if (callout != null) {

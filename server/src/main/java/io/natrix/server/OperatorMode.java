@@ -5,6 +5,7 @@ import io.natrix.server.account.Accounts;
 import io.natrix.server.auth.AccountClaims;
 import io.natrix.server.auth.AccountResolver;
 import io.natrix.server.auth.ActivationClaims;
+import io.natrix.server.auth.AuthCallout;
 import io.natrix.server.auth.ConfigAuthenticator;
 import io.natrix.server.auth.ExportType;
 import io.natrix.server.auth.JwtAuthenticator;
@@ -16,6 +17,7 @@ import io.natrix.server.auth.UserPermissionLimits;
 import io.natrix.server.client.ClientConnection;
 import io.natrix.server.client.ClientHost;
 import io.natrix.server.client.CloseReason;
+import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.imports.AccountLinks;
 import io.natrix.server.imports.ImportLink;
 import io.natrix.server.subject.SubjectMapping;
@@ -36,6 +38,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -64,6 +67,10 @@ final class OperatorMode {
     private final Clock clock = Clock.systemUTC();
     /** The identity of each JWT-authenticated connection, by cid (for rechecks on account updates). */
     private final ConcurrentHashMap<Long, JwtIdentity> identities = new ConcurrentHashMap<>();
+    /** Auth callouts of accounts that ask for one, by account key. */
+    private final ConcurrentHashMap<String, CalloutAuthentication> callouts = new ConcurrentHashMap<>();
+    private volatile AuthCallout.ServerIdentity calloutServer;
+    private volatile SystemServices calloutSystem;
     /** The claims each set-up account was last set up from. Guarded by this. */
     private final Map<String, AccountClaims> applied = new LinkedHashMap<>();
 
@@ -89,23 +96,65 @@ final class OperatorMode {
 
     // ---------------------------------------------------------------- authentication (event loops)
 
-    ClientHost.Authenticated authenticate(ClientConnection client, ConfigAuthenticator.Credentials credentials) {
+    /**
+     * Authenticates a user JWT. When the user's account asks for an auth callout and the user is not one of the
+     * service's own users, the service decides where the client goes (the user JWT only names the account that
+     * runs the service).
+     */
+    CompletableFuture<ClientHost.Authenticated> authenticate(ClientConnection client, ConnectOptions connect,
+                                                             ConfigAuthenticator.Credentials credentials,
+                                                             Duration timeout) {
         JwtAuthenticator.Result result = authenticator.authenticate(credentials,
                 JwtAuthenticator.Peer.standard(address(client.remoteHost())), clock.instant());
         if (!result.ok()) {
             LOG.debug("{} - {}", client, result.logMessage());
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
         JwtIdentity who = result.identity();
         Account account = account(who.accountKey(), who.account());
+        CalloutAuthentication callout = calloutFor(who.account());
+        if (callout != null && !callout.callout().isAuthUser(who.userKey())) {
+            client.accountExpires(null);
+            return callout.authenticate(client, connect, timeout);
+        }
         identities.put(client.cid(), who);
         UserPermissionLimits limits = who.limits();
         // The account's expiry has its own timer and text ("Account Authentication Expired"), as in nats-server;
         // the user's (and its connect-times window) goes with the credentials.
         // Always set (null cancels): a repeated CONNECT may have moved the connection out of an expiring account.
         client.accountExpires(expiry(who.account()));
-        return new ClientHost.Authenticated(account, who.permissions(), who.userKey(),
-                new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), who.expires());
+        return CompletableFuture.completedFuture(new ClientHost.Authenticated(account, who.permissions(),
+                who.userKey(), new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())),
+                who.expires()));
+    }
+
+    /** Lets accounts whose JWTs ask for an auth callout use one (the server's identity signs the requests). */
+    void enableCallouts(AuthCallout.ServerIdentity server, SystemServices system) {
+        this.calloutServer = server;
+        this.calloutSystem = system;
+    }
+
+    /** The callout of an account whose JWT asks for one (made anew when the JWT changed), or null. */
+    private CalloutAuthentication calloutFor(AccountClaims claims) {
+        String key = claims.data().subject();
+        AuthCallout wanted = AuthCallout.forAccount(claims).orElse(null);
+        if (wanted == null || calloutServer == null) {
+            CalloutAuthentication gone = callouts.remove(key);
+            if (gone != null) {
+                gone.close();
+            }
+            return null;
+        }
+        return callouts.compute(key, (k, current) -> {
+            if (current != null && current.callout().accountClaims() == claims) {
+                return current;
+            }
+            if (current != null) {
+                current.close();
+            }
+            return new CalloutAuthentication(wanted, accounts, AuthCallout.Accounts.operator(resolver::claims),
+                    a -> account(a.account(), a.accountClaims()), calloutServer, calloutSystem);
+        });
     }
 
     /** When an account JWT expires, or null for never. */
