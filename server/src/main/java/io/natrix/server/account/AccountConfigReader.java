@@ -653,7 +653,7 @@ final class AccountConfigReader {
         boolean intoOwnService = Subjects.isValidPublishSubject(latency.results()) && account.exports.stream()
                 .anyMatch(e -> e.type() == ExportType.SERVICE && ImportSubjects.isValid(e.subject())
                         && (e.subject().equals(latency.results())
-                        || ImportSubjects.isSubset(latency.results(), e.subject())));
+                        || Subjects.isSubsetOf(latency.results(), e.subject())));
         if (!Subjects.isValidPublishSubject(latency.results()) || intoOwnService) {
             return prefix + "invalid publish subject";
         }

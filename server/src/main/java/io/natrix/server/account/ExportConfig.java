@@ -54,7 +54,7 @@ public record ExportConfig(String subject, ExportType type, ResponseType respons
 
     /** Whether {@code importSubject} (valid, wildcards allowed) lies within this export's subject. */
     public boolean covers(String importSubject) {
-        return importSubject.equals(subject) || ImportSubjects.isSubset(importSubject, subject);
+        return importSubject.equals(subject) || Subjects.isSubsetOf(importSubject, subject);
     }
 
     /**

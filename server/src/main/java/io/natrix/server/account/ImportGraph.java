@@ -1,5 +1,6 @@
 package io.natrix.server.account;
 
+import io.natrix.server.subject.Subjects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,7 +95,7 @@ final class ImportGraph {
                 return List.of();
             }
             if (!services && streamExports.getOrDefault(account, List.of()).stream()
-                    .noneMatch(export -> ImportSubjects.isSubset(subject, export))) {
+                    .noneMatch(export -> Subjects.isSubsetOf(subject, export))) {
                 return null; // nothing of that subject leaves this account
             }
             List<Edge> edges = (services ? ImportGraph.this.services : streams).getOrDefault(account, List.of());
@@ -110,8 +111,8 @@ final class ImportGraph {
                 visited.add(account);
                 // Follow with the narrower subject where the import's is inside the one in question.
                 String next = services
-                        ? (ImportSubjects.isSubset(edge.from(), subject) ? edge.from() : subject)
-                        : (ImportSubjects.isSubset(edge.to(), subject) ? edge.to() : subject);
+                        ? (Subjects.isSubsetOf(edge.from(), subject) ? edge.from() : subject)
+                        : (Subjects.isSubsetOf(edge.to(), subject) ? edge.to() : subject);
                 path.add(edge.exporter());
                 List<String> found = visit(edge.exporter(), next);
                 if (found != null) {

@@ -39,38 +39,6 @@ final class ImportSubjects {
         return Subjects.isValidSubscribeSubject(subject);
     }
 
-    /**
-     * Whether every subject {@code subject} matches is also matched by {@code test}: {@code a.b} and {@code a.*}
-     * are subsets of {@code a.*} and of {@code a.>}, {@code a.>} is not a subset of {@code a.*}. Both valid.
-     */
-    static boolean isSubset(String subject, String test) {
-        String[] tokens = Subjects.tokens(subject);
-        String[] testTokens = Subjects.tokens(test);
-        for (int i = 0; i < testTokens.length; i++) {
-            if (i >= tokens.length) {
-                return false;
-            }
-            String t2 = testTokens[i];
-            if (t2.equals(">")) {
-                return true;
-            }
-            String t1 = tokens[i];
-            if (t1.equals(">")) {
-                return false;
-            }
-            if (t1.equals("*")) {
-                if (!t2.equals("*")) {
-                    return false;
-                }
-                continue;
-            }
-            if (!t2.equals("*") && !t1.equals(t2)) {
-                return false;
-            }
-        }
-        return tokens.length == testTokens.length;
-    }
-
     /** Whether some literal subject matches both (nats-server's SubjectsCollide). Both valid. */
     static boolean collide(String a, String b) {
         return a.equals(b) || Subjects.intersect(a, b);
