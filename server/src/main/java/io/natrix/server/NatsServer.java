@@ -14,6 +14,7 @@ import io.natrix.server.imports.AccountLinks;
 import io.natrix.server.account.AccountConfigs;
 import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.system.SystemServices;
+import io.natrix.server.monitor.ClosedConnections;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -62,6 +63,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     private final Accounts accounts;
     private final AccountLinks links = new AccountLinks();
     private final ServerStats stats = new ServerStats();
+    private final ClosedConnections closedConnections;
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,6 +93,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.early = early;
         this.authenticator = new ConfigAuthenticator(options);
+        this.closedConnections = ClosedConnections.of(options);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.serverId = NKeys.encodePublic(NKeys.PREFIX_SERVER, key);
@@ -363,6 +366,7 @@ public final class NatsServer implements ClientHost, AutoCloseable {
     @Override
     public void closed(ClientConnection client) {
         clients.remove(client.cid());
+        closedConnections.record(client);
         if (operatorMode != null) {
             operatorMode.closed(client);
         }
@@ -410,6 +414,16 @@ public final class NatsServer implements ClientHost, AutoCloseable {
 
     public Collection<ClientConnection> connections() {
         return Collections.unmodifiableCollection(clients.values());
+    }
+
+    /** The connections that have closed, for monitoring. */
+    public ClosedConnections closedConnections() {
+        return closedConnections;
+    }
+
+    /** The JWT of an account in operator mode (by public key), or empty (not operator mode, or not found). */
+    public java.util.Optional<String> accountJwt(String account) {
+        return operatorMode == null ? java.util.Optional.empty() : operatorMode.accountJwt(account);
     }
 
     public Instant startTime() {

@@ -106,6 +106,11 @@ final class OperatorMode {
                 new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())), expires);
     }
 
+    /** The account's JWT as the resolver holds it (monitoring shows it), or empty. */
+    java.util.Optional<String> accountJwt(String key) {
+        return resolver.fetch(key);
+    }
+
     void closed(ClientConnection client) {
         identities.remove(client.cid());
     }
