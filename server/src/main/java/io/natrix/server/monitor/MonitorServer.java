@@ -35,7 +35,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,13 +161,18 @@ public final class MonitorServer {
     }
 
     private FullHttpResponse dispatch(QueryStringDecoder decoder) {
-        String path = decoder.path();
+        String path;
+        try {
+            path = decoder.path();
+        } catch (IllegalArgumentException e) {
+            return text(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "400 Bad Request");
+        }
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
             return text(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "404 page not found\n");
         }
         requests.computeIfAbsent(path, p -> new LongAdder()).increment();
-        Query query = new Query(decoder.parameters());
+        Query query = new Query(parameters(decoder));
         try {
             Object body = endpoint.answer(query);
             if (body instanceof Text t) {
@@ -179,6 +186,24 @@ public final class MonitorServer {
         } catch (RuntimeException e) {
             LOG.error("monitoring endpoint {} failed", path, e);
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", "internal error");
+        }
+    }
+
+    /** The query's parameters; like Go's {@code URL.Query()}, a pair with a bad escape is dropped, not fatal. */
+    private static Map<String, List<String>> parameters(QueryStringDecoder decoder) {
+        try {
+            return decoder.parameters();
+        } catch (IllegalArgumentException e) {
+            Map<String, List<String>> kept = new LinkedHashMap<>();
+            for (String pair : decoder.rawQuery().split("&")) {
+                try {
+                    new QueryStringDecoder("?" + pair).parameters()
+                            .forEach((k, v) -> kept.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                } catch (IllegalArgumentException skipped) {
+                    // Dropped, as Go drops it.
+                }
+            }
+            return kept;
         }
     }
 
