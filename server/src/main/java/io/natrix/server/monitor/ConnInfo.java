@@ -52,8 +52,8 @@ final class ConnInfo {
     /** The account's name ("$G" included), "" when the connection never joined one. */
     final String account;
     final List<ClientConnection.SubscriptionDetail> subs;
+    /** The user JWT from CONNECT; decoded only when a request shows it (auth=1), not at every close. */
     final String jwt;
-    final JwtPayload userJwt;
 
     private ConnInfo(ClientConnection c, Instant stop, String reason) {
         cid = c.cid();
@@ -76,7 +76,6 @@ final class ConnInfo {
         lang = connect == null ? null : connect.lang;
         version = connect == null ? null : connect.version;
         jwt = connect == null ? null : connect.jwt;
-        userJwt = JwtPayload.decode(jwt);
         SSLSession tls = c.tlsSession();
         tlsVersion = tls == null ? null : tlsVersion(tls.getProtocol());
         tlsCipher = tls == null ? null : tls.getCipherSuite();
@@ -171,6 +170,7 @@ final class ConnInfo {
         }
         if (auth) {
             putText(m, "jwt", jwt);
+            JwtPayload userJwt = JwtPayload.decode(jwt);
             if (userJwt != null) {
                 putText(m, "issuer_key", userJwt.issuer());
                 putText(m, "name_tag", userJwt.name());
