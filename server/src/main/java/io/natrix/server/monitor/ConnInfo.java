@@ -169,8 +169,11 @@ final class ConnInfo {
             }
         }
         if (auth) {
-            putText(m, "jwt", jwt);
             JwtPayload userJwt = JwtPayload.decode(jwt);
+            // A bearer JWT authenticates on its own, like a token, so it is not shown (nats-server shows it).
+            if (userJwt == null || !Boolean.TRUE.equals(userJwt.nats("bearer_token"))) {
+                putText(m, "jwt", jwt);
+            }
             if (userJwt != null) {
                 putText(m, "issuer_key", userJwt.issuer());
                 putText(m, "name_tag", userJwt.name());

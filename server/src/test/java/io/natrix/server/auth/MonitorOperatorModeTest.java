@@ -63,7 +63,7 @@ class MonitorOperatorModeTest {
             server.start();
             try (Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port())
                     .authHandler(Nats.staticCredentials(userJwt.toCharArray(), USER.seed().toCharArray()))
-                    .errorListener(new ErrorListener() { }).build())) {
+                    .connectionTimeout(TIMEOUT).errorListener(new ErrorListener() { }).build())) {
                 nc.subscribe("watched");
                 nc.flush(TIMEOUT);
 
@@ -90,6 +90,21 @@ class MonitorOperatorModeTest {
                 assertThat(conn.get("account").asText()).isEqualTo(ACCOUNT.publicKey());
                 assertThat(JSON.readTree(get(server, "/connz")).get("connections").get(0).has("jwt"))
                         .as("JWT fields only with auth=1").isFalse();
+
+                // A bearer JWT is a credential on its own: its user is named, the JWT is not shown.
+                UserClaims bearerClaims = UserClaims.of(OperatorFixtures.USER_2.publicKey(), "bob");
+                bearerClaims = bearerClaims.withLimits(bearerClaims.limits().withBearerToken(true));
+                String bearerJwt = OperatorFixtures.userJwt(bearerClaims, ACCOUNT);
+                try (Connection bearer = Nats.connect(new Options.Builder()
+                        .server("nats://127.0.0.1:" + server.port())
+                        .authHandler(Nats.staticCredentials(bearerJwt.toCharArray(),
+                                OperatorFixtures.USER_2.seed().toCharArray()))
+                        .connectionTimeout(TIMEOUT).errorListener(new ErrorListener() { }).build())) {
+                    bearer.flush(TIMEOUT);
+                    String connz = get(server, "/connz?auth=1");
+                    assertThat(connz).contains("\"name_tag\": \"bob\"").doesNotContain(bearerJwt);
+                }
+                assertThat(get(server, "/connz?auth=1&state=closed")).doesNotContain(bearerJwt);
 
                 for (String path : List.of("/varz", "/connz?auth=1&subs=detail&state=any", "/accountz",
                         "/accountz?acc=" + ACCOUNT.publicKey(), "/accountz?acc=" + SYSTEM.publicKey(),

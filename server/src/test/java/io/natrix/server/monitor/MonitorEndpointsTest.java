@@ -83,11 +83,13 @@ class MonitorEndpointsTest {
 
     private static Connection connect(NatsServer server, String name) throws Exception {
         return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port()).connectionName(name)
+                .connectionTimeout(TIMEOUT)
                 .errorListener(new ErrorListener() { }).build());
     }
 
     private static Connection connect(NatsServer server, String user, String pass, String name) throws Exception {
         return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port()).connectionName(name)
+                .connectionTimeout(TIMEOUT)
                 .userInfo(user, pass).maxReconnects(0).errorListener(new ErrorListener() { }).build());
     }
 
@@ -500,7 +502,8 @@ class MonitorEndpointsTest {
         }
         try (NatsServer server = start(b -> b.authToken = "tok3n-SECRET");
              Connection c = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port())
-                     .token("tok3n-SECRET".toCharArray()).errorListener(new ErrorListener() { }).build())) {
+                     .token("tok3n-SECRET".toCharArray()).connectionTimeout(TIMEOUT)
+                     .errorListener(new ErrorListener() { }).build())) {
             c.subscribe("y");
             c.flush(TIMEOUT);
             assertThatThrownBy(() -> Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port())

@@ -125,6 +125,7 @@ class MonitorReferenceShapesTest {
 
     private static Options options(String url, String user, String pass, String name) {
         return new Options.Builder().server(url).userInfo(user, pass).connectionName(name)
+                .connectionTimeout(TIMEOUT)
                 .errorListener(new io.nats.client.ErrorListener() { }).build();
     }
 
