@@ -18,11 +18,11 @@ import io.natrix.server.imports.AccountLinks;
 import io.natrix.server.account.AccountConfigs;
 import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.config.ConfigLoader;
-import io.natrix.server.monitor.MonitorDocuments;
 import io.natrix.server.system.SystemAccountServices;
 import io.natrix.server.system.SystemHost;
 import io.natrix.server.system.SystemServices;
 import java.util.Map;
+import io.natrix.server.monitor.ClosedConnections;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
 import io.natrix.server.transport.ClientListener;
@@ -74,10 +74,12 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     private final CalloutAuthentication callout;
     /** Re-reads the configuration for a {@code $SYS.REQ.SERVER.<id>.RELOAD} request (the launcher's, with flags). */
     private volatile Runnable reloader;
+    private volatile Monitoring monitoring;
     private final String serverId;
     private final Accounts accounts;
     private final AccountLinks links = new AccountLinks(this::serverName);
     private final ServerStats stats = new ServerStats();
+    private final ClosedConnections closedConnections;
     private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -107,6 +109,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.early = early;
         this.authenticator = new ConfigAuthenticator(options);
+        this.closedConnections = ClosedConnections.of(options);
         // The server's identity is a key pair, as in nats-server: it signs auth callout requests.
         this.serverKey = NKeyPair.create(NKeyType.SERVER);
         this.serverXKey = XKeyPair.create();
@@ -206,7 +209,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
 
     private void startMonitoring(ServerOptions o) throws IOException {
         monitorServer = new MonitorServer(transport);
-        new Monitoring(this).register(monitorServer);
+        monitoring().register(monitorServer);
         try {
             monitorAddress = monitorServer.bind(o.httpHost(), o.httpPort());
         } catch (IOException e) {
@@ -420,6 +423,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     @Override
     public void closed(ClientConnection client) {
         clients.remove(client.cid());
+        closedConnections.record(client);
         if (client.connectOptions() != null) {
             systemAccount.disconnected(client);
         }
@@ -442,7 +446,21 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
 
     @Override
     public Object monitorDocument(String name, Map<String, List<String>> query) {
-        return MonitorDocuments.document(this, name, query);
+        return monitoring().document(name, query);
+    }
+
+    /** The monitoring documents, made on first use (HTTP port and system requests share them). */
+    private Monitoring monitoring() {
+        Monitoring m = monitoring;
+        if (m == null) {
+            synchronized (lifecycle) {
+                if (monitoring == null) {
+                    monitoring = new Monitoring(this);
+                }
+                m = monitoring;
+            }
+        }
+        return m;
     }
 
     /** What {@code $SYS.REQ.SERVER.<id>.RELOAD} runs; the launcher sets its own (configuration file plus flags). */
@@ -520,6 +538,16 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
 
     public Collection<ClientConnection> connections() {
         return Collections.unmodifiableCollection(clients.values());
+    }
+
+    /** The connections that have closed, for monitoring. */
+    public ClosedConnections closedConnections() {
+        return closedConnections;
+    }
+
+    /** The JWT of an account in operator mode (by public key), or empty (not operator mode, or not found). */
+    public java.util.Optional<String> accountJwt(String account) {
+        return operatorMode == null ? java.util.Optional.empty() : operatorMode.accountJwt(account);
     }
 
     public Instant startTime() {

@@ -163,6 +163,11 @@ final class OperatorMode {
         return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
     }
 
+    /** The account's JWT as the resolver holds it (monitoring shows it), or empty. */
+    java.util.Optional<String> accountJwt(String key) {
+        return resolver.fetch(key);
+    }
+
     void closed(ClientConnection client) {
         identities.remove(client.cid());
     }

@@ -33,6 +33,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -133,6 +135,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private String nonce;
     private volatile boolean closed;
     private volatile CloseReason closeReason;
+    /** The subscriptions held when the connection closed (null while open); read by monitoring. */
+    private volatile List<SubscriptionDetail> subscriptionsAtClose;
     private volatile ConnectOptions connect;
     private boolean connectReceived;
     private boolean verbose;
@@ -407,6 +411,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return; // timed out, or the server closed it meanwhile
         }
         if (who == null) {
+            connect = options; // monitoring lists a refused client with the name it gave, as nats-server does
             authorizationViolation();
             return;
         }
@@ -1063,6 +1068,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (accountExpiryTimer != null) {
             accountExpiryTimer.cancel(false);
         }
+        // Monitoring lists a closed connection with the subscriptions it had, as nats-server does.
+        subscriptionsAtClose = subscriptionDetails();
         Account acc = account;
         for (ClientSubscription sub : subs.values()) {
             if (acc != null) {
@@ -1199,6 +1206,40 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     public Collection<? extends Subscription> subscriptions() {
         return Collections.unmodifiableCollection(subs.values());
+    }
+
+    /** A subscription as monitoring reports it: sid, messages delivered so far and the auto-unsubscribe limit. */
+    public record SubscriptionDetail(String subject, String queue, String sid, long msgs, long max) {
+    }
+
+    /**
+     * The client's subscriptions with their delivery counts; once closed, the ones it held when it closed. Any
+     * thread.
+     */
+    public List<SubscriptionDetail> subscriptionDetails() {
+        List<SubscriptionDetail> atClose = subscriptionsAtClose;
+        if (atClose != null) {
+            return atClose;
+        }
+        List<SubscriptionDetail> list = new ArrayList<>(subs.size());
+        outLock.lock();
+        try {
+            for (ClientSubscription sub : subs.values()) {
+                list.add(new SubscriptionDetail(sub.subject(), sub.queue(), sub.sid, sub.delivered, sub.max));
+            }
+        } finally {
+            outLock.unlock();
+        }
+        return list;
+    }
+
+    /** The TLS session of a TLS connection once its handshake is done, or null. Any thread. */
+    public SSLSession tlsSession() {
+        SslHandler ssl = channel == null ? null : channel.pipeline().get(SslHandler.class);
+        if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
+            return null;
+        }
+        return ssl.engine().getSession();
     }
 
     @Override

@@ -1,6 +1,13 @@
 package io.natrix.server.monitor;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.natrix.server.transport.Transport;
@@ -28,46 +35,74 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP monitoring listener ({@code -m}/{@code http_port}): routes a path to an endpoint that turns the query
- * parameters into a JSON document, as nats-server's monitoring port does.
+ * parameters into a document, and writes it as nats-server's monitoring port does: JSON indented like Go's
+ * {@code json.MarshalIndent} (two spaces, {@code "key": value}, {@code []} and {@code {}} when empty, {@code <>&}
+ * escaped), {@code Access-Control-Allow-Origin: *}, JSONP when a {@code callback} parameter is given, plain-text
+ * 400s carrying nats-server's error texts, and {@code 404 page not found} for any other path (paths match
+ * exactly: {@code /varz/} is not {@code /varz}). Any method is answered, as Go's handlers do.
  *
- * <p>Endpoints run on the event loop of the HTTP connection; they only read server state. Not thread-safe to
- * register endpoints after {@link #bind}.
+ * <p>Endpoints run on the event loop of the HTTP connection; they only read server state. Routes are registered
+ * before {@link #bind} and not after; the request counters (/varz {@code http_req_stats}) are thread-safe.
  */
 public final class MonitorServer {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = goJson();
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    /** An endpoint: query parameters in, a JSON-serialisable value out; {@link BadRequest} for bad input. */
-    public interface Endpoint extends Function<Map<String, List<String>>, Object> {
+    /** An endpoint: query parameters in, a document out ({@link Reply}, {@link Text} or a JSON value). */
+    interface Endpoint {
+        Object answer(Query query);
     }
 
-    /** Thrown by an endpoint for input it refuses; answered with 400 and the message. */
-    public static final class BadRequest extends RuntimeException {
-        public BadRequest(String message) {
-            super(message);
+    /** Thrown by an endpoint for input it refuses; answered with 400 and the message as plain text. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A JSON answer with an explicit status; {@code indent} false writes it on one line (as /healthz is). */
+    record Reply(int status, Object body, boolean indent) {
+    }
+
+    /** A non-JSON answer: the index page, stack dumps, Prometheus metrics, /raftz's 404. */
+    record Text(int status, String contentType, String body) {
+        Text(String contentType, String body) {
+            this(200, contentType, body);
         }
     }
 
     private final Transport transport;
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private Channel channel;
 
     public MonitorServer(Transport transport) {
         this.transport = transport;
     }
 
-    public MonitorServer route(String path, Endpoint endpoint) {
+    MonitorServer route(String path, Endpoint endpoint) {
         endpoints.put(path, endpoint);
         return this;
+    }
+
+    /** How many requests each path has had, for /varz's {@code http_req_stats}. */
+    Map<String, Long> requestCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        requests.forEach((path, n) -> counts.put(path, n.sum()));
+        return counts;
     }
 
     public InetSocketAddress bind(String host, int port) throws IOException {
@@ -78,8 +113,8 @@ public final class MonitorServer {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192))
-                                .addLast(new HttpObjectAggregator(64 * 1024))
+                        ch.pipeline().addLast(new HttpServerCodec(8192, 8192, 8192))
+                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast(new Handler());
                     }
                 });
@@ -102,15 +137,15 @@ public final class MonitorServer {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             FullHttpResponse response;
             if (!request.decoderResult().isSuccess()) {
-                response = text(HttpResponseStatus.BAD_REQUEST, "bad request");
-            } else if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-                response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+                response = text(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "400 Bad Request");
             } else {
                 response = dispatch(new QueryStringDecoder(request.uri()));
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpUtil.setContentLength(response, response.content().readableBytes());
-            if (keepAlive) {
+            if (request.method() == HttpMethod.HEAD) {
+                response.content().clear();
+            }
+            if (HttpUtil.isKeepAlive(request)) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response);
             } else {
@@ -125,50 +160,126 @@ public final class MonitorServer {
         }
     }
 
-    private FullHttpResponse dispatch(QueryStringDecoder query) {
-        String path = query.path();
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
+    private FullHttpResponse dispatch(QueryStringDecoder decoder) {
+        String path;
+        try {
+            path = decoder.path();
+        } catch (IllegalArgumentException e) {
+            return text(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "400 Bad Request");
         }
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
-            return text(HttpResponseStatus.NOT_FOUND, "404 page not found");
+            return text(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "404 page not found\n");
         }
+        requests.computeIfAbsent(path, p -> new LongAdder()).increment();
+        Query query = new Query(parameters(decoder));
         try {
-            Object body = endpoint.apply(query.parameters());
-            if (body instanceof Status status) {
-                return json(HttpResponseStatus.valueOf(status.code()), status.body());
+            Object body = endpoint.answer(query);
+            if (body instanceof Text t) {
+                return text(HttpResponseStatus.valueOf(t.status()), t.contentType(), t.body());
             }
-            return json(HttpResponseStatus.OK, body);
+            Reply reply = body instanceof Reply r ? r : new Reply(200, body, true);
+            return json(HttpResponseStatus.valueOf(reply.status()), reply.body(), reply.indent(),
+                    query.get("callback"));
         } catch (BadRequest e) {
-            return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return text(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("monitoring endpoint {} failed", path, e);
-            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", "internal error");
         }
     }
 
-    /** An endpoint answer with an explicit HTTP status (e.g. /healthz's 503). */
-    public record Status(int code, Object body) {
+    /** The query's parameters; like Go's {@code URL.Query()}, a pair with a bad escape is dropped, not fatal. */
+    private static Map<String, List<String>> parameters(QueryStringDecoder decoder) {
+        try {
+            return decoder.parameters();
+        } catch (IllegalArgumentException e) {
+            Map<String, List<String>> kept = new LinkedHashMap<>();
+            for (String pair : decoder.rawQuery().split("&")) {
+                try {
+                    new QueryStringDecoder("?" + pair).parameters()
+                            .forEach((k, v) -> kept.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                } catch (IllegalArgumentException skipped) {
+                    // Dropped, as Go drops it.
+                }
+            }
+            return kept;
+        }
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
-        byte[] bytes;
+    /** Serialises as the monitoring port does (exposed to the package for tests and the system services). */
+    static byte[] toJson(Object body, boolean indent) {
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            return indent ? JSON.writeValueAsBytes(body) : JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(bytes));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, Object body, boolean indent, String callback) {
+        byte[] bytes = toJson(body, indent);
+        ByteBuf content;
+        String type;
+        if (callback.isEmpty()) {
+            content = Unpooled.wrappedBuffer(bytes);
+            type = "application/json";
+        } else {
+            content = Unpooled.buffer(bytes.length + callback.length() + 2);
+            content.writeCharSequence(callback, StandardCharsets.UTF_8);
+            content.writeByte('(').writeBytes(bytes).writeByte(')');
+            type = "application/javascript";
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        if (callback.isEmpty()) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
         return response;
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String message) {
-        ByteBuf content = Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8);
+    private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
+        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         return response;
+    }
+
+    /** A mapper writing JSON as Go's encoder does (see the class description). */
+    private static ObjectMapper goJson() {
+        Separators separators = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator("");
+        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(separators)
+                .withObjectIndenter(indenter)
+                .withArrayIndenter(indenter);
+        JsonFactory factory = JsonFactory.builder()
+                .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                .build()
+                .setCharacterEscapes(new GoEscapes());
+        return new ObjectMapper(factory).enable(SerializationFeature.INDENT_OUTPUT).setDefaultPrettyPrinter(printer);
+    }
+
+    /** Go's encoder writes {@code <}, {@code >} and {@code &} as Unicode escapes, so JSON is safe inside HTML. */
+    private static final class GoEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        GoEscapes() {
+            ascii['<'] = CharacterEscapes.ESCAPE_STANDARD;
+            ascii['>'] = CharacterEscapes.ESCAPE_STANDARD;
+            ascii['&'] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
     }
 }

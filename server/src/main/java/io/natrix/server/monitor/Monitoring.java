@@ -3,54 +3,122 @@ package io.natrix.server.monitor;
 import io.natrix.server.NatsServer;
 import io.natrix.server.Version;
 import io.natrix.server.account.Account;
+import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.client.ClientConnection;
-import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
 import io.natrix.server.subject.SubjectIndex;
+import io.natrix.server.subject.Subjects;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The monitoring documents in nats-server's shapes (field names, types and units as nats-server writes them):
- * {@code /varz}, {@code /connz}, {@code /subsz}, {@code /healthz} and the index page. The full set of endpoints
- * and query options grows with the monitoring work; the fields written here are the ones tools read first.
+ * The monitoring endpoints in nats-server 2.10's shapes (field names, order, types, units and {@code omitempty}
+ * behaviour as nats-server writes them): the index page, /varz, /connz ({@link Connz}), /subsz, /accountz and
+ * /accstatz ({@link Accountz}), /jsz, /healthz, /routez, /gatewayz, /leafz, /raftz, /stacksz and /metrics
+ * ({@link Metrics}). Features Natrix does not run yet (JetStream, clustering, gateways, leaf nodes, MQTT, WebSocket)
+ * answer with the shapes nats-server writes when they are disabled.
+ *
+ * <p>No endpoint writes a password, a token, an nkey seed or the command line: documents are built from chosen
+ * fields, never from the raw configuration.
  *
  * <p>Stateless apart from the server it reads; safe on any thread.
  */
 public final class Monitoring {
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** The paths the index page links, in nats-server's order, with their titles. */
+    private static final String[][] INDEX = {
+            {"varz", "General"}, {"jsz", "JetStream"}, {"connz", "Connections"}, {"accountz", "Accounts"},
+            {"accstatz", "Account Stats"}, {"subsz", "Subscriptions"}, {"routez", "Routes"}, {"leafz", "LeafNodes"},
+            {"gatewayz", "Gateways"}, {"raftz", "Raft Groups"}, {"healthz", "Health Probe"},
+            {"metrics", "Metrics (Prometheus)"}};
 
     private final NatsServer server;
+    private final Connz connz;
+    private final Accountz accountz;
+    private final Metrics metrics;
+    /** The trusted operators' JWTs (operator mode), read once: they cannot change on reload. */
+    private final List<String> operatorJwts;
+    private MonitorServer http;
 
     public Monitoring(NatsServer server) {
         this.server = server;
+        this.connz = new Connz(server);
+        this.accountz = new Accountz(server);
+        this.metrics = new Metrics(server, this, accountz);
+        OperatorConfig operator = OperatorConfig.read(server.options());
+        this.operatorJwts = operator == null ? List.of() : operator.operatorJwts();
+    }
+
+    /**
+     * The document {@code name} ({@code varz}, {@code connz}, {@code subsz}, {@code accountz}, {@code accstatz},
+     * {@code jsz}, {@code healthz}) for these query options, as the HTTP endpoint serves it: for the system
+     * account's {@code $SYS.REQ.SERVER.PING.VARZ} and friends. Any thread.
+     *
+     * @throws IllegalArgumentException for an unknown document or options the endpoint refuses (its 400 text)
+     */
+    public Object document(String name, Map<String, List<String>> parameters) {
+        Query q = new Query(parameters);
+        try {
+            Object answer = switch (name) {
+                case "varz" -> varz();
+                case "connz" -> connz.answer(q);
+                case "subsz" -> subsz(q);
+                case "accountz" -> accountz.accountz(q);
+                case "accstatz" -> accountz.accstatz(q);
+                case "jsz" -> jsz(q);
+                case "healthz" -> healthz(q);
+                default -> throw new IllegalArgumentException("unknown monitoring document " + name);
+            };
+            return answer instanceof MonitorServer.Reply reply ? reply.body() : answer;
+        } catch (MonitorServer.BadRequest e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Registers the endpoints on a monitoring listener. */
-    public void register(MonitorServer http) {
-        http.route("/", q -> index())
+    public void register(MonitorServer monitor) {
+        this.http = monitor;
+        monitor.route("/", q -> index())
                 .route("/varz", q -> varz())
-                .route("/connz", this::connz)
-                .route("/subsz", q -> subsz())
-                .route("/healthz", q -> healthz());
+                .route("/connz", connz::answer)
+                .route("/routez", this::routez)
+                .route("/gatewayz", this::gatewayz)
+                .route("/leafz", this::leafz)
+                .route("/subsz", this::subsz)
+                .route("/subscriptionsz", this::subsz)
+                .route("/stacksz", q -> new MonitorServer.Text("text/plain; charset=utf-8", stacks()))
+                .route("/accountz", accountz::accountz)
+                .route("/accstatz", accountz::accstatz)
+                .route("/jsz", this::jsz)
+                .route("/healthz", this::healthz)
+                .route("/raftz", q -> new MonitorServer.Text(404, "text/plain; charset=utf-8",
+                        "No Raft nodes registered"))
+                .route("/metrics", q -> new MonitorServer.Text(Metrics.CONTENT_TYPE, metrics.scrape()));
     }
 
-    Map<String, Object> index() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (String endpoint : List.of("varz", "connz", "subsz", "healthz")) {
-            m.put(endpoint, "/" + endpoint);
+    MonitorServer.Text index() {
+        StringBuilder html = new StringBuilder(1024);
+        html.append("<html lang=\"en\">\n<head>\n<title>Natrix monitoring</title>\n")
+                .append("<style>body { font-family: sans-serif; margin-left: 32px }")
+                .append(" a { display: block; padding-bottom: 6px }</style>\n</head>\n<body>\n")
+                .append("<h2>Natrix</h2>\n<p>v").append(Version.NATRIX).append(" (nats-server ")
+                .append(Version.NATS_SERVER).append(" protocol)</p>\n");
+        for (String[] link : INDEX) {
+            html.append("<a href=./").append(link[0]).append('>').append(link[1]).append("</a>\n");
         }
-        return m;
+        html.append("<a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>\n")
+                .append("</body>\n</html>\n");
+        return new MonitorServer.Text("text/html; charset=utf-8", html.toString());
     }
+
+    // ---------------------------------------------------------------- /varz
 
     Map<String, Object> varz() {
         ServerOptions o = server.options();
@@ -65,24 +133,43 @@ public final class Monitoring {
         m.put("go", Version.RUNTIME);
         m.put("host", o.host());
         m.put("port", server.port());
+        if (server.authRequired()) {
+            m.put("auth_required", true);
+        }
+        if (o.tls() != null) {
+            m.put("tls_required", true);
+            if (o.tls().verify() || o.tls().verifyAndMap()) {
+                m.put("tls_verify", true);
+            }
+        }
         m.put("max_connections", o.maxConnections());
+        if (o.maxSubscriptions() > 0) {
+            m.put("max_subscriptions", o.maxSubscriptions());
+        }
         m.put("ping_interval", o.pingInterval().toNanos());
         m.put("ping_max", o.maxPingsOut());
         m.put("http_host", o.httpHost());
         m.put("http_port", server.httpPort());
+        m.put("http_base_path", "");
         m.put("https_port", o.httpsPort());
-        m.put("auth_timeout", o.authTimeout().toMillis() / 1000.0);
+        m.put("auth_timeout", seconds(o.authTimeout()));
         m.put("max_control_line", o.maxControlLine());
         m.put("max_payload", o.maxPayload());
         m.put("max_pending", o.maxPending());
+        // Clustering, gateways, leaf nodes, MQTT, WebSocket and JetStream do not run yet: nats-server writes
+        // each of these as an empty object when it is disabled.
+        for (String disabled : List.of("cluster", "gateway", "leaf", "mqtt", "websocket", "jetstream")) {
+            m.put(disabled, Map.of());
+        }
+        m.put("tls_timeout", o.tls() == null || o.tls().timeout() == null ? 2 : seconds(o.tls().timeout()));
         m.put("write_deadline", o.writeDeadline().toNanos());
-        m.put("start", RFC3339.format(server.startTime()));
-        m.put("now", RFC3339.format(now));
-        m.put("uptime", goDuration(Duration.between(server.startTime(), now)));
+        m.put("start", GoFormat.time(server.startTime()));
+        m.put("now", GoFormat.time(now));
+        m.put("uptime", GoFormat.uptime(Duration.between(server.startTime(), now)));
         m.put("mem", rss());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("gomaxprocs", Runtime.getRuntime().availableProcessors());
-        m.put("cpu", cpuPercent());
+        m.put("cpu", goFloat(cpuPercent()));
         m.put("connections", server.connections().size());
         m.put("total_connections", server.stats().totalConnections.get());
         m.put("routes", 0);
@@ -94,107 +181,33 @@ public final class Monitoring {
         m.put("out_bytes", totals.outBytes);
         m.put("slow_consumers", server.stats().slowConsumers.get());
         m.put("subscriptions", subscriptions());
-        m.put("config_load_time", RFC3339.format(server.startTime()));
+        m.put("http_req_stats", http == null ? Map.of() : http.requestCounts());
+        m.put("config_load_time", GoFormat.time(server.startTime()));
+        if (!operatorJwts.isEmpty()) {
+            m.put("trusted_operators_jwt", operatorJwts);
+            List<Object> claims = new ArrayList<>();
+            for (String jwt : operatorJwts) {
+                JwtPayload payload = JwtPayload.decode(jwt);
+                if (payload != null) {
+                    claims.add(payload.claims());
+                }
+            }
+            m.put("trusted_operators_claim", claims);
+        }
+        Account system = server.accounts().system();
+        if (system != null) {
+            m.put("system_account", system.name());
+        }
+        Map<String, Object> slow = new LinkedHashMap<>();
+        slow.put("clients", server.stats().slowConsumers.get());
+        slow.put("routes", 0);
+        slow.put("gateways", 0);
+        slow.put("leafs", 0);
+        m.put("slow_consumer_stats", slow);
         return m;
     }
 
-    Map<String, Object> connz(Map<String, List<String>> query) {
-        int offset = intParam(query, "offset", 0);
-        int limit = intParam(query, "limit", 1024);
-        boolean subs = "1".equals(first(query, "subs")) || "true".equals(first(query, "subs"));
-        List<ClientConnection> all = new ArrayList<>(server.connections());
-        all.sort(Comparator.comparingLong(ClientConnection::cid));
-        Instant now = Instant.now();
-        List<Map<String, Object>> conns = new ArrayList<>();
-        for (int i = offset; i < all.size() && conns.size() < limit; i++) {
-            ClientConnection c = all.get(i);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("cid", c.cid());
-            m.put("kind", "Client");
-            m.put("type", "nats");
-            m.put("ip", c.remoteHost());
-            m.put("port", c.remotePort());
-            m.put("start", RFC3339.format(c.started()));
-            m.put("last_activity", RFC3339.format(c.lastActivity()));
-            m.put("rtt", goDuration(Duration.ofNanos(c.rttNanos())));
-            m.put("uptime", goDuration(Duration.between(c.started(), now)));
-            m.put("pending_bytes", c.pendingBytes());
-            m.put("in_msgs", c.inMsgs());
-            m.put("out_msgs", c.outMsgs());
-            m.put("in_bytes", c.inBytes());
-            m.put("out_bytes", c.outBytes());
-            m.put("subscriptions", c.subscriptionCount());
-            ConnectOptions connect = c.connectOptions();
-            if (connect != null) {
-                putIfPresent(m, "name", connect.name);
-                putIfPresent(m, "lang", connect.lang);
-                putIfPresent(m, "version", connect.version);
-            }
-            if (c.account() != null) {
-                m.put("account", c.account().name());
-            }
-            if (subs) {
-                List<String> list = new ArrayList<>();
-                c.subscriptions().forEach(s -> list.add(s.subject()));
-                m.put("subscriptions_list", list);
-            }
-            conns.add(m);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("server_id", server.serverId());
-        m.put("now", RFC3339.format(now));
-        m.put("num_connections", conns.size());
-        m.put("total", all.size());
-        m.put("offset", offset);
-        m.put("limit", limit);
-        m.put("connections", conns);
-        return m;
-    }
-
-    Map<String, Object> subsz() {
-        long subscriptions = 0;
-        long cache = 0;
-        long inserts = 0;
-        long removes = 0;
-        long matches = 0;
-        long hits = 0;
-        int maxFanout = 0;
-        double fanoutSum = 0;
-        long fanoutEntries = 0;
-        for (Account account : server.accounts().all()) {
-            SubjectIndex.Stats s = account.index().stats();
-            maxFanout = Math.max(maxFanout, s.maxFanout());
-            fanoutSum += s.avgFanout() * s.cacheEntries();
-            fanoutEntries += s.cacheEntries();
-            subscriptions += s.subscriptions();
-            cache += s.cacheEntries();
-            inserts += s.inserts();
-            removes += s.removes();
-            matches += s.matches();
-            hits += s.cacheHits();
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("server_id", server.serverId());
-        m.put("now", RFC3339.format(Instant.now()));
-        m.put("num_subscriptions", subscriptions);
-        m.put("num_cache", cache);
-        m.put("num_inserts", inserts);
-        m.put("num_removes", removes);
-        m.put("num_matches", matches);
-        m.put("cache_hit_rate", matches == 0 ? 0.0 : (double) hits / matches);
-        m.put("max_fanout", maxFanout);
-        m.put("avg_fanout", fanoutEntries == 0 ? 0.0 : fanoutSum / fanoutEntries);
-        return m;
-    }
-
-    Object healthz() {
-        if (!server.isRunning()) {
-            return new MonitorServer.Status(503, Map.of("status", "unavailable", "error", "server is shutting down"));
-        }
-        return Map.of("status", "ok");
-    }
-
-    private long subscriptions() {
+    long subscriptions() {
         long n = 0;
         for (Account account : server.accounts().all()) {
             n += account.index().count();
@@ -202,10 +215,11 @@ public final class Monitoring {
         return n;
     }
 
-    private record Totals(long inMsgs, long inBytes, long outMsgs, long outBytes) {
+    record Totals(long inMsgs, long inBytes, long outMsgs, long outBytes) {
     }
 
-    private Totals totals() {
+    /** Server-wide traffic: closed connections' totals plus the live connections' counters. */
+    Totals totals() {
         ServerStats s = server.stats();
         long inMsgs = s.closedInMsgs.sum();
         long inBytes = s.closedInBytes.sum();
@@ -220,8 +234,228 @@ public final class Monitoring {
         return new Totals(inMsgs, inBytes, outMsgs, outBytes);
     }
 
+    // ---------------------------------------------------------------- /subsz
+
+    /**
+     * /subsz: subscription index statistics over every account ({@code acc}: one account); {@code subs=1} lists
+     * the subscriptions ({@code test=<subject>}: those a message on that subject reaches; {@code offset},
+     * {@code limit}). Like nats-server, when the list would be empty only the statistics are written.
+     */
+    Map<String, Object> subsz(Query q) {
+        boolean subs = q.bool("subs");
+        int offset = Math.max(0, q.integer("offset"));
+        int limit = q.integer("limit");
+        limit = limit <= 0 ? Connz.DEFAULT_LIMIT : limit;
+        String test = q.get("test");
+        String acc = q.get("acc");
+        if (!test.isEmpty() && !Subjects.isValidPublishSubject(test)) {
+            throw new MonitorServer.BadRequest("invalid test subject, must be valid publish subject: " + test);
+        }
+        List<SubjectIndex.Stats> stats = new ArrayList<>();
+        for (Account account : server.accounts().all()) {
+            if (acc.isEmpty() || account.name().equals(acc)) {
+                stats.add(account.index().stats());
+            }
+        }
+        Map<String, Object> sublist = Accountz.sublistStats(stats);
+        if (!subs) {
+            return sublist;
+        }
+        List<Map<String, Object>> details = new ArrayList<>();
+        List<ClientConnection> clients = new ArrayList<>(server.connections());
+        clients.sort((a, b) -> Long.compare(a.cid(), b.cid()));
+        for (ClientConnection c : clients) {
+            Account account = c.account();
+            if (account == null || !acc.isEmpty() && !account.name().equals(acc)) {
+                continue;
+            }
+            for (ClientConnection.SubscriptionDetail s : c.subscriptionDetails()) {
+                if (test.isEmpty() || Subjects.matches(s.subject(), test)) {
+                    details.add(ConnInfo.subDetail(s, account.name(), c.cid()));
+                }
+            }
+        }
+        int from = Math.min(offset, details.size());
+        int to = (int) Math.min((long) offset + limit, details.size());
+        List<Map<String, Object>> page = details.subList(from, to);
+        if (page.isEmpty()) {
+            return sublist;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", server.serverId());
+        m.put("now", GoFormat.time(Instant.now()));
+        m.putAll(sublist);
+        m.put("total", page.size());
+        m.put("offset", offset);
+        m.put("limit", limit);
+        m.put("subscriptions_list", page);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- /jsz, /healthz
+
+    /** Whether JetStream runs; until it exists, /jsz and /healthz answer as nats-server does with it off. */
+    private boolean jetStreamEnabled() {
+        return false;
+    }
+
+    Map<String, Object> jsz(Query q) {
+        for (String name : List.of("accounts", "streams", "consumers", "config")) {
+            q.bool(name);
+        }
+        q.integer("offset");
+        q.integer("limit");
+        boolean leaderOnly = q.bool("leader-only");
+        q.bool("raft");
+        q.bool("stream-leader-only");
+        if (leaderOnly && !jetStreamEnabled()) {
+            throw new MonitorServer.BadRequest("filtered response: not leader");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("memory", 0);
+        m.put("storage", 0);
+        m.put("reserved_memory", 0);
+        m.put("reserved_storage", 0);
+        m.put("accounts", 0);
+        m.put("ha_assets", 0);
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("total", 0);
+        api.put("errors", 0);
+        m.put("api", api);
+        m.put("server_id", server.serverId());
+        m.put("now", GoFormat.time(Instant.now()));
+        m.put("disabled", true);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("max_memory", 0);
+        config.put("max_storage", 0);
+        m.put("config", config);
+        m.put("streams", 0);
+        m.put("consumers", 0);
+        m.put("messages", 0);
+        m.put("bytes", 0);
+        m.put("total", 0);
+        return m;
+    }
+
+    /**
+     * /healthz as nats-server 2.10 answers it: {@code stream} needs {@code account} and {@code consumer} needs
+     * {@code stream} (400); a server not serving is 500; with JetStream off in the configuration the server is
+     * healthy; asked for (-js) but not running, it is 503 "JetStream not enabled". {@code details=1} lists errors
+     * with their types instead of one error text. Written on one line, as nats-server does.
+     */
+    MonitorServer.Reply healthz(Query q) {
+        q.bool("js-enabled");
+        q.bool("js-enabled-only");
+        q.bool("js-server-only");
+        boolean details = q.bool("details");
+        String account = q.get("account");
+        String stream = q.get("stream");
+        String consumer = q.get("consumer");
+        if (account.isEmpty() && !stream.isEmpty()) {
+            return unhealthy(400, "error", details, "BAD_REQUEST",
+                    "\"account\" must not be empty when checking stream health");
+        }
+        if (stream.isEmpty() && !consumer.isEmpty()) {
+            return unhealthy(400, "error", details, "BAD_REQUEST",
+                    "\"stream\" must not be empty when checking consumer health");
+        }
+        if (!server.isRunning()) {
+            return unhealthy(500, "error", details, "CONNECTION", "server is shutting down");
+        }
+        if (server.options().jetstream() && !jetStreamEnabled()) {
+            return unhealthy(503, "unavailable", details, "JETSTREAM", "JetStream not enabled");
+        }
+        return new MonitorServer.Reply(200, Map.of("status", "ok"), false);
+    }
+
+    private static MonitorServer.Reply unhealthy(int code, String status, boolean details, String type, String error) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (details) {
+            m.put("status", "error");
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", type);
+            e.put("error", error);
+            m.put("errors", List.of(e));
+        } else {
+            m.put("status", status);
+            m.put("error", error);
+        }
+        return new MonitorServer.Reply(code, m, false);
+    }
+
+    // ---------------------------------------------------------------- /routez, /gatewayz, /leafz
+
+    Map<String, Object> routez(Query q) {
+        decodeSubs(q);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", server.serverId());
+        String name = server.options().serverName();
+        m.put("server_name", name == null ? "" : name);
+        m.put("now", GoFormat.time(Instant.now()));
+        m.put("num_routes", 0);
+        m.put("routes", List.of());
+        return m;
+    }
+
+    Map<String, Object> gatewayz(Query q) {
+        decodeSubs(q);
+        q.bool("accs");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", server.serverId());
+        m.put("now", GoFormat.time(Instant.now()));
+        m.put("outbound_gateways", Map.of());
+        m.put("inbound_gateways", Map.of());
+        return m;
+    }
+
+    Map<String, Object> leafz(Query q) {
+        q.bool("subs");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", server.serverId());
+        m.put("now", GoFormat.time(Instant.now()));
+        m.put("leafnodes", 0);
+        m.put("leafs", List.of());
+        return m;
+    }
+
+    /** nats-server's {@code subs} parameter: "detail" or a boolean. */
+    private static void decodeSubs(Query q) {
+        if (!q.get("subs").equalsIgnoreCase("detail")) {
+            q.bool("subs");
+        }
+    }
+
+    // ---------------------------------------------------------------- /stacksz
+
+    /** Every thread's stack, as a Java thread dump reads (nats-server writes its goroutines' stacks here). */
+    static String stacks() {
+        StringBuilder sb = new StringBuilder(16 * 1024);
+        for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            sb.append('"').append(t.getThreadName()).append("\" #").append(t.getThreadId())
+                    .append(t.isDaemon() ? " daemon" : "").append(" prio=").append(t.getPriority())
+                    .append('\n').append("   java.lang.Thread.State: ").append(t.getThreadState());
+            if (t.getLockName() != null) {
+                sb.append(" on ").append(t.getLockName());
+            }
+            sb.append('\n');
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < frames.length; i++) {
+                sb.append("\tat ").append(frames[i]).append('\n');
+                for (MonitorInfo held : t.getLockedMonitors()) {
+                    if (held.getLockedStackDepth() == i) {
+                        sb.append("\t- locked ").append(held).append('\n');
+                    }
+                }
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- process figures
+
     /** Resident memory of the process, as nats-server reports "mem" (from /proc; the heap in use elsewhere). */
-    private static long rss() {
+    static long rss() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -235,7 +469,8 @@ public final class Monitoring {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    private static double cpuPercent() {
+    /** The process's CPU use in percent of one core (nats-server's "cpu"), to one decimal. */
+    static double cpuPercent() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             double load = os.getProcessCpuLoad();
             return load < 0 ? 0 : Math.round(load * 1000 * Runtime.getRuntime().availableProcessors()) / 10.0;
@@ -243,64 +478,15 @@ public final class Monitoring {
         return 0;
     }
 
-    private static void putIfPresent(Map<String, Object> m, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            m.put(key, value);
-        }
+    private static Object seconds(Duration d) {
+        return goFloat(d.toNanos() / 1e9);
     }
 
-    private static String first(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private static int intParam(Map<String, List<String>> query, String name, int defaultValue) {
-        String value = first(query, name);
-        if (value == null || value.isEmpty()) {
-            return defaultValue;
+    /** A float as Go writes it: whole numbers without ".0". */
+    static Object goFloat(double value) {
+        if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
+            return (long) value;
         }
-        try {
-            int n = Integer.parseInt(value);
-            if (n < 0) {
-                throw new MonitorServer.BadRequest("invalid " + name + ": " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new MonitorServer.BadRequest("invalid " + name + ": " + value);
-        }
-    }
-
-    /** A duration as Go prints one: "1h2m3.5s", "250ms", "0s". */
-    static String goDuration(Duration d) {
-        long nanos = d.toNanos();
-        if (nanos == 0) {
-            return "0s";
-        }
-        if (nanos < 1_000) {
-            return nanos + "ns";
-        }
-        if (nanos < 1_000_000) {
-            return trim(nanos / 1_000.0) + "µs";
-        }
-        if (nanos < 1_000_000_000) {
-            return trim(nanos / 1_000_000.0) + "ms";
-        }
-        StringBuilder sb = new StringBuilder();
-        long hours = nanos / 3_600_000_000_000L;
-        long minutes = nanos / 60_000_000_000L % 60;
-        double seconds = (nanos % 60_000_000_000L) / 1e9;
-        if (hours > 0) {
-            sb.append(hours).append('h');
-        }
-        if (hours > 0 || minutes > 0) {
-            sb.append(minutes).append('m');
-        }
-        return sb.append(trim(seconds)).append('s').toString();
-    }
-
-    private static String trim(double value) {
-        String s = String.format(java.util.Locale.ROOT, "%.9f", value);
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return value;
     }
 }
