@@ -1,0 +1,90 @@
+package io.natrix.server.store;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages of one stream, in sequence order: nats-server's StreamStore reduced to what streams and consumers
+ * need. Implementations: MemoryStore and FileStore (crash-safe, see its format).
+ *
+ * <p>Sequences start at 1 (or at the stream's {@code first_seq}) and only grow; removing a message leaves a gap.
+ * Limits ({@link StoreLimits}) are enforced by the store on every store, removing the oldest messages (per subject
+ * first for {@code maxMsgsPerSubject}); "discard new" is decided by the stream before it stores.
+ *
+ * <p>Subject filters may contain wildcards; null or {@code ">"} means all subjects.
+ *
+ * <p>Thread-safety: every method is safe to call from any thread; implementations serialise writes and let reads
+ * run concurrently where they can.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /** Appends a message with the next sequence; returns that sequence. */
+    long store(String subject, byte[] headers, byte[] payload, long timestampNanos) throws IOException;
+
+    /**
+     * Skips the next sequence (a stream whose message was refused after the sequence was promised, or a mirror's
+     * gap); returns it.
+     */
+    long skip() throws IOException;
+
+    /** The message at {@code seq}, or null when it is not held (never stored, removed, or past the end). */
+    StoredMessage load(long seq) throws IOException;
+
+    /** The first message at or after {@code fromSeq} whose subject matches {@code filter}, or null. */
+    StoredMessage loadNext(String filter, long fromSeq) throws IOException;
+
+    /** The last message on a subject matching {@code filter}, or null. */
+    StoredMessage loadLast(String filter) throws IOException;
+
+    /** The last message at or before {@code fromSeq} whose subject matches {@code filter}, or null. */
+    StoredMessage loadPrevious(String filter, long fromSeq) throws IOException;
+
+    /**
+     * Removes the message at {@code seq}; with {@code erase} its bytes are overwritten on disk as well. Returns
+     * false when it was not held.
+     */
+    boolean remove(long seq, boolean erase) throws IOException;
+
+    /**
+     * Removes messages matching {@code filter} (null: all) with sequence below {@code upToSeq} (0: no bound), keeping
+     * the newest {@code keep} of them (0: none kept). Returns how many were removed.
+     */
+    long purge(String filter, long upToSeq, long keep) throws IOException;
+
+    /** Removes every message below {@code seq}; the first sequence becomes {@code seq}. Returns how many. */
+    long compact(long seq) throws IOException;
+
+    /** Removes every message past {@code seq}; the last sequence becomes {@code seq}. */
+    void truncate(long seq) throws IOException;
+
+    /** Applies new limits now (and on every later store). */
+    void limits(StoreLimits limits) throws IOException;
+
+    /** Removes messages older than the age limit at {@code nowNanos}; returns how many. */
+    long expire(long nowNanos) throws IOException;
+
+    /** The first sequence whose message was stored at or after {@code timeNanos} (lastSeq + 1 when none). */
+    long sequenceAt(long timeNanos) throws IOException;
+
+    StoreState state();
+
+    /** Messages per subject for subjects matching {@code filter}. */
+    Map<String, Long> subjectCounts(String filter);
+
+    /** Messages matching {@code filter} at or after {@code fromSeq} (consumers' num_pending). */
+    long pending(String filter, long fromSeq);
+
+    /** The sequences of the last message of each subject matching {@code filter} (multi_last gets). */
+    List<Long> lastSequences(String filter);
+
+    /** Makes everything stored so far durable (a no-op in memory). */
+    void sync() throws IOException;
+
+    /** Releases the store; its data stays (on disk for a file store). */
+    @Override
+    void close() throws IOException;
+
+    /** Closes the store and deletes its data. */
+    void delete() throws IOException;
+}
