@@ -94,7 +94,7 @@ public final class ConfigUnits {
      *
      * @throws IllegalArgumentException when the text has another shape
      */
-    static long parseStorageSize(String text) {
+    public static long parseStorageSize(String text) {
         if (text.isEmpty()) {
             return 0;
         }
