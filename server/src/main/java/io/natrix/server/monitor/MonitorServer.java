@@ -77,8 +77,19 @@ public final class MonitorServer {
     record Reply(int status, Object body, boolean indent) {
     }
 
-    /** A non-JSON answer: the index page, stack dumps, Prometheus metrics, /raftz's 404. */
-    record Text(int status, String contentType, String body) {
+    /**
+     * A non-JSON answer: the index page, the dashboard, stack dumps, Prometheus metrics, /raftz's 404; {@code headers}
+     * are added to the response (the dashboard's Content-Security-Policy).
+     */
+    record Text(int status, String contentType, String body, Map<String, String> headers) {
+        Text {
+            headers = Map.copyOf(headers);
+        }
+
+        Text(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
         Text(String contentType, String body) {
             this(200, contentType, body);
         }
@@ -176,7 +187,9 @@ public final class MonitorServer {
         try {
             Object body = endpoint.answer(query);
             if (body instanceof Text t) {
-                return text(HttpResponseStatus.valueOf(t.status()), t.contentType(), t.body());
+                FullHttpResponse response = text(HttpResponseStatus.valueOf(t.status()), t.contentType(), t.body());
+                t.headers().forEach((name, value) -> response.headers().set(name, value));
+                return response;
             }
             Reply reply = body instanceof Reply r ? r : new Reply(200, body, true);
             return json(HttpResponseStatus.valueOf(reply.status()), reply.body(), reply.indent(),

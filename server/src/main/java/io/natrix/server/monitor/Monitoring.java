@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * The monitoring endpoints in nats-server 2.10's shapes (field names, order, types, units and {@code omitempty}
- * behaviour as nats-server writes them): the index page, /varz, /connz ({@link Connz}), /subsz, /accountz and
+ * behaviour as nats-server writes them): the index page (which also links Natrix's own /dashboard,
+ * {@link Dashboard}), /varz, /connz ({@link Connz}), /subsz, /accountz and
  * /accstatz ({@link Accountz}), /jsz, /healthz, /routez, /gatewayz, /leafz, /raftz, /stacksz and /metrics
  * ({@link Metrics}). Features Natrix does not run yet (JetStream, clustering, gateways, leaf nodes, MQTT, WebSocket)
  * answer with the shapes nats-server writes when they are disabled.
@@ -86,6 +87,7 @@ public final class Monitoring {
     public void register(MonitorServer monitor) {
         this.http = monitor;
         monitor.route("/", q -> index())
+                .route(Dashboard.PATH, q -> Dashboard.page())
                 .route("/varz", q -> varz())
                 .route("/connz", connz::answer)
                 .route("/routez", this::routez)
@@ -109,7 +111,8 @@ public final class Monitoring {
                 .append("<style>body { font-family: sans-serif; margin-left: 32px }")
                 .append(" a { display: block; padding-bottom: 6px }</style>\n</head>\n<body>\n")
                 .append("<h2>Natrix</h2>\n<p>v").append(Version.NATRIX).append(" (nats-server ")
-                .append(Version.NATS_SERVER).append(" protocol)</p>\n");
+                .append(Version.NATS_SERVER).append(" protocol)</p>\n")
+                .append("<a href=./dashboard><b>Dashboard</b></a>\n");
         for (String[] link : INDEX) {
             html.append("<a href=./").append(link[0]).append('>').append(link[1]).append("</a>\n");
         }
