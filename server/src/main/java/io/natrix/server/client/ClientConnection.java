@@ -468,12 +468,16 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         inMsgs++;
         inBytes += a.totalLength;
         SubjectMappings mappings = acc.mappings();
+        PubArgs published = a;
         if (!mappings.isEmpty()) {
             a = mapped(a, mappings);
-            if (a == null) {
-                ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
-                return;
-            }
+        }
+        if (trace) {
+            tracePayload("<<-", buf, published.dataOffset, published.totalLength);
+        }
+        if (a == null) {
+            ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
+            return;
         }
         PermissionsSession perms = permissions;
         if (perms != null && !perms.canPublish(a.line, a.subjectOffset, a.subjectLength)) {
@@ -665,6 +669,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (trace) {
             LOG.trace("{}->> [{} {} {}{}{}]", logPrefix, withHeaders ? "HMSG" : "MSG", a.subject(), sub.sid,
                     a.hasReply() ? " " + a.reply() : "", withHeaders ? " " + a.headerLength + " " + total : " " + total);
+            tracePayload("->>", buf, dataOffset, total);
         }
         if (becameSlow) {
             loop.execute(() -> slowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES));
@@ -1260,6 +1265,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             end--;
         }
         LOG.trace("{}->> [{}]", logPrefix, new String(line, 0, end, StandardCharsets.UTF_8));
+    }
+
+    /** Traces a message body after its PUB or MSG line: {@code <<- MSG_PAYLOAD: ["hello"]} ({@link TracedPayload}). */
+    private void tracePayload(String direction, ByteBuf buf, int offset, int length) {
+        String text = TracedPayload.text(buf, offset, length, host.options().maxTracedMsgLen());
+        if (text != null) {
+            LOG.trace("{}{} MSG_PAYLOAD: {}", logPrefix, direction, text);
+        }
     }
 
     private static String publishLine(PubArgs a) {
