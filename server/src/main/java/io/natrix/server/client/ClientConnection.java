@@ -467,16 +467,34 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         inMsgs++;
         inBytes += a.totalLength;
+        MsgTrace msgTrace = null;
+        // Message tracing costs nothing without headers, and a scan of the header lines with them.
+        if (a.hasHeaders()
+                && MsgTraceHeaders.mayTrace(buf, a.dataOffset, a.headerLength, acc.traceDestination() != null)) {
+            MsgTrace.Start start = MsgTrace.start(this, acc, buf, a);
+            if (start.skip()) {
+                return;
+            }
+            msgTrace = start.trace();
+            if (start.buf() != null) {
+                buf = start.buf();
+                a = start.args();
+            }
+        }
         SubjectMappings mappings = acc.mappings();
         PubArgs published = a;
         if (!mappings.isEmpty()) {
             a = mapped(a, mappings);
+            if (msgTrace != null && a != null && a != published) {
+                msgTrace.subjectMapping(a.subject());
+            }
         }
         if (trace) {
             tracePayload("<<-", buf, published.dataOffset, published.totalLength);
         }
         if (a == null) {
             ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
+            sendTrace(msgTrace);
             return;
         }
         PermissionsSession perms = permissions;
@@ -484,18 +502,42 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             String error = PermissionsViolation.publish(a.line, a.subjectOffset, a.subjectLength);
             LOG.error("{}Publish Violation - {}", logPrefix, error);
             sendErr(error);
+            if (msgTrace != null) {
+                msgTrace.ingressError(error);
+                sendTrace(msgTrace);
+            }
             return;
         }
         MatchResult result = acc.index().match(a.line, a.subjectOffset, a.subjectLength, lookupKey);
         if (result == MatchResult.INVALID) {
             sendErr("Invalid Publish Subject");
             ok(); // nats-server still acknowledges the PUB itself to a verbose client
+            sendTrace(msgTrace);
             return;
         }
         ok();
-        if (!Router.deliver(result, message.reset(acc, buf, a, this, 0)) && noResponders && a.hasReply()) {
+        if (!Router.deliver(result, message.reset(acc, buf, a, this, 0, msgTrace)) && noResponders
+                && a.hasReply()) {
             sendNoResponders(a);
         }
+        sendTrace(msgTrace);
+    }
+
+    /** Publishes a message trace, once the message was handled; nothing when it was not traced. */
+    private void sendTrace(MsgTrace msgTrace) {
+        if (msgTrace != null) {
+            msgTrace.send(host.eventServerInfo());
+        }
+    }
+
+    /**
+     * Refuses a publish to {@code subject} that the user's permissions do not allow: {@code -ERR} to the client,
+     * an error in the log; the connection stays. Own loop.
+     */
+    void publishViolation(String subject) {
+        String error = PermissionsViolation.publish(subject);
+        LOG.error("{}Publish Violation - {}", logPrefix, error);
+        sendErr(error);
     }
 
     /** {@code a} under its mapped subject; {@code a} itself when no mapping applies; null when dropped. */
@@ -684,6 +726,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             removeSubscription(sub);
         }
         return true;
+    }
+
+    /** Whether {@code sub} is still one of this connection's subscriptions (not unsubscribed). Any thread. */
+    boolean holds(ClientSubscription sub) {
+        return subs.get(sub.sid) == sub;
+    }
+
+    /**
+     * Why {@link #enqueueMessage} refuses {@code sub} now, in nats-server's trace words, or null when it would
+     * not. For message traces; any thread.
+     */
+    String refusal(ClientSubscription sub) {
+        outLock.lock();
+        try {
+            if (closed || slow) {
+                return MsgTrace.CLIENT_CLOSED;
+            }
+            return sub.max > 0 && sub.delivered >= sub.max ? MsgTrace.AUTO_UNSUBSCRIBE_EXCEEDED : null;
+        } finally {
+            outLock.unlock();
+        }
     }
 
     private void sendNoResponders(PubArgs a) {
