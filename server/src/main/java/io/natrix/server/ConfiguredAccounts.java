@@ -39,6 +39,7 @@ final class ConfiguredAccounts {
         for (AccountConfig ac : config.accounts()) {
             Account account = accounts.getOrCreate(ac.name());
             account.mappings(mappings(ac.mappings()));
+            account.traceDestination(ac.traceDestination());
             now.add(ac.name());
         }
         for (AccountConfig ac : config.accounts()) {
@@ -49,6 +50,7 @@ final class ConfiguredAccounts {
                 Account account = accounts.getOrCreate(gone);
                 links.unlink(account);
                 account.mappings(SubjectMappings.EMPTY);
+                account.traceDestination(null);
             }
         }
         configured.clear();
@@ -79,11 +81,13 @@ final class ConfiguredAccounts {
             if (ic.type() == ExportType.SERVICE) {
                 ImportLink link = ImportLink.service(exporter, ic.subject(), ic.localSubject(),
                         export.response() == null || export.response() == ResponseType.SINGLETON, export.threshold())
-                        .withShare(ic.share());
+                        .withShare(ic.share())
+                        .withAllowTrace(export.allowTrace());
                 out.add(renamed ? link.withTransform(SubjectTransform.parseStrict(ic.subject(), ic.to()).reverse())
                         : link);
             } else {
-                ImportLink link = ImportLink.stream(exporter, ic.subject(), ic.localSubject());
+                ImportLink link = ImportLink.stream(exporter, ic.subject(), ic.localSubject())
+                        .withAllowTrace(ic.allowTrace());
                 out.add(renamed ? link.withTransform(SubjectTransform.parseStrict(ic.subject(), ic.to())) : link);
             }
         }

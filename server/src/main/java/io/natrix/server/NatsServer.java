@@ -437,6 +437,11 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         return stats;
     }
 
+    @Override
+    public Object eventServerInfo() {
+        return system.serverInfo();
+    }
+
     // ---------------------------------------------------------------- SystemHost
 
     @Override

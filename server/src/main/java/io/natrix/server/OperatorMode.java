@@ -203,6 +203,7 @@ final class OperatorMode {
         var l = claims.limits();
         account.limits(new Account.Limits(clamp(l.conn()), clamp(l.subs()), clamp(l.payload())));
         account.mappings(mappings(claims));
+        account.traceDestination(traceDestination(claims));
         for (Map.Entry<String, AccountClaims> e : applied.entrySet()) {
             // This account's own imports, and the imports of every account that may import from it.
             if (e.getKey().equals(key) || importsFrom(e.getValue(), key)) {
@@ -213,6 +214,19 @@ final class OperatorMode {
 
     private static boolean importsFrom(AccountClaims claims, String exporter) {
         return claims.imports().stream().anyMatch(i -> i.account().equals(exporter));
+    }
+
+    /**
+     * The JWT's {@code trace}, as nats-server applies it: an invalid destination turns tracing off, a sampling
+     * outside 1 to 100 means 100.
+     */
+    private static Account.TraceDestination traceDestination(AccountClaims claims) {
+        AccountClaims.MsgTrace trace = claims.trace();
+        if (trace == null || !Subjects.isValidPublishSubject(trace.destination())) {
+            return null;
+        }
+        int sampling = trace.sampling() <= 0 || trace.sampling() > 100 ? 100 : trace.sampling();
+        return new Account.TraceDestination(trace.destination(), sampling);
     }
 
     private static SubjectMappings mappings(AccountClaims claims) {
@@ -262,11 +276,12 @@ final class OperatorMode {
                 Duration threshold = Duration.ofNanos(export.responseThresholdNanos());
                 boolean single = export.responseType().isEmpty() || export.responseType().equals("Singleton");
                 out.add(ImportLink.service(exporterAccount, imp.subject(), local, single, threshold)
-                        .withShare(imp.share()));
+                        .withShare(imp.share())
+                        .withAllowTrace(export.allowTrace()));
             } else {
                 String local = !imp.localSubject().isEmpty() ? imp.localSubject()
                         : !imp.to().isEmpty() ? imp.to() + "." + imp.subject() : imp.subject();
-                out.add(ImportLink.stream(exporterAccount, imp.subject(), local));
+                out.add(ImportLink.stream(exporterAccount, imp.subject(), local).withAllowTrace(imp.allowTrace()));
             }
         }
         return out;

@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZoneId;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No XML is read: {@link NatrixLogbackConfigurator} installs the default (standard error, INFO) when SLF4J
  * first starts, and the server command calls {@link #configure} once its options are known, and again on a
- * reload. {@link #reopen()} reopens the log file for log rotation (SIGUSR1).
+ * reload. The log file rotates itself by size ({@link LogFile}); {@link #reopen()} reopens it after a rotation by
+ * another tool such as logrotate (SIGUSR1).
  *
  * <p>Thread-safety: the methods are synchronized on the class; logging itself never takes this lock.
  */
@@ -41,6 +40,7 @@ public final class Logging {
     private static final String APPENDER_NAME = "natrix";
 
     private static OutputStreamAppender<ILoggingEvent> appender;
+    private static NatsLayout layout;
     private static LogSettings current;
 
     private Logging() {
@@ -49,15 +49,25 @@ public final class Logging {
     /**
      * What the log looks like and where it goes.
      *
-     * @param file    the -l/log_file path, or null for standard error
-     * @param logTime whether lines carry a timestamp (-T, logtime)
-     * @param debug   whether DBG lines are written (-D, debug)
-     * @param trace   whether TRC lines are written (-V, trace)
+     * @param file           the -l/log_file path, or null for standard error
+     * @param logTime        whether lines carry a timestamp (-T, logtime)
+     * @param debug          whether DBG lines are written (-D, debug)
+     * @param trace          whether TRC lines are written (-V, trace)
+     * @param sizeLimitBytes the log file is rotated when it passes this size (logfile_size_limit,
+     *                       --log_size_limit); 0 never
+     * @param maxFiles       most log files kept after a rotation, the current one included (logfile_max_num);
+     *                       0 keeps every one
      */
-    public record LogSettings(Path file, boolean logTime, boolean debug, boolean trace) {
+    public record LogSettings(Path file, boolean logTime, boolean debug, boolean trace, long sizeLimitBytes,
+                              int maxFiles) {
 
         /** Standard error, timestamps, INFO: what a server started without logging flags uses. */
         public static final LogSettings DEFAULT = new LogSettings(null, true, false, false);
+
+        /** Settings without rotation. */
+        public LogSettings(Path file, boolean logTime, boolean debug, boolean trace) {
+            this(file, logTime, debug, trace, 0, 0);
+        }
     }
 
     /**
@@ -75,15 +85,15 @@ public final class Logging {
 
     /** As {@link #configure(LogSettings)}, on a given context (used by the start-up configurator). */
     static synchronized void configure(LoggerContext context, LogSettings settings) throws IOException {
-        OutputStream out = settings.file() == null ? new StandardError(System.err) : openForAppend(settings.file());
-
-        NatsLayout layout = new NatsLayout(ProcessHandle.current().pid(), settings.logTime(),
+        NatsLayout nextLayout = new NatsLayout(ProcessHandle.current().pid(), settings.logTime(),
                 settings.debug(), ZoneId.systemDefault());
-        layout.setContext(context);
-        layout.start();
+        nextLayout.setContext(context);
+        nextLayout.start();
+        LogFile file = settings.file() == null ? null : open(settings, nextLayout);
+        OutputStream out = file == null ? new StandardError(System.err) : file;
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setLayout(layout);
+        encoder.setLayout(nextLayout);
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
 
@@ -110,7 +120,12 @@ public final class Logging {
         context.getLogger(NATRIX_LOGGERS)
                 .setLevel(settings.trace() ? Level.TRACE : settings.debug() ? Level.DEBUG : Level.INFO);
         appender = next;
+        layout = nextLayout;
         current = settings;
+        if (file != null && file.pastLimit()) {
+            // As nats-server: a file already past the limit rotates with the next line, so write one.
+            context.getLogger(Logging.class).info("Rotating logfile...");
+        }
     }
 
     /**
@@ -125,7 +140,11 @@ public final class Logging {
             return false;
         }
         // setOutputStream closes the old stream under the appender's write lock, so no line is torn.
-        appender.setOutputStream(openForAppend(current.file()));
+        LogFile file = open(current, layout);
+        appender.setOutputStream(file);
+        if (file.pastLimit()) {
+            LoggerFactory.getLogger(Logging.class).info("Rotating logfile...");
+        }
         return true;
     }
 
@@ -134,13 +153,9 @@ public final class Logging {
         return current;
     }
 
-    private static OutputStream openForAppend(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+    private static LogFile open(LogSettings settings, NatsLayout lines) throws IOException {
+        return LogFile.open(settings.file(), settings.sizeLimitBytes(), settings.maxFiles(), lines::line,
+                ZoneId.systemDefault());
     }
 
     /** Standard error, which an appender that stops must not close. */

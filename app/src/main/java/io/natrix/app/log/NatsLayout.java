@@ -52,13 +52,8 @@ public final class NatsLayout extends LayoutBase<ILoggingEvent> {
 
     @Override
     public String doLayout(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(96);
-        line.append(pidPrefix);
-        if (logTime) {
-            appendTime(line, event.getInstant());
-            line.append(' ');
-        }
-        line.append(tag(event)).append(' ').append(event.getFormattedMessage());
+        StringBuilder line = start(event.getInstant(), tag(event));
+        line.append(event.getFormattedMessage());
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(": ").append(thrown.getClassName());
@@ -71,6 +66,27 @@ public final class NatsLayout extends LayoutBase<ILoggingEvent> {
         }
         line.append(CoreConstants.LINE_SEPARATOR);
         return line.toString();
+    }
+
+    /**
+     * One whole line (ending in the line separator) for text that does not come through a logger: the lines the
+     * log file writes about itself when it rotates ({@link LogFile}).
+     *
+     * @param tag the bracketed level tag, such as {@code [INF]}
+     */
+    public String line(Instant time, String tag, String message) {
+        return start(time, tag).append(message).append(CoreConstants.LINE_SEPARATOR).toString();
+    }
+
+    /** The pid, the time when -T is on, and the level tag, each followed by a space. */
+    private StringBuilder start(Instant time, String tag) {
+        StringBuilder line = new StringBuilder(96);
+        line.append(pidPrefix);
+        if (logTime) {
+            appendTime(line, time);
+            line.append(' ');
+        }
+        return line.append(tag).append(' ');
     }
 
     /** The bracketed level tag nats-server uses for this event. */

@@ -52,7 +52,8 @@ final class ServerRunner implements ServerSignals.Handler {
     }
 
     static LogSettings logSettings(ServerOptions options) {
-        return new LogSettings(options.logFile(), options.logTime(), options.debug(), options.trace());
+        return new LogSettings(options.logFile(), options.logTime(), options.debug(), options.trace(),
+                options.logFileSizeLimit(), options.logFileMaxNum());
     }
 
     int run() {

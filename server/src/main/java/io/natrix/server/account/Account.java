@@ -24,6 +24,7 @@ public final class Account {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Limits limits = Limits.UNLIMITED;
     private volatile SubjectMappings mappings = SubjectMappings.EMPTY;
+    private volatile TraceDestination traceDestination;
 
     /**
      * What the account's JWT allows its connections ({@code -1}: no limit). Configuration-file accounts have no
@@ -35,6 +36,22 @@ public final class Account {
      */
     public record Limits(int maxConnections, int maxSubscriptions, int maxPayload) {
         public static final Limits UNLIMITED = new Limits(-1, -1, -1);
+    }
+
+    /**
+     * Where message traces go that a W3C {@code traceparent} header asks for (the account's {@code msg_trace},
+     * or its JWT's {@code trace}): messages whose header says "sampled" are traced to {@code subject}, the given
+     * percentage of them.
+     *
+     * @param subject          a valid publish subject in this account
+     * @param samplingPercent  1 to 100
+     */
+    public record TraceDestination(String subject, int samplingPercent) {
+        public TraceDestination {
+            if (samplingPercent < 1 || samplingPercent > 100) {
+                throw new IllegalArgumentException("sampling must be 1 to 100, not " + samplingPercent);
+            }
+        }
     }
 
     public Account(String name, boolean matchCacheEnabled) {
@@ -61,6 +78,15 @@ public final class Account {
 
     public void mappings(SubjectMappings mappings) {
         this.mappings = mappings == null ? SubjectMappings.EMPTY : mappings;
+    }
+
+    /** Where {@code traceparent}-triggered message traces go, or null when they do not. */
+    public TraceDestination traceDestination() {
+        return traceDestination;
+    }
+
+    public void traceDestination(TraceDestination destination) {
+        this.traceDestination = destination;
     }
 
     public Limits limits() {

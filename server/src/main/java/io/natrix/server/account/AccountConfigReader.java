@@ -27,14 +27,14 @@ import java.util.function.BiConsumer;
  * against each other (stream exports, service exports, stream imports, service imports, each in configuration
  * order), with the checks of server/accounts.go. Each step collects every problem before throwing the first.
  *
- * <p>Users, default permissions, JetStream, limits, nkeys and message tracing of an account are other readers'.
+ * <p>Users, default permissions, JetStream, limits and nkeys of an account are other readers'.
  *
  * <p>Single use, one thread.
  */
 final class AccountConfigReader {
     /** Account keys nats-server knows that other readers handle. */
     private static final Set<String> ACCOUNT_KEYS_ELSEWHERE = Set.of("nkey", "users", "default_permissions",
-            "jetstream", "limits", "msg_trace", "trace_dest");
+            "jetstream", "limits");
     /** Top-level keys that put the server in operator mode, where accounts do not come from this block. */
     private static final Set<String> OPERATOR_KEYS = Set.of("operator", "operators", "root", "roots",
             "root_operator", "root_operators", "trusted", "trusted_keys");
@@ -62,6 +62,9 @@ final class AccountConfigReader {
         /** Merged exports by type and subject, filled while linking. */
         final LinkedHashMap<String, MergedExport> merged = new LinkedHashMap<>();
         final List<ImportConfig> accepted = new ArrayList<>();
+        /** msg_trace: where traceparent headers send traces (null: nowhere), and how many of them. */
+        String traceSubject;
+        int traceSampling;
 
         Draft(String name) {
             this.name = name;
@@ -167,7 +170,9 @@ final class AccountConfigReader {
             // Stream exports were merged before service exports; hand them out in configuration order.
             List<ExportConfig> exports = d.merged.values().stream()
                     .sorted(Comparator.comparingInt(m -> m.order)).map(MergedExport::toConfig).toList();
-            result.add(new AccountConfig(d.name, exports, d.accepted, d.mappings));
+            Account.TraceDestination trace = d.traceSubject == null ? null
+                    : new Account.TraceDestination(d.traceSubject, d.traceSampling);
+            result.add(new AccountConfig(d.name, exports, d.accepted, d.mappings, trace));
         }
         return new AccountConfigs(result, globalMappings, systemAccount, noSystemAccount, warnings);
     }
@@ -268,6 +273,7 @@ final class AccountConfigReader {
                 }
                 case "imports" -> imports(sub, draft);
                 case "mappings", "maps" -> draft.mappings.add(mappings(sub));
+                case "msg_trace", "trace_dest" -> msgTrace(sub, draft);
                 default -> {
                     if (!ACCOUNT_KEYS_ELSEWHERE.contains(key) && !ConfigParser.isReferenced(map, keyOf(account, sub))) {
                         warnings.add(new ConfigLoader.Warning(sub.at(), "unknown field \"" + sub.name() + "\""));
@@ -275,6 +281,66 @@ final class AccountConfigReader {
                 }
             }
         });
+    }
+
+    /**
+     * {@code msg_trace: "subject"} or {@code msg_trace: {dest: "subject", sampling: 50}} (also {@code "50%"}), as
+     * nats-server reads it: the sampling defaults to 100 when there is a destination, and is ignored with a warning
+     * when there is none.
+     */
+    private void msgTrace(UserConfigField field, Draft draft) {
+        if (field.value() instanceof String) {
+            draft.traceSubject = traceSubject(field);
+        } else if (field.value() instanceof Map<?, ?>) {
+            field.forEachEntry(errors, (key, sub) -> {
+                switch (key) {
+                    case "dest" -> draft.traceSubject = traceSubject(sub);
+                    case "sampling" -> draft.traceSampling = traceSampling(sub);
+                    default -> {
+                        if (!ConfigParser.isReferenced(field.map(), keyOf(field, sub))) {
+                            throw sub.error("unknown field \"" + key + "\" of account message trace");
+                        }
+                    }
+                }
+            });
+        } else {
+            throw field.expected("a subject or a map with dest and sampling");
+        }
+        if (draft.traceSubject != null && draft.traceSampling == 0) {
+            draft.traceSampling = 100;
+        } else if (draft.traceSubject == null && draft.traceSampling > 0) {
+            warnings.add(new ConfigLoader.Warning(field.at(),
+                    "Trace destination sampling ignored since no destination was set"));
+            draft.traceSampling = 0;
+        }
+    }
+
+    private static String traceSubject(UserConfigField field) {
+        String subject = field.string();
+        if (!Subjects.isValidPublishSubject(subject)) {
+            throw field.error("trace destination " + PermissionsViolation.quote(subject) + " is not valid");
+        }
+        return subject;
+    }
+
+    private static int traceSampling(UserConfigField field) {
+        long n;
+        if (field.value() instanceof Long value) {
+            n = value;
+        } else if (field.value() instanceof String text) {
+            String digits = text.endsWith("%") ? text.substring(0, text.length() - 1) : text;
+            try {
+                n = Integer.parseInt(digits);
+            } catch (NumberFormatException e) {
+                throw field.error("invalid trace destination sampling value " + PermissionsViolation.quote(text));
+            }
+        } else {
+            throw field.expected("an integer or a percentage");
+        }
+        if (n <= 0 || n > 100) {
+            throw field.error("trace destination sampling value " + n + " is invalid, needs to be [1..100]");
+        }
+        return (int) n;
     }
 
     private static MappingsConfig mappings(UserConfigField field) {

@@ -467,31 +467,77 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         inMsgs++;
         inBytes += a.totalLength;
-        SubjectMappings mappings = acc.mappings();
-        if (!mappings.isEmpty()) {
-            a = mapped(a, mappings);
-            if (a == null) {
-                ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
+        MsgTrace msgTrace = null;
+        // Message tracing costs nothing without headers, and a scan of the header lines with them.
+        if (a.hasHeaders()
+                && MsgTraceHeaders.mayTrace(buf, a.dataOffset, a.headerLength, acc.traceDestination() != null)) {
+            MsgTrace.Start start = MsgTrace.start(this, acc, buf, a);
+            if (start.skip()) {
                 return;
             }
+            msgTrace = start.trace();
+            if (start.buf() != null) {
+                buf = start.buf();
+                a = start.args();
+            }
+        }
+        SubjectMappings mappings = acc.mappings();
+        PubArgs published = a;
+        if (!mappings.isEmpty()) {
+            a = mapped(a, mappings);
+            if (msgTrace != null && a != null && a != published) {
+                msgTrace.subjectMapping(a.subject());
+            }
+        }
+        if (trace) {
+            tracePayload("<<-", buf, published.dataOffset, published.totalLength);
+        }
+        if (a == null) {
+            ok(); // the mapping dropped it (weights under 100%, or a subject no one may publish to)
+            sendTrace(msgTrace);
+            return;
         }
         PermissionsSession perms = permissions;
         if (perms != null && !perms.canPublish(a.line, a.subjectOffset, a.subjectLength)) {
             String error = PermissionsViolation.publish(a.line, a.subjectOffset, a.subjectLength);
             LOG.error("{}Publish Violation - {}", logPrefix, error);
             sendErr(error);
+            if (msgTrace != null) {
+                msgTrace.ingressError(error);
+                sendTrace(msgTrace);
+            }
             return;
         }
         MatchResult result = acc.index().match(a.line, a.subjectOffset, a.subjectLength, lookupKey);
         if (result == MatchResult.INVALID) {
             sendErr("Invalid Publish Subject");
             ok(); // nats-server still acknowledges the PUB itself to a verbose client
+            sendTrace(msgTrace);
             return;
         }
         ok();
-        if (!Router.deliver(result, message.reset(acc, buf, a, this, 0)) && noResponders && a.hasReply()) {
+        if (!Router.deliver(result, message.reset(acc, buf, a, this, 0, msgTrace)) && noResponders
+                && a.hasReply()) {
             sendNoResponders(a);
         }
+        sendTrace(msgTrace);
+    }
+
+    /** Publishes a message trace, once the message was handled; nothing when it was not traced. */
+    private void sendTrace(MsgTrace msgTrace) {
+        if (msgTrace != null) {
+            msgTrace.send(host.eventServerInfo());
+        }
+    }
+
+    /**
+     * Refuses a publish to {@code subject} that the user's permissions do not allow: {@code -ERR} to the client,
+     * an error in the log; the connection stays. Own loop.
+     */
+    void publishViolation(String subject) {
+        String error = PermissionsViolation.publish(subject);
+        LOG.error("{}Publish Violation - {}", logPrefix, error);
+        sendErr(error);
     }
 
     /** {@code a} under its mapped subject; {@code a} itself when no mapping applies; null when dropped. */
@@ -665,6 +711,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (trace) {
             LOG.trace("{}->> [{} {} {}{}{}]", logPrefix, withHeaders ? "HMSG" : "MSG", a.subject(), sub.sid,
                     a.hasReply() ? " " + a.reply() : "", withHeaders ? " " + a.headerLength + " " + total : " " + total);
+            tracePayload("->>", buf, dataOffset, total);
         }
         if (becameSlow) {
             loop.execute(() -> slowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES));
@@ -679,6 +726,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             removeSubscription(sub);
         }
         return true;
+    }
+
+    /** Whether {@code sub} is still one of this connection's subscriptions (not unsubscribed). Any thread. */
+    boolean holds(ClientSubscription sub) {
+        return subs.get(sub.sid) == sub;
+    }
+
+    /**
+     * Why {@link #enqueueMessage} refuses {@code sub} now, in nats-server's trace words, or null when it would
+     * not. For message traces; any thread.
+     */
+    String refusal(ClientSubscription sub) {
+        outLock.lock();
+        try {
+            if (closed || slow) {
+                return MsgTrace.CLIENT_CLOSED;
+            }
+            return sub.max > 0 && sub.delivered >= sub.max ? MsgTrace.AUTO_UNSUBSCRIBE_EXCEEDED : null;
+        } finally {
+            outLock.unlock();
+        }
     }
 
     private void sendNoResponders(PubArgs a) {
@@ -1260,6 +1328,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             end--;
         }
         LOG.trace("{}->> [{}]", logPrefix, new String(line, 0, end, StandardCharsets.UTF_8));
+    }
+
+    /** Traces a message body after its PUB or MSG line: {@code <<- MSG_PAYLOAD: ["hello"]} ({@link TracedPayload}). */
+    private void tracePayload(String direction, ByteBuf buf, int offset, int length) {
+        String text = TracedPayload.text(buf, offset, length, host.options().maxTracedMsgLen());
+        if (text != null) {
+            LOG.trace("{}{} MSG_PAYLOAD: {}", logPrefix, direction, text);
+        }
     }
 
     private static String publishLine(PubArgs a) {

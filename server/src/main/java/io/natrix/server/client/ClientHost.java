@@ -65,4 +65,11 @@ public interface ClientHost {
 
     /** Server-wide counters. */
     ServerStats stats();
+
+    /**
+     * The {@code server} object of an event the server publishes (nats-server's ServerInfo: name, host, id,
+     * version, JetStream, flags, sequence, time), for message traces; each call takes the next sequence number.
+     * Serialised with Jackson.
+     */
+    Object eventServerInfo();
 }

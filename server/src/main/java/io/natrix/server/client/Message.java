@@ -31,15 +31,19 @@ public final class Message {
     private Boolean serviceShare;
     /** Whether the message entered its account through a stream import (stream imports do not chain). */
     private boolean viaStreamImport;
+    /** The trace that follows this message, or null (nearly always). */
+    private MsgTrace trace;
 
     Message() {
     }
 
-    private Message(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops) {
-        reset(account, buf, args, publisher, hops);
+    private Message(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops,
+                    MsgTrace trace) {
+        reset(account, buf, args, publisher, hops, trace);
     }
 
-    Message reset(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops) {
+    Message reset(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops,
+                  MsgTrace trace) {
         this.account = account;
         this.buf = buf;
         this.args = args;
@@ -47,19 +51,35 @@ public final class Message {
         this.hops = hops;
         this.serviceShare = null;
         this.viaStreamImport = false;
+        this.trace = trace;
         return this;
     }
 
-    /** The same headers and payload under another subject and reply, in another account, one hop further. */
-    Message forward(Account to, String subject, String reply) {
-        Message m = new Message(to, buf, args.withSubject(subject, reply), publisher, hops + 1);
+    /**
+     * The same payload under another subject and reply, in another account, one hop further, with the header block
+     * replaced by {@code headers} (null: kept, not copied) and followed by {@code trace} (null: not traced).
+     */
+    Message forward(Account to, String subject, String reply, byte[] headers, MsgTrace trace) {
+        PubArgs a = args.withSubject(subject, reply);
+        ByteBuf data = buf;
+        if (headers != null) {
+            int oldHeaderLength = Math.max(0, args.headerLength);
+            int payloadLength = args.totalLength - oldHeaderLength;
+            data = payloadLength == 0 ? Unpooled.wrappedBuffer(headers)
+                    : Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(headers),
+                            buf.slice(args.dataOffset + oldHeaderLength, payloadLength));
+            a.headerLength = headers.length;
+            a.totalLength = headers.length + payloadLength;
+            a.dataOffset = 0;
+        }
+        Message m = new Message(to, data, a, publisher, hops + 1, trace);
         m.serviceShare = serviceShare;
         return m;
     }
 
     /** Like {@link #forward}, for a message crossing a stream import. */
-    Message forwardStream(Account to, String subject, String reply) {
-        Message m = forward(to, subject, reply);
+    Message forwardStream(Account to, String subject, String reply, MsgTrace trace) {
+        Message m = forward(to, subject, reply, null, trace);
         m.viaStreamImport = true;
         return m;
     }
@@ -76,20 +96,9 @@ public final class Message {
      * Like {@link #forward}, for a request crossing a service import whose share flag is {@code share}, with the
      * header block replaced by {@code headers} (null: kept). The payload is not copied.
      */
-    Message forwardRequest(Account to, String subject, String reply, byte[] headers, boolean share) {
-        PubArgs a = args.withSubject(subject, reply);
-        ByteBuf data = buf;
-        if (headers != null) {
-            int oldHeaderLength = Math.max(0, args.headerLength);
-            int payloadLength = args.totalLength - oldHeaderLength;
-            data = payloadLength == 0 ? Unpooled.wrappedBuffer(headers)
-                    : Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(headers),
-                            buf.slice(args.dataOffset + oldHeaderLength, payloadLength));
-            a.headerLength = headers.length;
-            a.totalLength = headers.length + payloadLength;
-            a.dataOffset = 0;
-        }
-        Message m = new Message(to, data, a, publisher, hops + 1);
+    Message forwardRequest(Account to, String subject, String reply, byte[] headers, boolean share,
+                           MsgTrace trace) {
+        Message m = forward(to, subject, reply, headers, trace);
         m.serviceShare = share;
         return m;
     }
@@ -103,7 +112,7 @@ public final class Message {
         a.headerLength = headerLength;
         a.totalLength = data.readableBytes();
         a.dataOffset = 0;
-        return new Message(account, data, a, null, 0);
+        return new Message(account, data, a, null, 0, null);
     }
 
     /** The account the message was published in. */
@@ -114,6 +123,11 @@ public final class Message {
     /** The connection that published it (the original client, also after re-publishing), or null for the server. */
     public ClientConnection publisher() {
         return publisher;
+    }
+
+    /** The trace that follows the message ({@link MsgTrace}), or null when it is not traced. */
+    public MsgTrace trace() {
+        return trace;
     }
 
     /** How many times the message crossed into another account (imports); bounds loops. */

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * crossing counts a hop and a message is dropped after {@link #MAX_HOPS}, so even a cycle that slipped past the
  * configuration checks cannot loop.
  *
+ * <p>A traced message ({@link Message#trace()}) takes {@link TracedDelivery} instead, which records what happens
+ * at each subscription; the check costs one field read per message.
+ *
  * <p>Stateless; runs on the publishing thread.
  */
 public final class Router {
@@ -41,50 +44,57 @@ public final class Router {
     }
 
     /**
-     * Re-publishes {@code message} into account {@code to} under a new subject and reply (imports). Same headers and
-     * payload, no copy.
+     * Re-publishes {@code message} into account {@code to} under a new subject and reply (imports): same payload, no
+     * copy; the header block replaced by {@code headers} (null: kept).
      *
+     * @param trace the trace the message goes on with in {@code to}: its own ({@link Message#trace()}) when the
+     *              crossing allows tracing, else null
      * @return whether any subscription in {@code to} took it
      */
-    public static boolean forward(Message message, Account to, String subject, String reply) {
+    public static boolean forward(Message message, Account to, String subject, String reply, byte[] headers,
+                                  MsgTrace trace) {
         if (message.hops() >= MAX_HOPS) {
             LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
             return false;
         }
         MatchResult result = to.index().match(subject);
-        return result != MatchResult.INVALID && deliver(result, message.forward(to, subject, reply));
+        return result != MatchResult.INVALID && deliver(result, message.forward(to, subject, reply, headers, trace));
     }
 
     /** Re-publishes a message crossing a stream import into account {@code to} (see {@link #forward}). */
-    public static boolean forwardStream(Message message, Account to, String subject, String reply) {
-        if (message.hops() >= MAX_HOPS) {
-            LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
-            return false;
-        }
-        MatchResult result = to.index().match(subject);
-        return result != MatchResult.INVALID && deliver(result, message.forwardStream(to, subject, reply));
-    }
-
-    /**
-     * Re-publishes a request crossing a service import into account {@code to}: like {@link #forward}, with the
-     * header block replaced by {@code headers} (null: kept) and the import's share flag remembered for imports
-     * further on ({@link Message#serviceShare()}).
-     *
-     * @return whether any subscription in {@code to} took it
-     */
-    public static boolean forwardRequest(Message message, Account to, String subject, String reply, byte[] headers,
-                                         boolean share) {
+    public static boolean forwardStream(Message message, Account to, String subject, String reply, MsgTrace trace) {
         if (message.hops() >= MAX_HOPS) {
             LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
             return false;
         }
         MatchResult result = to.index().match(subject);
         return result != MatchResult.INVALID
-                && deliver(result, message.forwardRequest(to, subject, reply, headers, share));
+                && deliver(result, message.forwardStream(to, subject, reply, trace));
+    }
+
+    /**
+     * Re-publishes a request crossing a service import into account {@code to}: like {@link #forward}, with the
+     * import's share flag remembered for imports further on ({@link Message#serviceShare()}).
+     *
+     * @return whether any subscription in {@code to} took it
+     */
+    public static boolean forwardRequest(Message message, Account to, String subject, String reply, byte[] headers,
+                                         boolean share, MsgTrace trace) {
+        if (message.hops() >= MAX_HOPS) {
+            LOG.warn("Dropping message on {} in account {}: it crossed {} accounts", subject, to, MAX_HOPS);
+            return false;
+        }
+        MatchResult result = to.index().match(subject);
+        return result != MatchResult.INVALID
+                && deliver(result, message.forwardRequest(to, subject, reply, headers, share, trace));
     }
 
     /** Delivers one message to every match; returns whether anyone received it. */
     static boolean deliver(MatchResult result, Message m) {
+        MsgTrace trace = m.trace();
+        if (trace != null) {
+            return TracedDelivery.deliver(result, m, trace);
+        }
         boolean delivered = false;
         for (Subscription s : result.plain()) {
             delivered |= deliverTo(s, m);
@@ -106,8 +116,12 @@ public final class Router {
         if (s instanceof ClientSubscription sub) {
             return deliverTo(sub, m);
         }
+        return deliverInternal((InternalSubscription) s, m);
+    }
+
+    static boolean deliverInternal(InternalSubscription s, Message m) {
         try {
-            return ((InternalSubscription) s).onMessage(m);
+            return s.onMessage(m);
         } catch (RuntimeException e) {
             LOG.error("Internal subscription on {} failed for {}", s, m, e);
             return false;

@@ -26,10 +26,13 @@ import java.util.Objects;
  *                          order ({@link WildcardMapping})
  * @param share             services: the exporter learns the requester's details ({@link RequestInfo}), not only
  *                          its account
+ * @param allowTrace        whether message traces go on across the import ({@code allow_trace}: the service
+ *                          export's for a service, the import's own for a stream); otherwise the crossing is the
+ *                          last event traced
  */
 public record ImportLink(ExportType type, Account exporter, String remoteSubject, String localSubject,
                          boolean singleResponse, Duration responseThreshold, SubjectTransform transform,
-                         boolean share) {
+                         boolean share, boolean allowTrace) {
     /** nats-server's default time for a service's responses. */
     public static final Duration DEFAULT_RESPONSE_THRESHOLD = Duration.ofMinutes(2);
 
@@ -46,25 +49,32 @@ public record ImportLink(ExportType type, Account exporter, String remoteSubject
     }
 
     public static ImportLink stream(Account exporter, String remoteSubject, String localSubject) {
-        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null, null, false);
+        return new ImportLink(ExportType.STREAM, exporter, remoteSubject, localSubject, false, null, null, false,
+                false);
     }
 
     public static ImportLink service(Account exporter, String remoteSubject, String localSubject,
                                      boolean singleResponse, Duration responseThreshold) {
         return new ImportLink(ExportType.SERVICE, exporter, remoteSubject, localSubject, singleResponse,
-                responseThreshold, null, false);
+                responseThreshold, null, false, false);
     }
 
     /** This link, crossing subjects with {@code transform} (see the record description). */
     public ImportLink withTransform(SubjectTransform transform) {
         return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
-                transform, share);
+                transform, share, allowTrace);
     }
 
     /** This link, sharing the requester's details with the exporter or not (services). */
     public ImportLink withShare(boolean share) {
         return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
-                transform, share);
+                transform, share, allowTrace);
+    }
+
+    /** This link, letting message traces go on across it or not. */
+    public ImportLink withAllowTrace(boolean allowTrace) {
+        return new ImportLink(type, exporter, remoteSubject, localSubject, singleResponse, responseThreshold,
+                transform, share, allowTrace);
     }
 
     /** The function that carries a subject across: the transform, or wildcards in order from {@code from}. */

@@ -3,6 +3,7 @@ package io.natrix.server.imports;
 import io.natrix.server.account.Account;
 import io.natrix.server.client.InternalSubscription;
 import io.natrix.server.client.Message;
+import io.natrix.server.client.MsgTrace;
 import io.natrix.server.client.Router;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -121,13 +122,24 @@ final class ResponseRoutes extends InternalSubscription {
         if (last && !routes.remove(subject, route)) {
             return false; // another responder answered first
         }
+        MsgTrace trace = message.trace();
+        byte[] headers = null;
+        if (trace != null) {
+            // A traced response crosses back as nats-server's response imports do: recorded, never traced further.
+            trace.serviceImport(route.importer, subject, route.reply, false);
+            if (trace.traceOnly()) {
+                routes.remove(subject, route);
+                return false;
+            }
+            headers = MsgTrace.disabledIn(message.headers());
+        }
         // A response with a reply of its own gets a route back, in the importer, to that reply in the exporter
         // (nats-server's addRespServiceImport), with the same response type and threshold.
         String reply = message.reply();
         ResponseRoutes back = reply == null ? null : routesOf.apply(route.importer);
         String backSubject = back == null ? null
                 : back.register(exporter, reply, route.single, Duration.ofNanos(route.thresholdNanos));
-        boolean delivered = Router.forward(message, route.importer, route.reply, backSubject);
+        boolean delivered = Router.forward(message, route.importer, route.reply, backSubject, headers, null);
         if (!delivered) {
             if (back != null) {
                 back.unregister(backSubject);

@@ -3,6 +3,7 @@ package io.natrix.server.imports;
 import io.natrix.server.account.Account;
 import io.natrix.server.client.InternalSubscription;
 import io.natrix.server.client.Message;
+import io.natrix.server.client.MsgTrace;
 import io.natrix.server.client.Router;
 
 /**
@@ -11,6 +12,9 @@ import io.natrix.server.client.Router;
  * responses back ({@link ResponseRoutes}), and a {@link RequestInfo} header that tells the exporter who asks. A
  * request nobody in the exporter takes counts as not delivered, so the requester gets nats-server's no-responders
  * answer.
+ *
+ * <p>A traced request records the crossing ({@code si} event); the trace goes on in the exporter only when the
+ * export has {@code allow_trace}.
  *
  * <p>Thread-safe (immutable; runs on publishers' threads).
  */
@@ -39,15 +43,28 @@ final class ServiceImport extends InternalSubscription {
             // An export covering _R_.*.* would let this account pose as a responder to another's requests.
             return false;
         }
+        MsgTrace trace = message.trace();
+        MsgTrace onward = null;
+        if (trace != null) {
+            onward = trace.serviceImport(link.exporter(), message.subject(), remote, link.allowTrace());
+            if (onward == null && trace.traceOnly()) {
+                return false; // the export does not let traces in: tracing, and the message, end here
+            }
+        }
         String reply = message.reply();
         Account importer = message.account();
         String routed = reply == null ? null
                 : responses.register(importer, reply, link.singleResponse(), link.responseThreshold());
         byte[] headers = RequestInfo.headersFor(message, message.serviceShare(), link.share(),
                 link.share() ? serverName.get() : null);
-        boolean delivered = Router.forwardRequest(message, link.exporter(), remote, routed, headers, link.share());
-        if (!delivered && routed != null) {
-            responses.unregister(routed);
+        if (trace != null && onward == null) {
+            // Delivered untraced; the exporter's services see tracing turned off, as nats-server marks it.
+            headers = MsgTrace.disabledIn(headers != null ? headers : message.headers());
+        }
+        boolean delivered = Router.forwardRequest(message, link.exporter(), remote, routed, headers, link.share(),
+                onward);
+        if (routed != null && (!delivered || trace != null && trace.traceOnly())) {
+            responses.unregister(routed); // no response can come: nobody got it, or it was only traced
         }
         return delivered;
     }

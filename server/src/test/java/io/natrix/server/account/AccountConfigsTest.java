@@ -856,4 +856,47 @@ class AccountConfigsTest {
                     "accounts.A.imports[1]: error adding service import \"r\": service import not authorized");
         }
     }
+
+    @Nested
+    class MessageTracing {
+        private Account.TraceDestination trace(String account, String text) {
+            return read(text).account(account).orElseThrow().traceDestination();
+        }
+
+        @Test
+        void msgTraceAsASubjectOrAMapWithSamplingAsNumberOrPercentage() {
+            assertThat(trace("A", "accounts { A { msg_trace: \"acc.trace\" } }"))
+                    .isEqualTo(new Account.TraceDestination("acc.trace", 100));
+            assertThat(trace("A", "accounts { A { trace_dest: acc.trace } }"))
+                    .isEqualTo(new Account.TraceDestination("acc.trace", 100));
+            assertThat(trace("A", "accounts { A { msg_trace: { dest: \"t.x\", sampling: 25 } } }"))
+                    .isEqualTo(new Account.TraceDestination("t.x", 25));
+            assertThat(trace("A", "accounts { A { msg_trace: { dest: \"t.x\", sampling: \"50%\" } } }"))
+                    .isEqualTo(new Account.TraceDestination("t.x", 50));
+            assertThat(trace("A", "accounts { A { } }")).isNull();
+        }
+
+        @Test
+        void samplingWithoutADestinationIsIgnoredWithAWarning() {
+            AccountConfigs configs = read("accounts {\n A {\n msg_trace: { sampling: 50 }\n }\n}");
+            assertThat(configs.account("A").orElseThrow().traceDestination()).isNull();
+            assertThat(configs.warnings()).extracting(ConfigLoader.Warning::message)
+                    .containsExactly("Trace destination sampling ignored since no destination was set");
+        }
+
+        @Test
+        void badDestinationsAndSamplingsAreRefused() {
+            assertRefused("accounts {\n A { msg_trace: \"foo.*\" }\n}", 2,
+                    "accounts.A.msg_trace: trace destination \"foo.*\" is not valid");
+            assertRefused("accounts {\n A { msg_trace: { dest: t, sampling: 101 } }\n}", 2,
+                    "accounts.A.msg_trace.sampling: trace destination sampling value 101 is invalid, needs to be "
+                            + "[1..100]");
+            assertRefused("accounts {\n A { msg_trace: { dest: t, sampling: \"half\" } }\n}", 2,
+                    "accounts.A.msg_trace.sampling: invalid trace destination sampling value \"half\"");
+            assertRefused("accounts {\n A { msg_trace: { dest: t, rate: 1 } }\n}", 2,
+                    "accounts.A.msg_trace.rate: unknown field \"rate\" of account message trace");
+            assertRefused("accounts {\n A { msg_trace: 5 }\n}", 2,
+                    "accounts.A.msg_trace: expected a subject or a map with dest and sampling, got integer 5");
+        }
+    }
 }
