@@ -130,7 +130,7 @@ public final class FileStore extends IndexedStore {
      */
     public record Config(Path dir, long blockSize, Duration syncInterval, boolean syncAlways) {
         public static final long BLOCK_SIZE_DEFAULT = 8L * 1024 * 1024;
-        public static final long BLOCK_SIZE_MIN = 4096;
+        public static final long BLOCK_SIZE_MIN = 1024;
         public static final long BLOCK_SIZE_MAX = 1L << 30;
         public static final Duration SYNC_INTERVAL_DEFAULT = Duration.ofMinutes(2);
 

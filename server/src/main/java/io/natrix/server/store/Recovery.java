@@ -201,7 +201,8 @@ final class Recovery {
         int lastRecord = -1;
         for (int i = 0; i < n; i++) {
             Block b = blocks.get(i);
-            if (b.headerSound && b.base - 1 >= lastSeq) {
+            // A later truncate's header voids this header's promise too.
+            if (b.headerSound && b.base - 1 < voidAbove[i] && b.base - 1 >= lastSeq) {
                 lastSeq = b.base - 1;
                 lastTime = b.headerLastTime;
                 lastBlock = -1;
