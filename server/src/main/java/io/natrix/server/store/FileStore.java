@@ -1117,6 +1117,9 @@ public final class FileStore extends IndexedStore {
             Block b = r.blocks.get(i);
             if (blocks.get(b.id) == b && b != writeBlock && !r.fromIndex.get(i) && !r.damaged.get(i)
                     && !r.holdsVoid.get(i) && b.headerSound) {
+                // What was read may only have been in the page cache: make it durable before indexing it.
+                b.dirty = true;
+                force(b);
                 writeIndex(b, r.records.get(i));
             }
         }
