@@ -208,6 +208,67 @@ class FileStoreRecoveryTest {
     }
 
     @Test
+    void recoveryKeepsTheValidPrefixOfARandomlyDamagedTail() throws IOException {
+        Path dir = tmp.resolve("s");
+        FileStore s = open(dir, 1 << 20);
+        int n = 200;
+        int size = 40;
+        for (int i = 1; i <= n; i++) {
+            s.store("z", null, payload(i, size), T0 + i);
+        }
+        s.abandon();
+        long recordLength = BlockFormat.recordLength(1, 0, size);
+        long fileLength = Files.size(lastBlock(dir));
+        byte[] pristine = Files.readAllBytes(lastBlock(dir));
+        Path copy = tmp.resolve("copy");
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int c = 0; c < 1000; c++) {
+            // Cut lengths spread evenly over orders of magnitude (Zipf-like: short cuts are the common ones).
+            long cut = Math.min(fileLength - BlockFormat.BLOCK_HEADER_SIZE,
+                    (long) Math.pow(fileLength, rnd.nextDouble()));
+            int garbage = rnd.nextBoolean() ? rnd.nextInt(300) : 0;
+            int kept = (int) (fileLength - cut);
+            byte[] damaged = java.util.Arrays.copyOf(pristine, kept + garbage);
+            byte[] noise = payload(1000 + c, garbage);
+            for (int i = 0; i < garbage; i++) {
+                // Garbage, never by chance the bytes that were cut.
+                damaged[kept + i] = kept + i < pristine.length && noise[i] == pristine[kept + i]
+                        ? (byte) (noise[i] ^ 1) : noise[i];
+            }
+            if (Files.exists(copy)) {
+                try (Stream<Path> walk = Files.walk(copy)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            copyTree(dir, copy);
+            Files.write(lastBlock(copy), damaged);
+
+            FileStore r = open(copy, 1 << 20);
+            long whole = (kept - BlockFormat.BLOCK_HEADER_SIZE) / recordLength;
+            // The record the cut went through: when its header survived and garbage filled it out to its length, it
+            // reads as a damaged message (reported lost, its sequence kept); otherwise it is a torn write, cut off.
+            long partialStart = BlockFormat.BLOCK_HEADER_SIZE + whole * recordLength;
+            boolean damagedRecord = kept > partialStart && kept - partialStart >= BlockFormat.RECORD_HEADER_SIZE
+                    && kept + garbage >= partialStart + recordLength;
+            StoreState st = r.state();
+            String as = "case " + c + ": cut " + cut + ", garbage " + garbage;
+            assertThat(st.msgs()).as(as).isEqualTo(whole);
+            assertThat(st.lastSeq()).as(as).isEqualTo(damagedRecord ? whole + 1 : whole);
+            if (damagedRecord) {
+                assertThat(st.lost().sequences()).as(as).containsExactly(whole + 1);
+            } else {
+                assertThat(st.lost()).as(as).isNull();
+            }
+            if (whole > 0) {
+                assertThat(r.load(whole).payload()).isEqualTo(payload(whole, size));
+            }
+            r.close();
+        }
+    }
+
+    @Test
     void recoveryCutsGarbageAfterTheLastRecord() throws IOException {
         Path dir = tmp.resolve("s");
         FileStore s = open(dir, 1 << 20);
