@@ -12,12 +12,25 @@ import java.util.Map;
  * Limits ({@link StoreLimits}) are enforced by the store on every store, removing the oldest messages (per subject
  * first for {@code maxMsgsPerSubject}); "discard new" is decided by the stream before it stores.
  *
- * <p>Subject filters may contain wildcards; null or {@code ">"} means all subjects.
+ * <p>Subject filters may contain wildcards; null, empty or {@code ">"} means all subjects.
+ *
+ * <p>Failures: an {@link IOException} from a write means the change did not happen (the message was not stored, the
+ * removal was not recorded); a store whose data could not be made durable (a failed fsync) refuses every later write
+ * and keeps serving reads. A message whose stored bytes fail their checksum is never returned: the store drops it
+ * and reports it in {@link StoreState#lost()}.
  *
  * <p>Thread-safety: every method is safe to call from any thread; implementations serialise writes and let reads
  * run concurrently where they can.
  */
 public interface MessageStore extends AutoCloseable {
+
+    /**
+     * The size this store accounts for a message, which is what {@link StoreState#bytes()} sums and
+     * {@link StoreLimits#maxBytes()} limits. It differs between stores exactly as in nats-server: memory counts
+     * subject, headers, payload and 16 bytes; file counts its record (subject, payload and 30 bytes, plus headers and
+     * 4 bytes when there are headers). Subjects are counted in UTF-8 bytes.
+     */
+    long messageSize(String subject, byte[] headers, byte[] payload);
 
     /** Appends a message with the next sequence; returns that sequence. */
     long store(String subject, byte[] headers, byte[] payload, long timestampNanos) throws IOException;
@@ -34,7 +47,7 @@ public interface MessageStore extends AutoCloseable {
     /** The first message at or after {@code fromSeq} whose subject matches {@code filter}, or null. */
     StoredMessage loadNext(String filter, long fromSeq) throws IOException;
 
-    /** The last message on a subject matching {@code filter}, or null. */
+    /** The message with the highest sequence held whose subject matches {@code filter}, or null. */
     StoredMessage loadLast(String filter) throws IOException;
 
     /** The last message at or before {@code fromSeq} whose subject matches {@code filter}, or null. */
@@ -52,10 +65,16 @@ public interface MessageStore extends AutoCloseable {
      */
     long purge(String filter, long upToSeq, long keep) throws IOException;
 
-    /** Removes every message below {@code seq}; the first sequence becomes {@code seq}. Returns how many. */
+    /**
+     * Removes every message below {@code seq}; the first sequence becomes {@code seq} (or the first held after it).
+     * Past the end, the next message stored gets {@code seq}. {@code 0} removes everything. Returns how many.
+     */
     long compact(long seq) throws IOException;
 
-    /** Removes every message past {@code seq}; the last sequence becomes {@code seq}. */
+    /**
+     * Removes every message past {@code seq}; the last sequence becomes {@code seq}. {@code 0} resets the store to
+     * its never-used state; a {@code seq} at or past the last sequence changes nothing.
+     */
     void truncate(long seq) throws IOException;
 
     /** Applies new limits now (and on every later store). */

@@ -8,7 +8,7 @@ import java.time.Duration;
  * mean no limit, as in nats-server's stream configuration.
  *
  * @param maxMsgs           most messages
- * @param maxBytes          most bytes ({@link StoredMessage#size()} summed)
+ * @param maxBytes          most bytes ({@link MessageStore#messageSize} summed)
  * @param maxAge            oldest message age
  * @param maxMsgsPerSubject most messages per subject
  */
