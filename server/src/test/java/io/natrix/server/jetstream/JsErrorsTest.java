@@ -113,6 +113,13 @@ class JsErrorsTest {
         assertThat(JsErrors.constantOf(99999)).isNull();
     }
 
+    @Test
+    void jsErrorsWriteAsNatsServerWritesThem() {
+        assertThat(JsJson.writeString(JsErrors.streamReplicasNotSupported())).isEqualTo(
+                "{\"code\":500,\"err_code\":10074,\"description\":\"replicas \\u003e 1 not supported in non-clustered mode\"}");
+        assertThat(JsErrors.streamNotFound()).hasToString("stream not found (10059)");
+    }
+
     private static void assertError(JsApiError error, int code, int errCode, String description) {
         assertThat(error).isEqualTo(new JsApiError(code, errCode, description));
     }
