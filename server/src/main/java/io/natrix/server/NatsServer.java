@@ -15,6 +15,9 @@ import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.client.ServerStats;
 import io.natrix.server.config.ServerOptions;
 import io.natrix.server.imports.AccountLinks;
+import io.natrix.server.jetstream.JetStream;
+import io.natrix.server.jetstream.JetStreamConfig;
+import io.natrix.server.jetstream.JsAccountLimits;
 import io.natrix.server.account.AccountConfigs;
 import io.natrix.server.auth.OperatorConfig;
 import io.natrix.server.config.ConfigLoader;
@@ -75,6 +78,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     /** Re-reads the configuration for a {@code $SYS.REQ.SERVER.<id>.RELOAD} request (the launcher's, with flags). */
     private volatile Runnable reloader;
     private volatile Monitoring monitoring;
+    private volatile JetStream jetStream;
     private final String serverId;
     private final Accounts accounts;
     private final AccountLinks links = new AccountLinks(this::serverName);
@@ -181,7 +185,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
                 LOG.info("Using configuration file: {}", o.configFile());
             }
             if (o.jetstream()) {
-                LOG.warn("JetStream is not available in this version of Natrix yet; -js is accepted and ignored");
+                startJetStream(o);
             }
             if (o.clusterName() != null || o.clusterListen() != null || !o.routes().isEmpty()) {
                 LOG.warn("Clustering is not supported yet; cluster settings are accepted and ignored");
@@ -205,6 +209,48 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             }
             LOG.info("Server is ready");
         }
+    }
+
+    /**
+     * Starts JetStream: with no accounts configured the global account has it (as in nats-server); otherwise the
+     * accounts whose {@code jetstream} says {@code enabled} (or gives limits) have it, and the API of the others
+     * answers "JetStream not enabled for account".
+     */
+    private void startJetStream(ServerOptions o) {
+        JetStreamConfig config = JetStreamConfig.of(o);
+        LOG.info("Starting JetStream");
+        LOG.info("  Storage:  {}", config.storeDir().toAbsolutePath());
+        LOG.info("  Max Memory: {} bytes, Max Storage: {} bytes", config.maxMemory(), config.maxFile());
+        jetStream = new JetStream(config);
+        if (operatorMode != null) {
+            LOG.warn("JetStream for operator-mode accounts is not available yet; their API answers not enabled");
+            return;
+        }
+        Object configured = o.rawConfig().get("accounts");
+        if (!(configured instanceof Map<?, ?> accountsBlock) || accountsBlock.isEmpty()) {
+            jetStream.enable(accounts.global(), JsAccountLimits.UNLIMITED);
+            return;
+        }
+        jetStream.refuse(accounts.global());
+        for (Map.Entry<?, ?> e : accountsBlock.entrySet()) {
+            Account account = accounts.getOrCreate(String.valueOf(e.getKey()));
+            if (account == accounts.system()) {
+                continue;
+            }
+            Object js = e.getValue() instanceof Map<?, ?> m ? m.get("jetstream") : null;
+            boolean enabled = js instanceof Map<?, ?> || Boolean.TRUE.equals(js)
+                    || (js instanceof String text && text.equalsIgnoreCase("enabled"));
+            if (enabled) {
+                jetStream.enable(account, JsAccountLimits.UNLIMITED);
+            } else {
+                jetStream.refuse(account);
+            }
+        }
+    }
+
+    /** JetStream, or null when it is off. */
+    public JetStream jetStream() {
+        return jetStream;
     }
 
     private void startMonitoring(ServerOptions o) throws IOException {
@@ -241,6 +287,9 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             client.close(CloseReason.SERVER_SHUTDOWN);
         }
         system.close();
+        if (jetStream != null) {
+            jetStream.close();
+        }
         transport.shutdown();
         if (portsFile != null) {
             portsFile.delete();

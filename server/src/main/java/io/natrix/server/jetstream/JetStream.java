@@ -1,0 +1,168 @@
+package io.natrix.server.jetstream;
+
+import io.natrix.server.account.Account;
+import io.natrix.server.client.InternalSubscription;
+import io.natrix.server.client.Message;
+import io.natrix.server.client.Router;
+import io.natrix.server.store.FileStore;
+import io.natrix.server.store.MemoryStore;
+import io.natrix.server.store.MessageStore;
+import io.natrix.server.store.StoreLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JetStream on this server: the accounts it is enabled for ({@link JsAccount}), their API subscriptions, the
+ * stores of their streams, and the JetStream thread.
+ *
+ * <p>Threads: API requests are copied off the publisher's thread and handled one at a time on the
+ * {@code natrix-jetstream} thread, which also runs the age expiry of streams every second. Stream ingest runs on
+ * publishers' threads ({@link Stream}).
+ */
+public final class JetStream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
+
+    private final JetStreamConfig config;
+    private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
+    private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "natrix-jetstream");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public JetStream(JetStreamConfig config) {
+        this.config = config;
+        executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public JetStreamConfig config() {
+        return config;
+    }
+
+    JsServerLimits serverLimits() {
+        return JsServerLimits.NONE;
+    }
+
+    /** Enables JetStream for {@code account}: its streams are restored and its API answers. */
+    public synchronized void enable(Account account, JsAccountLimits limits) {
+        if (accounts.containsKey(account)) {
+            return;
+        }
+        JsAccount jsa = new JsAccount(this, account, config.accountDir(account.name()), limits);
+        jsa.recover();
+        accounts.put(account, jsa);
+        subscribeApi(account, jsa);
+    }
+
+    /**
+     * Answers the API of an account without JetStream with nats-server's "JetStream not enabled for account"
+     * (503, 10039), so its clients get a clear error rather than a timeout.
+     */
+    public synchronized void refuse(Account account) {
+        subscribeApi(account, null);
+    }
+
+    private void subscribeApi(Account account, JsAccount jsa) {
+        List<String> prefixes = new ArrayList<>(List.of("$JS.API."));
+        if (!config.domain().isEmpty()) {
+            prefixes.add("$JS." + config.domain() + ".API.");
+        }
+        for (String prefix : prefixes) {
+            InternalSubscription sub = new InternalSubscription(prefix + ">", null) {
+                @Override
+                protected boolean onMessage(Message m) {
+                    String op = m.subject().substring(prefix.length());
+                    String reply = m.reply();
+                    byte[] headers = m.headers();
+                    byte[] payload = m.payload();
+                    try {
+                        executor.execute(() -> {
+                            if (jsa != null) {
+                                jsa.handle(op, reply, headers, payload);
+                            } else if (reply != null) {
+                                reply(account, reply, JsApi.AccountInfoResponse.failed(
+                                        JsErrors.notEnabledForAccount()));
+                            }
+                        });
+                        return true;
+                    } catch (RejectedExecutionException e) {
+                        return false; // shutting down
+                    }
+                }
+            };
+            apiSubscriptions.add(sub);
+            account.index().insert(sub);
+        }
+    }
+
+    /** The JetStream state of {@code account}, or null when it has none. */
+    JsAccount account(Account account) {
+        return accounts.get(account);
+    }
+
+    /** Accounts with JetStream (monitoring). */
+    public List<Account> enabledAccounts() {
+        return new ArrayList<>(accounts.keySet());
+    }
+
+    MessageStore openStore(StreamConfig c, Path streamDir) throws IOException {
+        long firstSeq = Math.max(1, c.firstSeq());
+        StoreLimits limits = Stream.limits(c);
+        if (c.storage() == StorageType.MEMORY) {
+            return new MemoryStore(limits, firstSeq);
+        }
+        return FileStore.open(new FileStore.Config(streamDir, FileStore.Config.BLOCK_SIZE_DEFAULT, config.syncInterval(),
+                config.syncAlways()), limits, firstSeq);
+    }
+
+    void reply(Account account, String subject, Object answer) {
+        Router.publish(account, subject, null, null, JsJson.write(answer));
+    }
+
+    /** A status-only answer ({@code NATS/1.0 404 Message Not Found}), as direct gets use. */
+    void replyStatus(Account account, String subject, String status) {
+        byte[] headers = ("NATS/1.0 " + status + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        Router.publish(account, subject, null, headers, new byte[0]);
+    }
+
+    private void expire() {
+        long now = Stream.nowNanos();
+        for (JsAccount jsa : accounts.values()) {
+            for (Stream s : jsa.streams()) {
+                if (s.config().maxAgeNanos() > 0) {
+                    try {
+                        s.store().expire(now);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("Age expiry of stream {} failed: {}", s.name(), e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops every stream (data kept) and the JetStream thread. */
+    @Override
+    public synchronized void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (var e : accounts.entrySet()) {
+            e.getValue().stop();
+        }
+        accounts.clear();
+    }
+}

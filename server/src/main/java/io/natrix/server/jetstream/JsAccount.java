@@ -1,0 +1,535 @@
+package io.natrix.server.jetstream;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.natrix.server.account.Account;
+import io.natrix.server.client.Router;
+import io.natrix.server.store.StoreState;
+import io.natrix.server.store.StoredMessage;
+import io.natrix.server.subject.Subjects;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JetStream in one account: its streams and its API ({@code $JS.API.>}, and {@code $JS.<domain>.API.>} with a
+ * domain). Requests are handled one at a time on the JetStream thread ({@link JetStream}); answers go to the
+ * request's reply subject in the account.
+ *
+ * <p>File streams survive restarts: each has a directory {@code <account dir>/streams/<name>/} holding its store
+ * ({@code msgs/}) and its configuration:
+ * <pre>
+ *   meta.json   {"config": {...stream configuration...}, "created": "RFC 3339 time"}
+ *   meta.sum    CRC-32C of meta.json, 8 hex digits; a stream whose sum does not match is not loaded (and reported)
+ * </pre>
+ * meta.json is written to a temporary file, synced, then renamed over the old one, so a crash leaves the old or the
+ * new configuration, never half of one.
+ *
+ * <p>Thread-safety: the stream map is guarded by this object; API requests run on the JetStream thread only;
+ * streams ingest on publishers' threads under their own locks.
+ */
+final class JsAccount {
+    private static final Logger LOG = LoggerFactory.getLogger(JsAccount.class);
+    private static final DateTimeFormatter RFC3339_NANO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
+
+    /** What meta.json holds. */
+    record StreamMeta(@JsonProperty("config") StreamConfig config, @JsonProperty("created") Instant created) {
+    }
+
+    private final JetStream js;
+    private final Account account;
+    private final Path dir;
+    private final JsAccountLimits limits;
+    private final TreeMap<String, Stream> streams = new TreeMap<>();
+    private final AtomicLong apiTotal = new AtomicLong();
+    private final AtomicLong apiErrors = new AtomicLong();
+
+    JsAccount(JetStream js, Account account, Path dir, JsAccountLimits limits) {
+        this.js = js;
+        this.account = account;
+        this.dir = dir;
+        this.limits = limits;
+    }
+
+    Account account() {
+        return account;
+    }
+
+    JsAccountLimits limits() {
+        return limits;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Loads the file streams kept on disk. */
+    void recover() {
+        Path root = dir.resolve("streams");
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) {
+                try {
+                    StreamMeta meta = readMeta(d);
+                    if (meta == null) {
+                        continue;
+                    }
+                    Stream s = new Stream(account, js.config().domain(), meta.config(),
+                            js.openStore(meta.config(), d), meta.created());
+                    synchronized (this) {
+                        streams.put(meta.config().name(), s);
+                    }
+                    LOG.info("  Restored {} messages for stream '{} > {}'", s.store().state().msgs(), account,
+                            meta.config().name());
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Could not restore stream in {}: {}", d, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Could not list streams of account {} in {}: {}", account, root, e.toString());
+        }
+    }
+
+    private static StreamMeta readMeta(Path d) throws IOException {
+        Path meta = d.resolve("meta.json");
+        Path sum = d.resolve("meta.sum");
+        if (!Files.exists(meta)) {
+            return null;
+        }
+        byte[] json = Files.readAllBytes(meta);
+        String expected = Files.exists(sum) ? Files.readString(sum).trim() : "";
+        if (!expected.equals(crc(json))) {
+            LOG.error("Stream metadata in {} fails its checksum; the stream is not loaded", d);
+            return null;
+        }
+        return JsJson.read(json, StreamMeta.class);
+    }
+
+    private static void writeMeta(Path d, StreamMeta meta) throws IOException {
+        Files.createDirectories(d);
+        byte[] json = JsJson.write(meta);
+        writeAtomically(d.resolve("meta.json"), json);
+        writeAtomically(d.resolve("meta.sum"), crc(json).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String crc(byte[] bytes) {
+        CRC32C c = new CRC32C();
+        c.update(bytes);
+        return HexFormat.of().toHexDigits((int) c.getValue());
+    }
+
+    /** Stops every stream (data kept). */
+    synchronized void stop() {
+        for (Stream s : streams.values()) {
+            try {
+                s.stop();
+            } catch (IOException e) {
+                LOG.error("Stream {} in account {} did not close cleanly: {}", s.name(), account, e.toString());
+            }
+        }
+        streams.clear();
+    }
+
+    synchronized List<Stream> streams() {
+        return new ArrayList<>(streams.values());
+    }
+
+    synchronized Stream stream(String name) {
+        return streams.get(name);
+    }
+
+    // ---------------------------------------------------------------- API (JetStream thread)
+
+    /**
+     * Handles one API request; {@code op} is the subject after {@code $JS.API.} (e.g. {@code STREAM.INFO.orders}).
+     */
+    void handle(String op, String reply, byte[] headers, byte[] body) {
+        apiTotal.incrementAndGet();
+        if (reply == null || reply.isEmpty()) {
+            return; // nats-server ignores requests nobody can be answered on
+        }
+        String[] t = op.split("\\.", -1);
+        Object answer;
+        try {
+            answer = dispatch(t, body, headers, reply);
+        } catch (JsApiException e) {
+            apiErrors.incrementAndGet();
+            answer = failure(t, e.error());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("JetStream API {} in account {} failed", op, account, e);
+            apiErrors.incrementAndGet();
+            answer = failure(t, JsErrors.get("JSStreamGeneralErrorF", Map.of("err", String.valueOf(e.getMessage()))));
+        }
+        if (answer != null) {
+            js.reply(account, reply, answer);
+        }
+    }
+
+    private Object dispatch(String[] t, byte[] body, byte[] headers, String reply)
+            throws JsApiException, IOException {
+        String op = t.length >= 2 ? t[0] + "." + t[1] : t[0];
+        switch (t[0]) {
+            case "INFO" -> {
+                return JsApi.AccountInfoResponse.of(info());
+            }
+            case "STREAM" -> {
+                if (t.length >= 3 && t[1].equals("MSG") && t.length == 4) {
+                    return t[2].equals("GET") ? msgGet(streamOrFail(t[3]), body)
+                            : t[2].equals("DELETE") ? msgDelete(streamOrFail(t[3]), body) : badRequest();
+                }
+                switch (op) {
+                    case "STREAM.CREATE" -> {
+                        return create(name(t), body);
+                    }
+                    case "STREAM.UPDATE" -> {
+                        return update(name(t), body);
+                    }
+                    case "STREAM.INFO" -> {
+                        Stream s = streamOrFail(name(t));
+                        return JsApi.StreamInfoResponse.of(s.info(body.length == 0 ? null
+                                : JsApi.StreamInfoRequest.parse(body)), 0, 0, 0);
+                    }
+                    case "STREAM.DELETE" -> {
+                        return delete(name(t));
+                    }
+                    case "STREAM.PURGE" -> {
+                        return purge(name(t), body);
+                    }
+                    case "STREAM.NAMES" -> {
+                        return names(body.length == 0 ? new JsApi.StreamNamesRequest(0, null)
+                                : JsApi.StreamNamesRequest.parse(body));
+                    }
+                    case "STREAM.LIST" -> {
+                        return list(body.length == 0 ? new JsApi.StreamListRequest(0, null)
+                                : JsApi.StreamListRequest.parse(body));
+                    }
+                    default -> {
+                        return badRequest();
+                    }
+                }
+            }
+            case "DIRECT" -> {
+                if (t.length >= 3 && t[1].equals("GET")) {
+                    directGet(t, body, reply);
+                    return null;
+                }
+                return badRequest();
+            }
+            default -> {
+                // Consumers arrive with JetStream II; until then requests get a clear error, never silence.
+                throw new JsApiException(JsErrors.get("JSStreamGeneralErrorF",
+                        Map.of("err", "not available yet in this version of Natrix: " + String.join(".", t))));
+            }
+        }
+    }
+
+    private static Object badRequest() throws JsApiException {
+        throw new JsApiException(JsErrors.badRequest());
+    }
+
+    private static String name(String[] t) throws JsApiException {
+        if (t.length != 3 || t[2].isEmpty()) {
+            throw new JsApiException(JsErrors.badRequest());
+        }
+        return t[2];
+    }
+
+    private Stream streamOrFail(String name) throws JsApiException {
+        Stream s = stream(name);
+        if (s == null) {
+            throw new JsApiException(JsErrors.streamNotFound());
+        }
+        return s;
+    }
+
+    private Object failure(String[] t, JsApiError error) {
+        String op = t.length >= 2 ? t[0] + "." + t[1] : t[0];
+        if (t.length >= 3 && t[0].equals("STREAM") && t[1].equals("MSG")) {
+            return t[2].equals("GET") ? JsApi.MsgGetResponse.failed(error) : JsApi.MsgDeleteResponse.failed(error);
+        }
+        return switch (op) {
+            case "INFO" -> JsApi.AccountInfoResponse.failed(error);
+            case "STREAM.CREATE" -> JsApi.StreamCreateResponse.failed(error);
+            case "STREAM.UPDATE" -> JsApi.StreamUpdateResponse.failed(error);
+            case "STREAM.INFO" -> JsApi.StreamInfoResponse.failed(error);
+            case "STREAM.DELETE" -> JsApi.StreamDeleteResponse.failed(error);
+            case "STREAM.PURGE" -> JsApi.StreamPurgeResponse.failed(error);
+            case "STREAM.NAMES" -> JsApi.StreamNamesResponse.failed(error);
+            case "STREAM.LIST" -> JsApi.StreamListResponse.failed(error);
+            default -> JsApi.StreamInfoResponse.failed(error);
+        };
+    }
+
+    AccountInfo info() {
+        long memory = 0;
+        long storage = 0;
+        List<Stream> all = streams();
+        for (Stream s : all) {
+            long bytes = s.store().state().bytes();
+            if (s.config().storage() == StorageType.MEMORY) {
+                memory += bytes;
+            } else {
+                storage += bytes;
+            }
+        }
+        return new AccountInfo(memory, storage, 0L, 0L, all.size(), 0, limits, js.config().domain(),
+                new AccountInfo.ApiStats(JsVersioning.API_LEVEL, apiTotal.get(), apiErrors.get(), 0), Map.of());
+    }
+
+    private StreamConfigs.Lookup lookup() {
+        return name -> {
+            Stream s = stream(name);
+            return s == null ? null : s.config();
+        };
+    }
+
+    private Object create(String name, byte[] body) throws JsApiException, IOException {
+        StreamConfigRequest request = StreamConfigRequest.parse(body);
+        StreamConfig requested = request.config();
+        if (!requested.name().isEmpty() && !requested.name().equals(name)) {
+            throw new JsApiException(JsErrors.streamMismatch());
+        }
+        if (requested.name().isEmpty()) {
+            requested = requested.toBuilder().name(name).build();
+        }
+        StreamConfig config = StreamConfigs.checkCreate(requested, request.pedantic(), js.serverLimits(), limits,
+                lookup());
+        synchronized (this) {
+            Stream existing = streams.get(name);
+            if (existing != null) {
+                if (existing.config().equals(config)) {
+                    return JsApi.StreamCreateResponse.of(existing.info(null), false);
+                }
+                throw new JsApiException(JsErrors.streamNameInUse());
+            }
+            List<StreamConfig> others = new ArrayList<>();
+            streams.values().forEach(s -> others.add(s.config()));
+            StreamConfigs.checkNoOverlap(config, others);
+            if (limits.maxStreams() > 0 && streams.size() >= limits.maxStreams()) {
+                throw new JsApiException(JsErrors.maximumStreamsLimit());
+            }
+            Instant created = Instant.now();
+            Path d = dir.resolve("streams").resolve(name);
+            if (config.storage() == StorageType.FILE) {
+                writeMeta(d, new StreamMeta(config, created));
+            }
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
+            streams.put(name, s);
+            return JsApi.StreamCreateResponse.of(s.info(null), true);
+        }
+    }
+
+    private Object update(String name, byte[] body) throws JsApiException, IOException {
+        StreamConfigRequest request = StreamConfigRequest.parse(body);
+        Stream s = streamOrFail(name);
+        StreamConfig requested = request.config();
+        if (!requested.name().isEmpty() && !requested.name().equals(name)) {
+            throw new JsApiException(JsErrors.streamMismatch());
+        }
+        StreamConfig config = StreamConfigs.checkUpdate(s.config(), requested, request.pedantic(),
+                js.serverLimits(), limits, lookup());
+        synchronized (this) {
+            List<StreamConfig> others = new ArrayList<>();
+            streams.values().stream().filter(o -> o != s).forEach(o -> others.add(o.config()));
+            StreamConfigs.checkNoOverlap(config, others);
+            if (config.storage() == StorageType.FILE) {
+                writeMeta(dir.resolve("streams").resolve(name), new StreamMeta(config, s.created()));
+            }
+            s.update(config);
+        }
+        return JsApi.StreamUpdateResponse.of(s.info(null));
+    }
+
+    private Object delete(String name) throws JsApiException, IOException {
+        Stream s;
+        synchronized (this) {
+            s = streams.remove(name);
+        }
+        if (s == null) {
+            throw new JsApiException(JsErrors.streamNotFound());
+        }
+        s.delete();
+        Path d = dir.resolve("streams").resolve(name);
+        deleteTree(d);
+        return JsApi.StreamDeleteResponse.ok();
+    }
+
+    private static void deleteTree(Path d) throws IOException {
+        if (!Files.exists(d)) {
+            return;
+        }
+        try (var walk = Files.walk(d)) {
+            List<Path> paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Object purge(String name, byte[] body) throws JsApiException, IOException {
+        Stream s = streamOrFail(name);
+        if (s.config().denyPurge()) {
+            throw new JsApiException(JsErrors.get("JSStreamPurgeFailedF", Map.of("err", "stream purge not permitted")));
+        }
+        JsApi.StreamPurgeRequest r = body.length == 0 ? null : JsApi.StreamPurgeRequest.parse(body);
+        long purged;
+        if (r == null) {
+            purged = s.store().purge(null, 0, 0);
+        } else {
+            purged = s.store().purge(r.filter() == null || r.filter().isEmpty() ? null : r.filter(), r.seq(),
+                    r.keep());
+        }
+        return JsApi.StreamPurgeResponse.of(purged);
+    }
+
+    private Object names(JsApi.StreamNamesRequest r) {
+        List<String> names = new ArrayList<>();
+        for (Stream s : streams()) {
+            if (matchesSubjectFilter(s, r.subject())) {
+                names.add(s.name());
+            }
+        }
+        int offset = Math.max(0, Math.min(r.offset(), names.size()));
+        List<String> page = names.subList(offset, Math.min(names.size(), offset + JsApi.NAMES_LIMIT));
+        return JsApi.StreamNamesResponse.of(new ArrayList<>(page), names.size(), offset);
+    }
+
+    private Object list(JsApi.StreamListRequest r) {
+        List<Stream> matching = new ArrayList<>();
+        for (Stream s : streams()) {
+            if (matchesSubjectFilter(s, r.subject())) {
+                matching.add(s);
+            }
+        }
+        int offset = Math.max(0, Math.min(r.offset(), matching.size()));
+        List<StreamInfo> page = new ArrayList<>();
+        for (Stream s : matching.subList(offset, Math.min(matching.size(), offset + JsApi.LIST_LIMIT))) {
+            page.add(s.info(null));
+        }
+        return JsApi.StreamListResponse.of(page, matching.size(), offset);
+    }
+
+    private static boolean matchesSubjectFilter(Stream s, String filter) {
+        if (filter == null || filter.isEmpty()) {
+            return true;
+        }
+        for (String subject : s.config().subjects()) {
+            if (Subjects.intersect(subject, filter)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Object msgGet(Stream s, byte[] body) throws JsApiException, IOException {
+        JsApi.MsgGetRequest r = JsApi.MsgGetRequest.parse(body);
+        StoredMessage m = find(s, r);
+        if (m == null) {
+            throw new JsApiException(JsErrors.noMessageFound());
+        }
+        return JsApi.MsgGetResponse.of(new JsApi.StoredMsg(m.subject(), m.sequence(), m.headers(), m.payload(),
+                Instant.ofEpochSecond(0, m.timestampNanos())));
+    }
+
+    private static StoredMessage find(Stream s, JsApi.MsgGetRequest r) throws IOException {
+        if (r.lastBySubj() != null && !r.lastBySubj().isEmpty()) {
+            return s.store().loadLast(r.lastBySubj());
+        }
+        if (r.nextBySubj() != null && !r.nextBySubj().isEmpty()) {
+            return s.store().loadNext(r.nextBySubj(), Math.max(1, r.seq()));
+        }
+        return s.store().load(r.seq());
+    }
+
+    private Object msgDelete(Stream s, byte[] body) throws JsApiException, IOException {
+        if (s.config().denyDelete()) {
+            throw new JsApiException(JsErrors.get("JSStreamMsgDeleteFailedF",
+                    Map.of("err", "message delete not permitted")));
+        }
+        JsApi.MsgDeleteRequest r = JsApi.MsgDeleteRequest.parse(body);
+        if (!s.store().remove(r.seq(), !r.noErase())) {
+            throw new JsApiException(JsErrors.get("JSStreamMsgDeleteFailedF",
+                    Map.of("err", "no message found")));
+        }
+        return JsApi.MsgDeleteResponse.ok();
+    }
+
+    /**
+     * {@code DIRECT.GET.<stream>} (request body) and {@code DIRECT.GET.<stream>.<subject>} (last message on the
+     * subject): the stored message itself, with {@code Nats-Stream}, {@code Nats-Sequence}, {@code Nats-Time-Stamp}
+     * and {@code Nats-Subject} headers, or a {@code 404 Message Not Found} status.
+     */
+    private void directGet(String[] t, byte[] body, String reply) throws JsApiException, IOException {
+        Stream s = stream(t[2]);
+        if (s == null || !s.config().allowDirect()) {
+            js.replyStatus(account, reply, "404 Message Not Found");
+            return;
+        }
+        StoredMessage m;
+        if (t.length > 3) {
+            String subject = String.join(".", java.util.Arrays.copyOfRange(t, 3, t.length));
+            m = s.store().loadLast(subject);
+        } else {
+            if (body.length == 0) {
+                js.replyStatus(account, reply, "408 Empty Request");
+                return;
+            }
+            m = find(s, JsApi.MsgGetRequest.parse(body));
+        }
+        if (m == null) {
+            js.replyStatus(account, reply, "404 Message Not Found");
+            return;
+        }
+        StringBuilder h = new StringBuilder("NATS/1.0\r\n");
+        if (m.headers() != null && m.headers().length > 0) {
+            String original = new String(m.headers(), StandardCharsets.UTF_8);
+            int firstLine = original.indexOf("\r\n");
+            String rest = firstLine < 0 ? "" : original.substring(firstLine + 2);
+            if (rest.endsWith("\r\n\r\n")) {
+                rest = rest.substring(0, rest.length() - 2);
+            }
+            h.append(rest.endsWith("\r\n") || rest.isEmpty() ? rest : rest + "\r\n");
+        }
+        h.append("Nats-Stream: ").append(s.name()).append("\r\n");
+        h.append("Nats-Sequence: ").append(m.sequence()).append("\r\n");
+        h.append("Nats-Time-Stamp: ").append(RFC3339_NANO.format(Instant.ofEpochSecond(0, m.timestampNanos())))
+                .append("\r\n");
+        h.append("Nats-Subject: ").append(m.subject()).append("\r\n\r\n");
+        Router.publish(account, reply, null, h.toString().getBytes(StandardCharsets.UTF_8), m.payload());
+    }
+
+    /** Figures for /jsz and the account info. */
+    StoreState state(Stream s) {
+        return s.store().state();
+    }
+}

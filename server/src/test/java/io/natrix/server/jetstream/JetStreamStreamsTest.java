@@ -1,0 +1,238 @@
+package io.natrix.server.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.natrix.server.TestServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streams end to end with jnats: the JetStream management API and publishing with acknowledgements. */
+class JetStreamStreamsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private TestServer server() {
+        return TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = dir.resolve("js");
+        });
+    }
+
+    private static Connection connect(TestServer server) throws Exception {
+        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
+                .connectionTimeout(TIMEOUT).build());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void createPublishAndReadBack() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamInfo created = jsm.addStream(StreamConfiguration.builder().name("ORDERS")
+                    .subjects("orders.>").storageType(StorageType.File).build());
+            assertThat(created.getConfiguration().getName()).isEqualTo("ORDERS");
+            assertThat(created.getStreamState().getMsgCount()).isZero();
+
+            JetStream js = nc.jetStream();
+            PublishAck a1 = js.publish("orders.new", bytes("one"));
+            PublishAck a2 = js.publish("orders.paid", bytes("two"));
+            assertThat(a1.getStream()).isEqualTo("ORDERS");
+            assertThat(a1.getSeqno()).isEqualTo(1);
+            assertThat(a2.getSeqno()).isEqualTo(2);
+
+            StreamInfo info = jsm.getStreamInfo("ORDERS");
+            assertThat(info.getStreamState().getMsgCount()).isEqualTo(2);
+            assertThat(info.getStreamState().getFirstSequence()).isEqualTo(1);
+            assertThat(info.getStreamState().getLastSequence()).isEqualTo(2);
+
+            MessageInfo m = jsm.getMessage("ORDERS", 2);
+            assertThat(m.getSubject()).isEqualTo("orders.paid");
+            assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("two");
+            MessageInfo last = jsm.getLastMessage("ORDERS", "orders.new");
+            assertThat(last.getSeq()).isEqualTo(1);
+            assertThat(jsm.getStreamNames()).containsExactly("ORDERS");
+            assertThat(jsm.getStreams()).hasSize(1);
+        }
+    }
+
+    @Test
+    void duplicatesAreAcknowledgedWithoutStoringTwice() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("D").subjects("d")
+                    .storageType(StorageType.Memory).build());
+            JetStream js = nc.jetStream();
+            PublishOptions id = PublishOptions.builder().messageId("abc").build();
+            PublishAck first = js.publish("d", bytes("x"), id);
+            PublishAck again = js.publish("d", bytes("x"), id);
+            assertThat(first.isDuplicate()).isFalse();
+            assertThat(again.isDuplicate()).isTrue();
+            assertThat(again.getSeqno()).isEqualTo(first.getSeqno());
+            assertThat(nc.jetStreamManagement().getStreamInfo("D").getStreamState().getMsgCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void expectationsAreEnforced() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("E").subjects("e.*")
+                    .storageType(StorageType.Memory).build());
+            JetStream js = nc.jetStream();
+            js.publish("e.a", bytes("1"));
+            assertThatThrownBy(() -> js.publish("e.a", bytes("2"),
+                    PublishOptions.builder().expectedLastSequence(5).build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10071));
+            assertThatThrownBy(() -> js.publish("e.a", bytes("2"),
+                    PublishOptions.builder().expectedStream("OTHER").build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10060));
+            PublishAck ok = js.publish("e.a", bytes("2"), PublishOptions.builder().expectedLastSequence(1).build());
+            assertThat(ok.getSeqno()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void limitsDiscardOldOrRefuseNew() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("OLD").subjects("old").maxMessages(3)
+                    .storageType(StorageType.Memory).build());
+            jsm.addStream(StreamConfiguration.builder().name("NEW").subjects("new").maxMessages(2)
+                    .discardPolicy(DiscardPolicy.New).storageType(StorageType.Memory).build());
+            JetStream js = nc.jetStream();
+            for (int i = 0; i < 5; i++) {
+                js.publish("old", bytes("m" + i));
+            }
+            StreamInfo old = jsm.getStreamInfo("OLD");
+            assertThat(old.getStreamState().getMsgCount()).isEqualTo(3);
+            assertThat(old.getStreamState().getFirstSequence()).isEqualTo(3);
+            js.publish("new", bytes("1"));
+            js.publish("new", bytes("2"));
+            assertThatThrownBy(() -> js.publish("new", bytes("3")))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .hasMessageContaining("maximum messages exceeded");
+        }
+    }
+
+    @Test
+    void purgeAndDeleteMessagesAndStreams() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("P").subjects("p.*")
+                    .storageType(StorageType.File).build());
+            JetStream js = nc.jetStream();
+            for (int i = 0; i < 6; i++) {
+                js.publish(i % 2 == 0 ? "p.even" : "p.odd", bytes("m" + i));
+            }
+            assertThat(jsm.deleteMessage("P", 1)).isTrue();
+            assertThatThrownBy(() -> jsm.getMessage("P", 1)).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10037));
+            assertThat(jsm.purgeStream("P", io.nats.client.PurgeOptions.subject("p.odd")).getPurged())
+                    .isEqualTo(3);
+            StreamInfo info = jsm.getStreamInfo("P", StreamInfoOptions.filterSubjects("p.*"));
+            assertThat(info.getStreamState().getMsgCount()).isEqualTo(2);
+            assertThat(jsm.deleteStream("P")).isTrue();
+            assertThatThrownBy(() -> jsm.getStreamInfo("P")).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10059));
+        }
+    }
+
+    @Test
+    void fileStreamsSurviveARestart() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("KEEP").subjects("keep.>")
+                    .storageType(StorageType.File).build());
+            JetStream js = nc.jetStream();
+            for (int i = 0; i < 50; i++) {
+                js.publish("keep." + i, bytes("m" + i));
+            }
+        }
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            StreamInfo info = nc.jetStreamManagement().getStreamInfo("KEEP");
+            assertThat(info.getStreamState().getMsgCount()).isEqualTo(50);
+            assertThat(new String(nc.jetStreamManagement().getMessage("KEEP", 50).getData(),
+                    StandardCharsets.UTF_8)).isEqualTo("m49");
+            assertThat(nc.jetStream().publish("keep.x", bytes("after")).getSeqno()).isEqualTo(51);
+        }
+    }
+
+    @Test
+    void aNameInUseWithAnotherConfigurationIsRefusedAndOverlapsToo() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamConfiguration c = StreamConfiguration.builder().name("A").subjects("a.>")
+                    .storageType(StorageType.Memory).build();
+            jsm.addStream(c);
+            assertThat(jsm.addStream(c).getConfiguration().getName()).isEqualTo("A"); // same config: fine
+            assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder(c).subjects("other").build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10058));
+            assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder().name("B").subjects("a.b")
+                    .storageType(StorageType.Memory).build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10065));
+        }
+    }
+
+    @Test
+    void headersAndDirectGet() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("H").subjects("h.*").allowDirect(true)
+                    .storageType(StorageType.Memory).build());
+            nc.jetStream().publish(NatsMessage.builder().subject("h.one")
+                    .headers(new Headers().add("X-Key", "v")).data(bytes("payload")).build());
+            MessageInfo direct = jsm.getLastMessage("H", "h.one");
+            assertThat(direct.getHeaders().getFirst("X-Key")).isEqualTo("v");
+            assertThat(new String(direct.getData(), StandardCharsets.UTF_8)).isEqualTo("payload");
+            assertThat(direct.getSeq()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void accountInfoCountsStreams() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("I").subjects("i").storageType(StorageType.Memory)
+                    .build());
+            nc.jetStream().publish("i", bytes("abc"));
+            var info = jsm.getAccountStatistics();
+            assertThat(info.getStreams()).isEqualTo(1);
+            assertThat(info.getMemory()).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void withoutJetStreamClientsGetAClearError() throws Exception {
+        try (TestServer server = TestServer.start(b -> { }); Connection nc = connect(server)) {
+            assertThatThrownBy(() -> nc.jetStreamManagement().getAccountStatistics()).isNotNull();
+        }
+    }
+}
