@@ -111,6 +111,57 @@ public final class JetStream implements AutoCloseable {
         return accounts.get(account);
     }
 
+    /** What monitoring reports of JetStream as a whole: usage of both storage kinds, streams, messages, API use. */
+    public record Usage(long memory, long storage, int accounts, int streams, long messages, long bytes,
+                        long apiTotal, long apiErrors) {
+    }
+
+    /** One account's part of {@link Usage}, with its streams' infos. */
+    public record AccountUsage(String account, long memory, long storage, long apiTotal, long apiErrors,
+                               List<Object> streams) {
+    }
+
+    /** Totals over every JetStream account. Any thread. */
+    public Usage usage() {
+        long memory = 0;
+        long storage = 0;
+        int streams = 0;
+        long messages = 0;
+        long bytes = 0;
+        long total = 0;
+        long errors = 0;
+        for (JsAccount jsa : accounts.values()) {
+            AccountInfo info = jsa.info();
+            memory += info.memory();
+            storage += info.storage();
+            streams += (int) info.streams();
+            total += info.api().total();
+            errors += info.api().errors();
+            for (Stream s : jsa.streams()) {
+                messages += s.store().state().msgs();
+                bytes += s.store().state().bytes();
+            }
+        }
+        return new Usage(memory, storage, accounts.size(), streams, messages, bytes, total, errors);
+    }
+
+    /** Per-account usage; each stream as its info (config included or not). Any thread. */
+    public List<AccountUsage> accountUsage(boolean withConfig) {
+        List<AccountUsage> out = new ArrayList<>();
+        for (JsAccount jsa : accounts.values()) {
+            AccountInfo info = jsa.info();
+            List<Object> streams = new ArrayList<>();
+            for (Stream s : jsa.streams()) {
+                StreamInfo si = s.info(null);
+                streams.add(withConfig ? si : new StreamInfo(null, si.created(), si.state(), si.domain(), null, null,
+                        List.of(), List.of(), null));
+            }
+            out.add(new AccountUsage(jsa.account().name(), info.memory(), info.storage(), info.api().total(),
+                    info.api().errors(), streams));
+        }
+        return out;
+    }
+
     /** Accounts with JetStream (monitoring). */
     public List<Account> enabledAccounts() {
         return new ArrayList<>(accounts.keySet());

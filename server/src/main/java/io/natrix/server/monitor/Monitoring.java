@@ -1,6 +1,7 @@
 package io.natrix.server.monitor;
 
 import io.natrix.server.NatsServer;
+import io.natrix.server.jetstream.JetStream;
 import io.natrix.server.Version;
 import io.natrix.server.account.Account;
 import io.natrix.server.auth.OperatorConfig;
@@ -297,9 +298,9 @@ public final class Monitoring {
 
     // ---------------------------------------------------------------- /jsz, /healthz
 
-    /** Whether JetStream runs; until it exists, /jsz and /healthz answer as nats-server does with it off. */
+    /** Whether JetStream runs; when it does not, /jsz and /healthz answer as nats-server does with it off. */
     private boolean jetStreamEnabled() {
-        return false;
+        return server.jetStream() != null;
     }
 
     Map<String, Object> jsz(Query q) {
@@ -314,29 +315,63 @@ public final class Monitoring {
         if (leaderOnly && !jetStreamEnabled()) {
             throw new MonitorServer.BadRequest("filtered response: not leader");
         }
+        JetStream js = server.jetStream();
+        JetStream.Usage usage = js == null ? new JetStream.Usage(0, 0, 0, 0, 0, 0, 0, 0) : js.usage();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("memory", 0);
-        m.put("storage", 0);
+        m.put("memory", usage.memory());
+        m.put("storage", usage.storage());
         m.put("reserved_memory", 0);
         m.put("reserved_storage", 0);
-        m.put("accounts", 0);
+        m.put("accounts", usage.accounts());
         m.put("ha_assets", 0);
         Map<String, Object> api = new LinkedHashMap<>();
-        api.put("total", 0);
-        api.put("errors", 0);
+        api.put("total", usage.apiTotal());
+        api.put("errors", usage.apiErrors());
         m.put("api", api);
         m.put("server_id", server.serverId());
         m.put("now", GoFormat.time(Instant.now()));
-        m.put("disabled", true);
+        if (js == null) {
+            m.put("disabled", true);
+        }
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("max_memory", 0);
-        config.put("max_storage", 0);
+        config.put("max_memory", js == null ? 0 : js.config().maxMemory());
+        config.put("max_storage", js == null ? 0 : js.config().maxFile());
+        if (js != null) {
+            config.put("store_dir", js.config().storeDir().toAbsolutePath().toString());
+            config.put("sync_interval", js.config().syncInterval().toNanos());
+            if (!js.config().domain().isEmpty()) {
+                config.put("domain", js.config().domain());
+            }
+        }
         m.put("config", config);
-        m.put("streams", 0);
+        m.put("streams", usage.streams());
         m.put("consumers", 0);
-        m.put("messages", 0);
-        m.put("bytes", 0);
-        m.put("total", 0);
+        m.put("messages", usage.messages());
+        m.put("bytes", usage.bytes());
+        if (js != null && (q.bool("accounts") || q.bool("streams"))) {
+            List<Map<String, Object>> details = new ArrayList<>();
+            for (JetStream.AccountUsage a : js.accountUsage(q.bool("config"))) {
+                if (!q.get("acc").isEmpty() && !q.get("acc").equals(a.account())) {
+                    continue;
+                }
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("name", a.account());
+                d.put("id", a.account());
+                d.put("memory", a.memory());
+                d.put("storage", a.storage());
+                d.put("reserved_memory", 0);
+                d.put("reserved_storage", 0);
+                d.put("accounts", 0);
+                d.put("ha_assets", 0);
+                d.put("api", Map.of("total", a.apiTotal(), "errors", a.apiErrors()));
+                if (q.bool("streams")) {
+                    d.put("stream_detail", a.streams());
+                }
+                details.add(d);
+            }
+            m.put("account_details", details);
+        }
+        m.put("total", usage.accounts());
         return m;
     }
 

@@ -230,6 +230,37 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void monitoringReportsStreamsAndMessages() throws Exception {
+        try (TestServer server = TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = dir.resolve("js");
+            b.httpHost = "127.0.0.1";
+            b.httpPort = -1;
+        }); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("M").subjects("m")
+                    .storageType(StorageType.File).build());
+            for (int i = 0; i < 3; i++) {
+                nc.jetStream().publish("m", bytes("x"));
+            }
+            var http = java.net.http.HttpClient.newHttpClient();
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + server.server().httpPort() + "/jsz?accounts=1&streams=1")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var jsz = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertThat(jsz.has("disabled")).isFalse();
+            assertThat(jsz.path("streams").asInt()).isEqualTo(1);
+            assertThat(jsz.path("messages").asInt()).isEqualTo(3);
+            assertThat(jsz.path("storage").asLong()).isGreaterThan(0);
+            assertThat(jsz.path("account_details").get(0).path("stream_detail").get(0).path("state")
+                    .path("messages").asInt()).isEqualTo(3);
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + server.server().httpPort() + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void withoutJetStreamClientsGetAClearError() throws Exception {
         try (TestServer server = TestServer.start(b -> { }); Connection nc = connect(server)) {
             assertThatThrownBy(() -> nc.jetStreamManagement().getAccountStatistics()).isNotNull();
