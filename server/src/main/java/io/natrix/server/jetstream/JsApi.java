@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * and follows nats-server: info, names, list and purge read it only when it {@linkplain #isJsonObjectOrArray looks
  * like JSON}, message get and delete refuse an {@linkplain #isEmptyRequest empty} one with {@code bad request}, and
  * stream delete refuses a non-empty one.
+ *
+ * <p>Every type here is immutable and safe on any thread.
  */
 public final class JsApi {
     public static final String ACCOUNT_INFO_RESPONSE = "io.nats.jetstream.api.v1.account_info_response";

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +171,7 @@ final class StreamConfigJson {
     private static StreamSource source(GoBinder b, Object v, String goType) {
         String[] name = {""};
         long[] startSeq = {0};
-        java.time.OffsetDateTime[] startTime = {null};
+        OffsetDateTime[] startTime = {null};
         String[] filter = {""};
         @SuppressWarnings("unchecked")
         List<StreamConfig.SubjectTransformConfig>[] transforms = new List[] {List.of()};

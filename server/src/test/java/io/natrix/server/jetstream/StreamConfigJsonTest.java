@@ -107,6 +107,17 @@ class StreamConfigJsonTest {
     }
 
     @Test
+    void streamConfigReadInsideLargerDocumentsIsStrictToo() throws Exception {
+        StreamInfo info = JsJson.read(("{\"config\":" + EVERY_FIELD + ",\"created\":\"2024-01-01T00:00:00Z\","
+                + "\"state\":{\"messages\":0,\"bytes\":0,\"first_seq\":0,\"first_ts\":\"0001-01-01T00:00:00Z\","
+                + "\"last_seq\":0,\"last_ts\":\"0001-01-01T00:00:00Z\",\"consumer_count\":0}}")
+                .getBytes(StandardCharsets.UTF_8), StreamInfo.class);
+        assertThat(info.config()).isEqualTo(parse(EVERY_FIELD));
+        assertThatThrownBy(() -> JsJson.read("{\"config\":{\"name\":\"A\",\"nope\":1}}".getBytes(StandardCharsets.UTF_8),
+                StreamInfo.class)).hasMessageContaining("json: unknown field \"nope\"");
+    }
+
+    @Test
     void streamConfigTimesAndDurationsAreGoShaped() {
         assertThat(GoTime.format(GoTime.ZERO)).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(GoTime.format(OffsetDateTime.parse("2024-05-01T10:00:00.123400Z"))).isEqualTo(
