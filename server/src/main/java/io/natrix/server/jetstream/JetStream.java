@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class JetStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final JetStreamConfig config;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
     private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
@@ -153,13 +156,23 @@ public final class JetStream implements AutoCloseable {
             List<Object> streams = new ArrayList<>();
             for (Stream s : jsa.streams()) {
                 StreamInfo si = s.info(null);
-                streams.add(withConfig ? si : new StreamInfo(null, si.created(), si.state(), si.domain(), null, null,
-                        List.of(), List.of(), null));
+                StreamInfo shown = withConfig ? si : new StreamInfo(null, si.created(), si.state(), si.domain(), null,
+                        null, List.of(), List.of(), null);
+                streams.add(asTree(shown));
             }
             out.add(new AccountUsage(jsa.account().name(), info.memory(), info.storage(), info.api().total(),
                     info.api().errors(), streams));
         }
         return out;
+    }
+
+    /** A value as the JSON tree of nats-server's encoding (maps and lists), for writers that know no Go times. */
+    private static Object asTree(Object value) {
+        try {
+            return TREE.readValue(JsJson.write(value), Object.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot re-read our own JSON", e);
+        }
     }
 
     /** Accounts with JetStream (monitoring). */

@@ -62,6 +62,30 @@ class JsClientSmokeTest {
         }
     }
 
+    private static final List<String> JETSTREAM_CHECKS = List.of("stream-add", "publish", "dedupe",
+            "expected-last-sequence", "info", "get", "list", "purge-delete");
+
+    @Test
+    void jsJetStreamClientPassesSmokeChecksAgainstNatrix(@org.junit.jupiter.api.io.TempDir Path store)
+            throws Exception {
+        Path module = moduleDir();
+        requireNode(module);
+        Path clientDir = installClient(module);
+
+        try (TestServer server = TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = store;
+        })) {
+            Run run = Run.of(List.of("node", module.resolve("src/test/js/jetstream.mjs").toString(), server.url()),
+                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("jetstream"),
+                    RUN_TIMEOUT);
+
+            assertThat(run.exitCode()).as("jetstream.mjs exit code; output:%n%s", run.output()).isZero();
+            assertThat(run.stdoutLines()).as("jetstream.mjs output:%n%s", run.output())
+                    .containsExactlyElementsOf(JETSTREAM_CHECKS.stream().map(c -> "ok " + c).toList());
+        }
+    }
+
     private static void requireNode(Path module) throws Exception {
         Run version;
         try {

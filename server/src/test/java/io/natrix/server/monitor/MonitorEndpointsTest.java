@@ -538,10 +538,18 @@ class MonitorEndpointsTest {
             assertThat(details.get("errors").get(0).get("error").asText())
                     .isEqualTo("\"stream\" must not be empty when checking consumer health");
         }
-        try (NatsServer server = start(b -> b.jetstream = true)) {
-            HttpResponse<String> unavailable = get(server, "/healthz");
-            assertThat(unavailable.statusCode()).as("JetStream asked for but not running").isEqualTo(503);
-            assertThat(unavailable.body()).isEqualTo("{\"status\":\"unavailable\",\"error\":\"JetStream not enabled\"}");
+        java.nio.file.Path store = java.nio.file.Files.createTempDirectory("natrix-healthz");
+        try (NatsServer server = start(b -> {
+            b.jetstream = true;
+            b.storeDir = store;
+        })) {
+            HttpResponse<String> healthy = get(server, "/healthz");
+            assertThat(healthy.statusCode()).as("JetStream running").isEqualTo(200);
+            assertThat(healthy.body()).isEqualTo("{\"status\":\"ok\"}");
+        } finally {
+            try (var walk = java.nio.file.Files.walk(store)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -1,0 +1,112 @@
+// Smoke test of the official NATS JavaScript JetStream client (@nats-io/jetstream) against a server with JetStream.
+//
+//   NATS_JS_CLIENT_DIR=server/target/js-client node server/src/test/js/jetstream.mjs nats://127.0.0.1:4222
+//
+// Same conventions as smoke.mjs: one line per check, "ok <check>" or "FAIL <check>: <reason>", exit 0 only when
+// every check passed.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const CHECK_TIMEOUT_MS = 5000;
+
+const url = process.argv[2];
+if (!url) {
+  console.error("usage: node jetstream.mjs <nats-url>");
+  process.exit(2);
+}
+
+const clientDir = path.resolve(process.env.NATS_JS_CLIENT_DIR ?? path.dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(path.join(clientDir, "package.json"));
+const { connect } = require("@nats-io/transport-node");
+const { jetstream, jetstreamManager } = require("@nats-io/jetstream");
+
+let failures = 0;
+
+function assert(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+async function check(name, body) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([body(), limit]);
+    console.log(`ok ${name}`);
+  } catch (err) {
+    failures++;
+    console.log(`FAIL ${name}: ${err?.message ?? err}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const nc = await connect({ servers: url, reconnect: false });
+const jsm = await jetstreamManager(nc);
+const js = jetstream(nc);
+const text = new TextDecoder();
+
+await check("stream-add", async () => {
+  const si = await jsm.streams.add({ name: "JSJS", subjects: ["jsjs.>"] });
+  assert(si.config.name === "JSJS", `name ${si.config.name}`);
+  assert(si.state.messages === 0, `messages ${si.state.messages}`);
+});
+
+await check("publish", async () => {
+  const a = await js.publish("jsjs.a", "one");
+  const b = await js.publish("jsjs.b", "two");
+  assert(a.stream === "JSJS" && a.seq === 1, `first ack ${JSON.stringify(a)}`);
+  assert(b.seq === 2, `second ack ${JSON.stringify(b)}`);
+});
+
+await check("dedupe", async () => {
+  const first = await js.publish("jsjs.c", "three", { msgID: "id-1" });
+  const again = await js.publish("jsjs.c", "three", { msgID: "id-1" });
+  assert(!first.duplicate && again.duplicate && again.seq === first.seq, `acks ${JSON.stringify([first, again])}`);
+});
+
+await check("expected-last-sequence", async () => {
+  let refused = false;
+  try {
+    await js.publish("jsjs.d", "x", { expect: { lastSequence: 99 } });
+  } catch (err) {
+    refused = /wrong last sequence/.test(err.message);
+  }
+  assert(refused, "a wrong expected last sequence was accepted");
+});
+
+await check("info", async () => {
+  const si = await jsm.streams.info("JSJS");
+  assert(si.state.messages === 3, `messages ${si.state.messages}`);
+  assert(si.state.last_seq === 3, `last_seq ${si.state.last_seq}`);
+});
+
+await check("get", async () => {
+  const m = await jsm.streams.getMessage("JSJS", { seq: 2 });
+  assert(m.subject === "jsjs.b" && text.decode(m.data) === "two", `message ${m.subject}`);
+  const last = await jsm.streams.getMessage("JSJS", { last_by_subj: "jsjs.a" });
+  assert(last.seq === 1, `last by subject ${last.seq}`);
+});
+
+await check("list", async () => {
+  const names = [];
+  for await (const name of jsm.streams.names()) {
+    names.push(name);
+  }
+  assert(JSON.stringify(names) === JSON.stringify(["JSJS"]), `names ${JSON.stringify(names)}`);
+});
+
+await check("purge-delete", async () => {
+  const p = await jsm.streams.purge("JSJS");
+  assert(p.success && p.purged === 3, `purge ${JSON.stringify(p)}`);
+  assert(await jsm.streams.delete("JSJS"), "delete");
+});
+
+await nc.close();
+process.exit(failures === 0 ? 0 : 1);
