@@ -179,7 +179,10 @@ public final class FileStore extends IndexedStore {
     private static final int ZEROS_CHUNK = 64 * 1024;
     /** Records up to this size are assembled in a reusable direct buffer; bigger ones are written from the heap. */
     private static final int SCRATCH_MAX = 1024 * 1024;
-    /** A sealed block is rewritten only when that reclaims at least this many bytes (and half of it). */
+    /**
+     * A sealed block is rewritten only when that reclaims at least this many bytes (or a quarter of a block, when
+     * blocks are small) and half of it.
+     */
     private static final long REWRITE_MIN_RECLAIM = 32 * 1024;
     private static final SecureRandom NONCES = new SecureRandom();
 
@@ -718,7 +721,7 @@ public final class FileStore extends IndexedStore {
                         if (needed > 0) {
                             tombstoneHolders.add(b);
                             long keep = needed * RECORD_OVERHEAD;
-                            if (!b.rewriteFailed && b.length - keep >= REWRITE_MIN_RECLAIM && keep * 2 < b.length) {
+                            if (!b.rewriteFailed && b.length - keep >= rewriteMinReclaim() && keep * 2 < b.length) {
                                 // Mostly other records: shrink it to its needed tombstones.
                                 rewrite(b, 0);
                                 recordsGone |= b.messageBytes > 0;
@@ -728,7 +731,7 @@ public final class FileStore extends IndexedStore {
                         recordsGone |= b.messageBytes > 0;
                         tombstoneHolders.remove(b);
                         removeBlock(b, 1, Long.MAX_VALUE);
-                    } else if (!b.rewriteFailed && b.messageBytes - b.liveBytes >= REWRITE_MIN_RECLAIM
+                    } else if (!b.rewriteFailed && b.messageBytes - b.liveBytes >= rewriteMinReclaim()
                             && b.liveBytes * 2 < b.messageBytes) {
                         rewrite(b, 0);
                         recordsGone = true;
@@ -743,6 +746,10 @@ public final class FileStore extends IndexedStore {
                 recordsGone = false;
             }
         }
+    }
+
+    private long rewriteMinReclaim() {
+        return Math.min(REWRITE_MIN_RECLAIM, config.blockSize() / 4);
     }
 
     private long neededTombstones(Block b) {
