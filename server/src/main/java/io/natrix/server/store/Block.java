@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.BitSet;
 
 import static io.natrix.server.store.BlockFormat.*;
 
@@ -17,6 +18,9 @@ import static io.natrix.server.store.BlockFormat.*;
  * else needs the store's write lock.
  */
 final class Block {
+    /** The most bytes moved by one read or write of a heap buffer. */
+    static final int IO_CHUNK = 1024 * 1024;
+
     final int id;
     final Path path;
     FileChannel channel;
@@ -34,9 +38,13 @@ final class Block {
     /** Messages of this block the store still holds, and their accounted bytes. */
     long liveMsgs;
     long liveBytes;
-    /** The sequence range of message records physically in the block (including removed ones); 0 when none. */
+    /** The accounted bytes of every message record physically in the block, held or removed. */
+    long messageBytes;
+    /** The sequence range of message and skip records physically in the block (removed ones too); 0 when none. */
     long minSeq;
     long maxSeq;
+    /** Removed messages whose records are still in the file, by sequence - minSeq (1 bit each). */
+    BitSet dead = new BitSet();
     /** Sequences that tombstone records in this block remove. */
     long[] tombstones = new long[0];
     int tombstoneCount;
@@ -55,23 +63,10 @@ final class Block {
     /** Appends bytes at the end of the block; on failure cuts the file back so no partial record stays. */
     long append(ByteBuffer... buffers) throws IOException {
         long start = length;
-        long total = 0;
-        for (ByteBuffer b : buffers) {
-            total += b.remaining();
-        }
+        long position = start;
         try {
-            if (buffers.length == 1) {
-                // One positional write (pwrite): the common case, records assembled in one direct buffer.
-                ByteBuffer b = buffers[0];
-                while (b.hasRemaining()) {
-                    channel.write(b, start + (total - b.remaining()));
-                }
-            } else {
-                channel.position(start);
-                long written = 0;
-                while (written < total) {
-                    written += channel.write(buffers);
-                }
+            for (ByteBuffer b : buffers) {
+                position = writeFully(channel, b, position);
             }
         } catch (IOException e) {
             dirty = true;
@@ -83,21 +78,40 @@ final class Block {
             }
             throw e;
         }
-        length = start + total;
+        length = position;
         dirty = true;
         return start;
     }
 
-    /** Reads {@code n} bytes at {@code position}, fewer only at the end of the file. */
-    byte[] read(long position, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
+    /**
+     * Writes a buffer at {@code position} with positional writes (pwrite), a heap buffer at most {@link #IO_CHUNK}
+     * bytes at a time: the JDK copies heap buffers through a per-thread direct buffer as large as the write and keeps
+     * it, which for a 100 MB message would pin 100 MB of native memory per writing thread. Returns the end position.
+     */
+    static long writeFully(FileChannel channel, ByteBuffer b, long position) throws IOException {
         while (b.hasRemaining()) {
-            int r = channel.read(b, position + b.position());
-            if (r < 0) {
-                break;
+            ByteBuffer part = b.isDirect() || b.remaining() <= IO_CHUNK ? b : b.slice(b.position(), IO_CHUNK);
+            int n = channel.write(part, position);
+            if (part != b) {
+                b.position(b.position() + n);
             }
+            position += n;
         }
-        return b.position() == n ? b.array() : Arrays.copyOf(b.array(), b.position());
+        return position;
+    }
+
+    /** Reads {@code n} bytes at {@code position}, fewer only at the end of the file (in chunks, see above). */
+    byte[] read(long position, int n) throws IOException {
+        byte[] d = new byte[n];
+        int done = 0;
+        while (done < n) {
+            int r = channel.read(ByteBuffer.wrap(d, done, Math.min(IO_CHUNK, n - done)), position + done);
+            if (r < 0) {
+                return Arrays.copyOf(d, done);
+            }
+            done += r;
+        }
+        return d;
     }
 
     /** Reads exactly {@code n} bytes at {@code position}. */
@@ -121,7 +135,7 @@ final class Block {
         tombstoneCount = 0;
     }
 
-    /** Counts a message record appended or recovered at {@code seq}. */
+    /** Counts a sequence-bearing record appended or recovered at {@code seq}. */
     void notePhysical(long seq) {
         if (minSeq == 0) {
             minSeq = seq;
@@ -129,8 +143,21 @@ final class Block {
         maxSeq = Math.max(maxSeq, seq);
     }
 
-    boolean holdsPhysical(long seq) {
-        return minSeq != 0 && seq >= minSeq && seq <= maxSeq;
+    /** The message record of {@code seq} in this block was removed, but its bytes are still in the file. */
+    void markDead(long seq) {
+        dead.set((int) (seq - minSeq));
+    }
+
+    /** Whether a removed message's record is still in this file (so a tombstone for it is still needed). */
+    boolean holdsDead(long seq) {
+        return minSeq != 0 && seq >= minSeq && seq <= maxSeq && dead.get((int) (seq - minSeq));
+    }
+
+    /** Forgets the record ranges (before counting them again after a rewrite or a cut). */
+    void resetPhysical() {
+        minSeq = 0;
+        maxSeq = 0;
+        dead = new BitSet();
     }
 
     /** A write to this block failed and it could not be cut back: the store must stop writing. */

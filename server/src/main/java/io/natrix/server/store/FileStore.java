@@ -179,8 +179,11 @@ public final class FileStore extends IndexedStore {
     private static final int ZEROS_CHUNK = 64 * 1024;
     /** Records up to this size are assembled in a reusable direct buffer; bigger ones are written from the heap. */
     private static final int SCRATCH_MAX = 1024 * 1024;
-    /** Sealed blocks smaller than this are not worth rewriting to reclaim removed messages. */
-    private static final long REWRITE_MIN_BYTES = 64 * 1024;
+    /**
+     * A sealed block is rewritten only when that reclaims at least this many bytes (or a quarter of a block, when
+     * blocks are small) and half of it.
+     */
+    private static final long REWRITE_MIN_RECLAIM = 32 * 1024;
     private static final SecureRandom NONCES = new SecureRandom();
 
     private final Config config;
@@ -192,6 +195,8 @@ public final class FileStore extends IndexedStore {
     private final TreeMap<Long, Block> bySeq = new TreeMap<>();
     /** Blocks that lost messages: deleted or rewritten at the end of the mutation. */
     private final LinkedHashSet<Block> cleanupCandidates = new LinkedHashSet<>();
+    /** Emptied blocks kept because their tombstones still cover messages in other blocks. */
+    private final LinkedHashSet<Block> tombstoneHolders = new LinkedHashSet<>();
     /** Sealed blocks whose index file waits for the next sync. */
     private final LinkedHashSet<Block> unindexed = new LinkedHashSet<>();
     private Block writeBlock;
@@ -324,6 +329,7 @@ public final class FileStore extends IndexedStore {
         }
         b.liveMsgs++;
         b.liveBytes += size;
+        b.messageBytes += size;
         notePhysical(b, seq);
         if (b.log != null) {
             b.log.add(KIND_MSG, seq, (int) offset, subject, (int) size);
@@ -355,6 +361,7 @@ public final class FileStore extends IndexedStore {
         }
         b.liveMsgs--;
         b.liveBytes -= size;
+        b.markDead(seq);
         // Removals from the front empty blocks in order; only an emptied block or an interior removal is worth a
         // look at the end of the mutation.
         if (b != writeBlock && (b.liveMsgs == 0 || seq != firstSeq)) {
@@ -444,7 +451,10 @@ public final class FileStore extends IndexedStore {
         byte[] d = b.read(offset, Math.max(guess, RECORD_HEADER_SIZE));
         long length = soundHeaderLength(d, 0, d.length);
         if (length > d.length) {
-            d = b.readFully(offset, (int) length);
+            d = b.read(offset, (int) length);
+            if (d.length < length) {
+                throw new CorruptRecordException(seq, "record at offset " + offset + " runs past the end of " + b.path);
+            }
         }
         if (length < 0 || d[R_KIND] != KIND_MSG || getLong(d, R_SEQ) != seq) {
             throw new CorruptRecordException(seq, "bad record header at offset " + offset + " of " + b.path);
@@ -464,7 +474,7 @@ public final class FileStore extends IndexedStore {
     @Override
     long readTime(long seq, long ref, Object object) throws IOException {
         Block b = blocks.get(blockId(ref));
-        byte[] d = b.readFully(offset(ref), RECORD_HEADER_SIZE);
+        byte[] d = b.read(offset(ref), RECORD_HEADER_SIZE);
         if (soundHeaderLength(d, 0, d.length) < 0 || getLong(d, R_SEQ) != seq) {
             throw new CorruptRecordException(seq, "bad record header at offset " + offset(ref) + " of " + b.path);
         }
@@ -613,6 +623,8 @@ public final class FileStore extends IndexedStore {
         if (b.log != null) {
             unindexed.add(b);
         }
+        // Messages removed while it was the write block: it may already be empty or sparse.
+        cleanupCandidates.add(b);
     }
 
     /** The scratch buffer, cleared, with room for {@code n} bytes. */
@@ -648,10 +660,13 @@ public final class FileStore extends IndexedStore {
         b.notePhysical(seq);
     }
 
-    /** Whether a tombstone for {@code seq} still has a record to cover, in a block other than {@code excluding}. */
+    /**
+     * Whether a tombstone for {@code seq} still has a record to cover: the removed message's bytes are still in a
+     * block other than {@code excluding}.
+     */
     private boolean tombstoneNeeded(long seq, Block excluding) {
         Map.Entry<Long, Block> e = bySeq.floorEntry(seq);
-        return e != null && e.getValue() != excluding && e.getValue().holdsPhysical(seq);
+        return e != null && e.getValue() != excluding && e.getValue().holdsDead(seq);
     }
 
     /** Overwrites a removed message's subject, headers and payload with zeros. */
@@ -681,28 +696,70 @@ public final class FileStore extends IndexedStore {
         }
     }
 
-    /** Deletes emptied blocks and rewrites mostly-removed ones, left by the mutation that just ran. */
+    /**
+     * Deletes emptied blocks and rewrites mostly-removed ones, left by the mutation that just ran.
+     *
+     * <p>An emptied block whose tombstones still cover messages in other blocks is kept (copying them forward would
+     * only move them: a block of nothing but tombstones would chase itself) until those messages are physically gone,
+     * when their block is deleted or rewritten.
+     */
     private void cleanUp() {
         if (cleanupCandidates.isEmpty()) {
             return;
         }
-        List<Block> candidates = new ArrayList<>(cleanupCandidates);
-        cleanupCandidates.clear();
-        for (Block b : candidates) {
-            if (blocks.get(b.id) != b || b == writeBlock) {
-                continue;
-            }
-            try {
-                if (b.liveMsgs == 0) {
-                    removeBlock(b, 1, Long.MAX_VALUE);
-                } else if (!b.rewriteFailed && b.length >= REWRITE_MIN_BYTES
-                        && b.liveBytes * 2 < b.length - BLOCK_HEADER_SIZE) {
-                    rewrite(b, 0);
+        boolean recordsGone = false;
+        while (!cleanupCandidates.isEmpty()) {
+            List<Block> candidates = new ArrayList<>(cleanupCandidates);
+            cleanupCandidates.clear();
+            for (Block b : candidates) {
+                if (blocks.get(b.id) != b || b == writeBlock) {
+                    continue;
                 }
-            } catch (IOException e) {
-                LOG.warn("Message store {}: could not clean up {}: {}", config.dir(), b, e.toString());
+                try {
+                    if (b.liveMsgs == 0) {
+                        long needed = neededTombstones(b);
+                        if (needed > 0) {
+                            tombstoneHolders.add(b);
+                            long keep = needed * RECORD_OVERHEAD;
+                            if (!b.rewriteFailed && b.length - keep >= rewriteMinReclaim() && keep * 2 < b.length) {
+                                // Mostly other records: shrink it to its needed tombstones.
+                                rewrite(b, 0);
+                                recordsGone |= b.messageBytes > 0;
+                            }
+                            continue;
+                        }
+                        recordsGone |= b.messageBytes > 0;
+                        tombstoneHolders.remove(b);
+                        removeBlock(b, 1, Long.MAX_VALUE);
+                    } else if (!b.rewriteFailed && b.messageBytes - b.liveBytes >= rewriteMinReclaim()
+                            && b.liveBytes * 2 < b.messageBytes) {
+                        rewrite(b, 0);
+                        recordsGone = true;
+                    }
+                } catch (IOException e) {
+                    LOG.warn("Message store {}: could not clean up {}: {}", config.dir(), b, e.toString());
+                }
+            }
+            if (recordsGone) {
+                // Messages left the disk: tombstones kept for them may have become unneeded.
+                cleanupCandidates.addAll(tombstoneHolders);
+                recordsGone = false;
             }
         }
+    }
+
+    private long rewriteMinReclaim() {
+        return Math.min(REWRITE_MIN_RECLAIM, config.blockSize() / 4);
+    }
+
+    private long neededTombstones(Block b) {
+        long n = 0;
+        for (int i = 0; i < b.tombstoneCount; i++) {
+            if (tombstoneNeeded(b.tombstones[i], b)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -728,6 +785,7 @@ public final class FileStore extends IndexedStore {
     }
 
     private void deleteBlockFile(Block b) throws IOException {
+        tombstoneHolders.remove(b);
         closeQuietly(b);
         Files.deleteIfExists(indexPath(msgsDir, b.id));
         Files.deleteIfExists(b.path);
@@ -762,8 +820,6 @@ public final class FileStore extends IndexedStore {
         int tombCount = 0;
         long liveMsgs = 0;
         long liveBytes = 0;
-        long min = 0;
-        long max = 0;
         for (int i = 0; i < old.count; i++) {
             byte kind = old.kinds[i];
             long seq = old.seqs[i];
@@ -792,18 +848,13 @@ public final class FileStore extends IndexedStore {
                 moved.add(new long[] {seq, ref(b.id, to)});
                 liveMsgs++;
                 liveBytes += slots.size(seq);
-                min = min == 0 ? seq : min;
-                max = seq;
             }
         }
         Path tmp = msgsDir.resolve(b.id + ".blk.tmp");
         try {
             try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
-                out.flip();
-                while (out.hasRemaining()) {
-                    ch.write(out);
-                }
+                Block.writeFully(ch, out.flip(), 0);
                 ch.force(false);
             }
         } catch (IOException e) {
@@ -824,18 +875,16 @@ public final class FileStore extends IndexedStore {
         b.dirty = false;
         b.liveMsgs = liveMsgs;
         b.liveBytes = liveBytes;
+        b.messageBytes = liveBytes;
         b.tombstones = tombs;
         b.tombstoneCount = tombCount;
         if (b.minSeq != 0) {
             bySeq.remove(b.minSeq, b);
         }
-        b.minSeq = min;
-        b.maxSeq = max;
-        if (min != 0) {
-            bySeq.put(min, b);
-        }
+        b.resetPhysical();
         for (long[] m : moved) {
             slots.setRef(m[0], m[1]);
+            notePhysical(b, m[0]);
         }
         b.log = null;
         writeIndex(b, kept);
@@ -859,10 +908,12 @@ public final class FileStore extends IndexedStore {
             if (recs.kinds[i] == KIND_TOMBSTONE && s <= seq && tombstoneNeeded(s, null)) {
                 appendTombstone(s, false);
                 carried = true;
-            } else if ((recs.kinds[i] == KIND_MSG || recs.kinds[i] == KIND_DAMAGED) && slots.isLive(s)
-                    && slots.ref(s) == ref(b.id, recs.offsets[i])) {
-                b.liveMsgs--;
-                b.liveBytes -= slots.size(s);
+            } else if (recs.kinds[i] == KIND_MSG || recs.kinds[i] == KIND_DAMAGED) {
+                b.messageBytes -= recs.sizes[i];
+                if (slots.isLive(s) && slots.ref(s) == ref(b.id, recs.offsets[i])) {
+                    b.liveMsgs--;
+                    b.liveBytes -= slots.size(s);
+                }
             }
         }
         if (carried) {
@@ -879,13 +930,16 @@ public final class FileStore extends IndexedStore {
         if (b.minSeq != 0) {
             bySeq.remove(b.minSeq, b);
         }
-        b.minSeq = 0;
-        b.maxSeq = 0;
+        b.resetPhysical();
         for (int i = 0; i < recs.count; i++) {
+            long s = recs.seqs[i];
             if (recs.kinds[i] == KIND_TOMBSTONE) {
-                b.addTombstone(recs.seqs[i]);
-            } else {
-                notePhysical(b, recs.seqs[i]);
+                b.addTombstone(s);
+                continue;
+            }
+            notePhysical(b, s);
+            if (recs.kinds[i] != KIND_SKIP && !(slots.isLive(s) && slots.ref(s) == ref(b.id, recs.offsets[i]))) {
+                b.markDead(s);
             }
         }
         b.log = null;
@@ -1047,6 +1101,10 @@ public final class FileStore extends IndexedStore {
                     continue;
                 }
                 notePhysical(b, seq);
+                b.messageBytes += recs.sizes[j];
+                if (kind != KIND_SKIP && verdict[j] != Recovery.LIVE) {
+                    b.markDead(seq);
+                }
                 if (verdict[j] == Recovery.LIVE) {
                     SubjectStates.Entry e = subjects.add(recs.subject(j), seq);
                     slots.append(seq, e.id, recs.sizes[j], ref(b.id, recs.offsets[j]), null);
@@ -1095,7 +1153,7 @@ public final class FileStore extends IndexedStore {
 
     /**
      * Finishes what a crash interrupted and tidies up: removes void records from the files (so no promise in a
-     * header is needed any more), deletes blocks holding no message, and writes missing index files.
+     * header is needed any more), queues blocks holding no message for deletion, and writes missing index files.
      */
     private void cleanUpAfterRecovery(Recovery r) throws IOException {
         for (int i = 0; i < r.blocks.size(); i++) {
@@ -1108,9 +1166,9 @@ public final class FileStore extends IndexedStore {
                 }
             }
         }
-        for (Block b : new ArrayList<>(blocks.values())) {
+        for (Block b : blocks.values()) {
             if (b != writeBlock && b.liveMsgs == 0) {
-                removeBlock(b, 1, Long.MAX_VALUE);
+                cleanupCandidates.add(b);
             }
         }
         for (int i = 0; i < r.blocks.size(); i++) {

@@ -36,9 +36,11 @@ final class FaultyDisk implements FileStore.ChannelOpener {
         boolean create = Arrays.asList(options).contains(StandardOpenOption.CREATE_NEW)
                 || Arrays.asList(options).contains(StandardOpenOption.CREATE);
         FileChannel real = FileChannel.open(path, options);
-        if (create && !durable.containsKey(path)) {
-            durable.put(path, new byte[0]);
-        } else if (!durable.containsKey(path)) {
+        if (create) {
+            durable.putIfAbsent(path, new byte[0]);
+        } else {
+            // The store opens an existing block only at start-up or right after renaming a synced rewrite over it
+            // (and syncing the directory): either way what is in the file now is what the disk holds.
             durable.put(path, Files.readAllBytes(path));
         }
         return new Channel(path, real);
