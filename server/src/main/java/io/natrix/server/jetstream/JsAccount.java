@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JsAccount {
     private static final Logger LOG = LoggerFactory.getLogger(JsAccount.class);
-    private static final DateTimeFormatter RFC3339_NANO =
+    static final DateTimeFormatter RFC3339_NANO =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
 
     /** What meta.json holds. */
@@ -495,17 +495,94 @@ final class JsAccount {
             js.replyStatus(account, reply, "404 Message Not Found");
             return;
         }
-        StoredMessage m;
         if (t.length > 3) {
             String subject = String.join(".", java.util.Arrays.copyOfRange(t, 3, t.length));
-            m = s.store().loadLast(subject);
-        } else {
-            if (body.length == 0) {
-                js.replyStatus(account, reply, "408 Empty Request");
-                return;
-            }
-            m = find(s, JsApi.MsgGetRequest.parse(body));
+            sendDirect(s, s.store().loadLast(subject), reply, -1, -1);
+            return;
         }
+        if (body.length == 0) {
+            js.replyStatus(account, reply, "408 Empty Request");
+            return;
+        }
+        JsApi.MsgGetRequest r = JsApi.MsgGetRequest.parse(body);
+        if (!r.multiLast().isEmpty()) {
+            multiLast(s, r, reply);
+            return;
+        }
+        if (r.batch() > 0) {
+            batch(s, r, reply);
+            return;
+        }
+        sendDirect(s, find(s, r), reply, -1, -1);
+    }
+
+    /** Up to {@code batch} messages from {@code seq} (on {@code next_by_subj}), then the {@code 204 EOB} marker. */
+    private void batch(Stream s, JsApi.MsgGetRequest r, String reply) throws IOException {
+        String filter = r.nextBySubj() == null || r.nextBySubj().isEmpty() ? ">" : r.nextBySubj();
+        long seq = Math.max(1, r.seq());
+        long bytes = 0;
+        long last = 0;
+        int sent = 0;
+        while (sent < r.batch()) {
+            StoredMessage m = s.store().loadNext(filter, seq);
+            if (m == null) {
+                break;
+            }
+            bytes += m.payload().length;
+            if (r.maxBytes() > 0 && sent > 0 && bytes > r.maxBytes()) {
+                break;
+            }
+            long pending = s.store().pending(filter, m.sequence() + 1);
+            sendDirect(s, m, reply, pending, last);
+            last = m.sequence();
+            seq = m.sequence() + 1;
+            sent++;
+        }
+        if (sent == 0) {
+            js.replyStatus(account, reply, "404 Message Not Found");
+            return;
+        }
+        eob(reply, s.store().pending(filter, seq), last);
+    }
+
+    /** The last message of each subject matching the {@code multi_last} filters, in sequence order, then EOB. */
+    private void multiLast(Stream s, JsApi.MsgGetRequest r, String reply) throws IOException {
+        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
+        for (String filter : r.multiLast()) {
+            for (long seq : s.store().lastSequences(filter)) {
+                if (r.upToSeq() <= 0 || seq <= r.upToSeq()) {
+                    seqs.add(seq);
+                }
+            }
+        }
+        if (seqs.isEmpty()) {
+            js.replyStatus(account, reply, "404 Message Not Found");
+            return;
+        }
+        long last = 0;
+        int remaining = seqs.size();
+        for (long seq : seqs) {
+            StoredMessage m = s.store().load(seq);
+            remaining--;
+            if (m != null) {
+                sendDirect(s, m, reply, remaining, last);
+                last = seq;
+            }
+        }
+        eob(reply, 0, last);
+    }
+
+    private void eob(String reply, long pending, long last) {
+        String headers = "NATS/1.0 204 EOB\r\nNats-Num-Pending: " + pending + "\r\nNats-Last-Sequence: " + last
+                + "\r\n\r\n";
+        Router.publish(account, reply, null, headers.getBytes(StandardCharsets.US_ASCII), new byte[0]);
+    }
+
+    /**
+     * One message as a direct get answers it; in a batch also {@code Nats-Num-Pending} and
+     * {@code Nats-Last-Sequence} ({@code pending} < 0: not a batch).
+     */
+    private void sendDirect(Stream s, StoredMessage m, String reply, long pending, long lastSeq) {
         if (m == null) {
             js.replyStatus(account, reply, "404 Message Not Found");
             return;
@@ -514,17 +591,21 @@ final class JsAccount {
         if (m.headers() != null && m.headers().length > 0) {
             String original = new String(m.headers(), StandardCharsets.UTF_8);
             int firstLine = original.indexOf("\r\n");
-            String rest = firstLine < 0 ? "" : original.substring(firstLine + 2);
-            if (rest.endsWith("\r\n\r\n")) {
-                rest = rest.substring(0, rest.length() - 2);
+            String rest = firstLine < 0 ? "" : original.substring(firstLine + 2).replaceAll("(\r\n)+$", "");
+            if (!rest.isEmpty()) {
+                h.append(rest).append("\r\n");
             }
-            h.append(rest.endsWith("\r\n") || rest.isEmpty() ? rest : rest + "\r\n");
         }
         h.append("Nats-Stream: ").append(s.name()).append("\r\n");
         h.append("Nats-Sequence: ").append(m.sequence()).append("\r\n");
         h.append("Nats-Time-Stamp: ").append(RFC3339_NANO.format(Instant.ofEpochSecond(0, m.timestampNanos())))
                 .append("\r\n");
-        h.append("Nats-Subject: ").append(m.subject()).append("\r\n\r\n");
+        h.append("Nats-Subject: ").append(m.subject()).append("\r\n");
+        if (pending >= 0) {
+            h.append("Nats-Num-Pending: ").append(pending).append("\r\n");
+            h.append("Nats-Last-Sequence: ").append(lastSeq).append("\r\n");
+        }
+        h.append("\r\n");
         Router.publish(account, reply, null, h.toString().getBytes(StandardCharsets.UTF_8), m.payload());
     }
 

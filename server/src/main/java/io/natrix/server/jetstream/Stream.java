@@ -8,6 +8,7 @@ import io.natrix.server.store.MessageStore;
 import io.natrix.server.store.StoreLimits;
 import io.natrix.server.store.StoreState;
 import io.natrix.server.store.StoredMessage;
+import io.natrix.server.subject.SubjectTransform;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,10 @@ final class Stream {
     private final DedupeWindow dedupe;
     private final List<InternalSubscription> subscriptions = new ArrayList<>();
     private volatile StreamConfig config;
+    /** The stream's subject_transform, applied before storing; null when none. */
+    private volatile SubjectTransform transform;
+    /** The stream's republish source-to-destination transform; null when none. */
+    private volatile SubjectTransform republish;
     private String lastMsgId;
 
     Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created)
@@ -52,6 +57,7 @@ final class Stream {
         this.created = created;
         this.dedupe = new DedupeWindow(config.duplicateWindowNanos());
         store.limits(limits(config));
+        transforms(config);
         subscribe();
     }
 
@@ -81,6 +87,7 @@ final class Stream {
         lock.lock();
         try {
             config = next;
+            transforms(next);
             dedupe.window(next.duplicateWindowNanos());
             store.limits(limits(next));
             unsubscribe();
@@ -88,6 +95,15 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    private void transforms(StreamConfig c) {
+        StreamConfig.SubjectTransformConfig t = c.subjectTransform();
+        transform = t == null || t.dest().isEmpty() ? null
+                : SubjectTransform.parse(t.src().isEmpty() ? ">" : t.src(), t.dest());
+        StreamConfig.RePublish r = c.republish();
+        republish = r == null || r.dest().isEmpty() ? null
+                : SubjectTransform.parse(r.src().isEmpty() ? ">" : r.src(), r.dest());
     }
 
     private void subscribe() {
@@ -155,7 +171,10 @@ final class Stream {
     }
 
     /** Stores one message after nats-server's checks; the acknowledgement (a duplicate's names the first copy). */
-    PubAck store(String subject, byte[] headers, byte[] payload) throws JsApiException, IOException {
+    PubAck store(String published, byte[] headers, byte[] payload) throws JsApiException, IOException {
+        SubjectTransform t = transform;
+        String mapped = t == null ? null : t.apply(published);
+        String subject = mapped == null ? published : mapped;
         NatsHeaders h = NatsHeaders.parse(headers);
         long now = nowNanos();
         lock.lock();
@@ -209,7 +228,11 @@ final class Stream {
             if (c.discard() == DiscardPolicy.NEW) {
                 checkDiscardNew(c, subject, size, state);
             }
+            StoredMessage previous = republish == null ? null : store.loadLast(subject);
             long seq = store.store(subject, headers, payload, now);
+            if (republish != null) {
+                republish(subject, headers, payload, seq, now, previous == null ? 0 : previous.sequence());
+            }
             if (rollup != null) {
                 store.purge(rollup.equals("sub") ? subject : null, seq, 0);
             }
@@ -221,6 +244,41 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Publishes a stored message again on the republish destination, with nats-server's headers
+     * ({@code Nats-Stream}, {@code Nats-Subject}, {@code Nats-Sequence}, {@code Nats-Time-Stamp},
+     * {@code Nats-Last-Sequence}; {@code Nats-Msg-Size} and no payload when headers only). Under the stream lock, so
+     * republished messages keep the stream's order.
+     */
+    private void republish(String subject, byte[] headers, byte[] payload, long seq, long nowNanos, long lastSeq) {
+        String dest = republish.apply(subject);
+        if (dest == null) {
+            return;
+        }
+        StringBuilder h = new StringBuilder("NATS/1.0\r\n");
+        if (headers != null && headers.length > 0) {
+            String original = new String(headers, java.nio.charset.StandardCharsets.UTF_8);
+            int firstLine = original.indexOf("\r\n");
+            String rest = firstLine < 0 ? "" : original.substring(firstLine + 2).replaceAll("(\r\n)+$", "");
+            if (!rest.isEmpty()) {
+                h.append(rest).append("\r\n");
+            }
+        }
+        h.append("Nats-Stream: ").append(config.name()).append("\r\n");
+        h.append("Nats-Subject: ").append(subject).append("\r\n");
+        h.append("Nats-Sequence: ").append(seq).append("\r\n");
+        h.append("Nats-Time-Stamp: ").append(JsAccount.RFC3339_NANO.format(Instant.ofEpochSecond(0, nowNanos)))
+                .append("\r\n");
+        h.append("Nats-Last-Sequence: ").append(lastSeq).append("\r\n");
+        boolean headersOnly = config.republish().headersOnly();
+        if (headersOnly) {
+            h.append("Nats-Msg-Size: ").append(payload.length).append("\r\n");
+        }
+        h.append("\r\n");
+        Router.publish(account, dest, null, h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                headersOnly ? new byte[0] : payload);
     }
 
     private void checkDiscardNew(StreamConfig c, String subject, long size, StoreState state)

@@ -261,6 +261,67 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void republishAndSubjectTransform() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("R").subjects("in.*")
+                    .storageType(StorageType.Memory)
+                    .subjectTransform(io.nats.client.api.SubjectTransform.builder().source("in.*")
+                            .destination("stored.$1").build())
+                    .republish(io.nats.client.api.Republish.builder().source("stored.>").destination("out.>")
+                            .build())
+                    .build());
+            io.nats.client.Subscription out = nc.subscribe("out.>");
+            nc.flush(TIMEOUT);
+            PublishAck ack = nc.jetStream().publish("in.a", bytes("payload"));
+            io.nats.client.Message m = out.nextMessage(TIMEOUT);
+            assertThat(m).isNotNull();
+            assertThat(m.getSubject()).isEqualTo("out.a"); // ">" carries the tokens after "stored."
+            assertThat(m.getHeaders().getFirst("Nats-Stream")).isEqualTo("R");
+            assertThat(m.getHeaders().getFirst("Nats-Subject")).isEqualTo("stored.a");
+            assertThat(m.getHeaders().getFirst("Nats-Sequence")).isEqualTo(String.valueOf(ack.getSeqno()));
+            assertThat(m.getHeaders().getFirst("Nats-Last-Sequence")).isEqualTo("0");
+            assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("payload");
+            assertThat(nc.jetStreamManagement().getMessage("R", ack.getSeqno()).getSubject()).isEqualTo("stored.a");
+        }
+    }
+
+    @Test
+    void directGetBatchesAndMultiLastEndWithEob() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("B").subjects("b.*")
+                    .allowDirect(true).storageType(StorageType.Memory).build());
+            JetStream js = nc.jetStream();
+            for (String s : List.of("b.x", "b.y", "b.x", "b.z", "b.y")) {
+                js.publish(s, bytes(s));
+            }
+            List<io.nats.client.Message> batch = directBatch(nc, "{\"seq\":2,\"batch\":3}");
+            assertThat(batch).hasSize(4);
+            assertThat(batch.subList(0, 3)).extracting(m -> m.getHeaders().getFirst("Nats-Sequence"))
+                    .containsExactly("2", "3", "4");
+            assertThat(batch.get(3).getHeaders().getFirst("Nats-Num-Pending")).isEqualTo("1");
+            assertThat(batch.get(3).getStatus().getCode()).isEqualTo(204);
+            List<io.nats.client.Message> last = directBatch(nc, "{\"multi_last\":[\"b.*\"]}");
+            assertThat(last.subList(0, last.size() - 1)).extracting(m -> m.getHeaders().getFirst("Nats-Subject"))
+                    .containsExactly("b.x", "b.z", "b.y");
+        }
+    }
+
+    private static List<io.nats.client.Message> directBatch(Connection nc, String request) throws Exception {
+        String inbox = nc.createInbox();
+        io.nats.client.Subscription sub = nc.subscribe(inbox);
+        nc.publish("$JS.API.DIRECT.GET.B", inbox, bytes(request));
+        List<io.nats.client.Message> got = new java.util.ArrayList<>();
+        while (true) {
+            io.nats.client.Message m = sub.nextMessage(TIMEOUT);
+            assertThat(m).as("a direct get answer").isNotNull();
+            got.add(m);
+            if (m.isStatusMessage()) {
+                return got;
+            }
+        }
+    }
+
+    @Test
     void withoutJetStreamClientsGetAClearError() throws Exception {
         try (TestServer server = TestServer.start(b -> { }); Connection nc = connect(server)) {
             assertThatThrownBy(() -> nc.jetStreamManagement().getAccountStatistics()).isNotNull();
