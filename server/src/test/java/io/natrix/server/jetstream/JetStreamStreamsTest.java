@@ -322,6 +322,36 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void malformedApiRequestsGetJsonErrorsAndTheServerCarriesOn() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String[][] cases = {
+                {"$JS.API.STREAM.CREATE.X", "{not json"},
+                {"$JS.API.STREAM.CREATE.X", "{\"name\":\"X\",\"subjects\":[\"x\"],\"bogus_field\":1}"},
+                {"$JS.API.STREAM.CREATE.X", "{\"name\":\"Y\",\"subjects\":[\"x\"]}"},
+                {"$JS.API.STREAM.CREATE.X", "{\"name\":\"X\",\"subjects\":[\"x..y\"]}"},
+                {"$JS.API.STREAM.CREATE.X", "{\"name\":\"X\",\"num_replicas\":3}"},
+                {"$JS.API.STREAM.INFO.NOPE", ""},
+                {"$JS.API.STREAM.MSG.GET.NOPE", "{\"seq\":1}"},
+                {"$JS.API.STREAM.PURGE.NOPE", "[1,2,3]"},
+                {"$JS.API.CONSUMER.INFO.X.Y", ""},
+                {"$JS.API.NOT.A.THING", "\u0000\u0001"},
+            };
+            for (String[] c : cases) {
+                io.nats.client.Message answer = nc.request(c[0], bytes(c[1]), TIMEOUT);
+                assertThat(answer).as("an answer to %s %s", c[0], c[1]).isNotNull();
+                var error = json.readTree(answer.getData()).path("error");
+                assertThat(error.path("code").asInt()).as("%s %s -> %s", c[0], c[1],
+                        new String(answer.getData(), StandardCharsets.UTF_8)).isBetween(400, 599);
+                assertThat(error.path("description").asText()).isNotEmpty();
+            }
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("STILL").subjects("still")
+                    .storageType(StorageType.Memory).build());
+            assertThat(nc.jetStream().publish("still", bytes("ok")).getSeqno()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutJetStreamClientsGetAClearError() throws Exception {
         try (TestServer server = TestServer.start(b -> { }); Connection nc = connect(server)) {
             assertThatThrownBy(() -> nc.jetStreamManagement().getAccountStatistics()).isNotNull();
