@@ -89,10 +89,12 @@ import static io.natrix.server.store.BlockFormat.*;
  *
  * <h2>Removing</h2>
  * A removal appends a tombstone to the write block; an erase also overwrites the message's subject, headers and
- * payload with zeros in place (after the tombstone is on disk). A block whose messages are all gone is deleted, once
- * any of its tombstones that still matter (their message still sits in another block) are appended again to the
- * write block and synced. A sealed block that is mostly removed messages is rewritten without them (temp file,
- * fsync, rename, directory fsync). Purge and compact start a new write block whose {@code floor} voids everything
+ * payload with zeros in place (after the tombstone is on disk). A tombstone matters while the removed message's
+ * record is still in some block (each block keeps a bit per such record). A sealed block whose messages are all gone
+ * is deleted when none of its tombstones matter any more, and otherwise kept, shrunk to those tombstones. A sealed
+ * block whose message bytes are mostly removed ones is rewritten without them (temp file, fsync, rename, directory
+ * fsync), which makes their tombstones unneeded in turn. A block deleted by purge, compact or truncate first has its
+ * tombstones that still matter appended to the write block and synced. Purge and compact start a new write block whose {@code floor} voids everything
  * below, then delete or rewrite the old blocks; truncate starts one whose {@code base} voids everything above, then
  * cuts the old blocks. The new header is the commit point: a crash in the middle leaves the promise on disk and
  * recovery finishes the job.
