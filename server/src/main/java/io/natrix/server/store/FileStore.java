@@ -89,10 +89,12 @@ import static io.natrix.server.store.BlockFormat.*;
  *
  * <h2>Removing</h2>
  * A removal appends a tombstone to the write block; an erase also overwrites the message's subject, headers and
- * payload with zeros in place (after the tombstone is on disk). A block whose messages are all gone is deleted, once
- * any of its tombstones that still matter (their message still sits in another block) are appended again to the
- * write block and synced. A sealed block that is mostly removed messages is rewritten without them (temp file,
- * fsync, rename, directory fsync). Purge and compact start a new write block whose {@code floor} voids everything
+ * payload with zeros in place (after the tombstone is on disk). A tombstone matters while the removed message's
+ * record is still in some block (each block keeps a bit per such record). A sealed block whose messages are all gone
+ * is deleted when none of its tombstones matter any more, and otherwise kept, shrunk to those tombstones. A sealed
+ * block whose message bytes are mostly removed ones is rewritten without them (temp file, fsync, rename, directory
+ * fsync), which makes their tombstones unneeded in turn. A block deleted by purge, compact or truncate first has its
+ * tombstones that still matter appended to the write block and synced. Purge and compact start a new write block whose {@code floor} voids everything
  * below, then delete or rewrite the old blocks; truncate starts one whose {@code base} voids everything above, then
  * cuts the old blocks. The new header is the commit point: a crash in the middle leaves the promise on disk and
  * recovery finishes the job.
@@ -802,17 +804,16 @@ public final class FileStore extends IndexedStore {
      * either the old block or the new one.
      */
     private void rewrite(Block b, long dropBelow) throws IOException {
-        byte[] data = b.readFully(0, (int) b.length);
+        byte[] body = b.readFully(BLOCK_HEADER_SIZE, (int) b.length - BLOCK_HEADER_SIZE);
         BlockRecords old = new BlockRecords();
-        BlockScan scan = BlockScan.scan(Arrays.copyOfRange(data, BLOCK_HEADER_SIZE, data.length), BLOCK_HEADER_SIZE,
-                old);
+        BlockScan scan = BlockScan.scan(body, BLOCK_HEADER_SIZE, old);
         if (!scan.regions.isEmpty() || scan.validEnd < b.length) {
             // Messages in the damaged part would lose their place; leave the block as it is (loads report them).
             b.rewriteFailed = true;
             throw new IOException(b.path + " has damaged stretches; not rewriting it");
         }
         long nonce = NONCES.nextLong();
-        ByteBuffer out = ByteBuffer.allocate(data.length);
+        ByteBuffer out = ByteBuffer.allocate((int) b.length);
         out.put(blockHeader(b.base, b.floor, b.headerLastTime, nonce));
         BlockRecords kept = new BlockRecords();
         List<long[]> moved = new ArrayList<>();
@@ -835,9 +836,10 @@ public final class FileStore extends IndexedStore {
             if (!keep) {
                 continue;
             }
-            int length = getInt(data, from + R_LENGTH);
+            int at = from - BLOCK_HEADER_SIZE;
+            int length = getInt(body, at + R_LENGTH);
             int to = out.position();
-            out.put(data, from, length);
+            out.put(body, at, length);
             kept.add(kind, seq, to, old.subject(i), old.sizes[i]);
             if (kind == KIND_TOMBSTONE) {
                 if (tombCount == tombs.length) {
@@ -895,9 +897,8 @@ public final class FileStore extends IndexedStore {
      * tombstones in the cut part that still matter.
      */
     private void cut(Block b, long seq) throws IOException {
-        byte[] data = b.readFully(0, (int) b.length);
         BlockRecords recs = new BlockRecords();
-        BlockScan.scan(Arrays.copyOfRange(data, BLOCK_HEADER_SIZE, data.length), BLOCK_HEADER_SIZE, recs);
+        BlockScan.scan(b.readFully(BLOCK_HEADER_SIZE, (int) b.length - BLOCK_HEADER_SIZE), BLOCK_HEADER_SIZE, recs);
         int at = 0;
         while (at < recs.count && !(Recovery.bearsSequence(recs.kinds[at]) && recs.seqs[at] > seq)) {
             at++;

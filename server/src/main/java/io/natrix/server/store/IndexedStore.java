@@ -299,7 +299,15 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             if (seq >= lastSeq) {
                 return;
             }
-            long newLastTime = slots.isLive(seq) ? readTime(seq, slots.ref(seq), slots.object(seq)) : lastTime;
+            long newLastTime = lastTime;
+            if (slots.isLive(seq)) {
+                try {
+                    newLastTime = readTime(seq, slots.ref(seq), slots.object(seq));
+                } catch (CorruptRecordException e) {
+                    // Its time is unreadable; the message itself is dropped on its next load.
+                    lostOnRead(seq, e);
+                }
+            }
             writeTruncate(seq, newLastTime);
             try {
                 for (long s = Math.max(seq + 1, slots.base()); s < slots.end(); s++) {
@@ -355,6 +363,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                         time = readTime(seq, slots.ref(seq), slots.object(seq));
                     } catch (CorruptRecordException e) {
                         dropLost(seq);
+                        lostOnRead(seq, e);
                         continue;
                     }
                     if (time > cutoff) {
@@ -705,9 +714,16 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 first = firstSeq;
                 last = slots.previousLive(lastSeq, firstSeq);
             }
+        } else if (!Subjects.hasWildcard(filter)) {
+            SubjectStates.Entry e = subjects.get(filter);
+            if (e != null) {
+                count = e.msgs;
+                first = e.first;
+                last = e.last;
+            }
         } else {
             for (SubjectStates.Entry e : subjects.entries()) {
-                if (Subjects.hasWildcard(filter) ? Subjects.matches(filter, e.subject) : e.subject.equals(filter)) {
+                if (Subjects.matches(filter, e.subject)) {
                     count += e.msgs;
                     first = Math.min(first, e.first);
                     last = Math.max(last, e.last);

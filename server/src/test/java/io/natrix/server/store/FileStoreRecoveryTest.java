@@ -105,6 +105,15 @@ class FileStoreRecoveryTest {
         }
     }
 
+    /** Stores {@code n} messages on one subject ({@code payload(seq, size)}) and leaves them as a killed process would. */
+    private static void storeAndKill(Path dir, long blockSize, String subject, int n, int size) throws IOException {
+        FileStore s = open(dir, blockSize);
+        for (int i = 1; i <= n; i++) {
+            s.store(subject, null, payload(i, size), T0 + i);
+        }
+        s.abandon();
+    }
+
     /** Stores, removes, erases and skips a mix across many small blocks. */
     private static void mixedWorkload(FileStore s, int n, long seed) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -170,13 +179,9 @@ class FileStoreRecoveryTest {
     @Test
     void recoveryCutsATornLastRecordAtEveryByte() throws IOException {
         Path dir = tmp.resolve("s");
-        FileStore s = open(dir, 1 << 20);
         int n = 20;
         int size = 60;
-        for (int i = 1; i <= n; i++) {
-            s.store("torn.subject", null, payload(i, size), T0 + i);
-        }
-        s.abandon();
+        storeAndKill(dir, 1 << 20, "torn.subject", n, size);
         long fileLength = Files.size(lastBlock(dir));
         long recordLength = BlockFormat.recordLength("torn.subject".length(), 0, size);
         long start = fileLength - recordLength;
@@ -210,13 +215,9 @@ class FileStoreRecoveryTest {
     @Test
     void recoveryKeepsTheValidPrefixOfARandomlyDamagedTail() throws IOException {
         Path dir = tmp.resolve("s");
-        FileStore s = open(dir, 1 << 20);
         int n = 200;
         int size = 40;
-        for (int i = 1; i <= n; i++) {
-            s.store("z", null, payload(i, size), T0 + i);
-        }
-        s.abandon();
+        storeAndKill(dir, 1 << 20, "z", n, size);
         long recordLength = BlockFormat.recordLength(1, 0, size);
         long fileLength = Files.size(lastBlock(dir));
         byte[] pristine = Files.readAllBytes(lastBlock(dir));
@@ -271,11 +272,7 @@ class FileStoreRecoveryTest {
     @Test
     void recoveryCutsGarbageAfterTheLastRecord() throws IOException {
         Path dir = tmp.resolve("s");
-        FileStore s = open(dir, 1 << 20);
-        for (int i = 1; i <= 10; i++) {
-            s.store("g", null, payload(i, 30), T0 + i);
-        }
-        s.abandon();
+        storeAndKill(dir, 1 << 20, "g", 10, 30);
         byte[] garbage = payload(7, 500);
         Files.write(lastBlock(dir), garbage, StandardOpenOption.APPEND);
         FileStore r = open(dir, 1 << 20);
@@ -562,11 +559,7 @@ class FileStoreRecoveryTest {
     @Test
     void recoveryFinishesACompactInterruptedAfterItsCommit() throws IOException {
         Path dir = tmp.resolve("s");
-        FileStore s = open(dir, 4096);
-        for (int i = 1; i <= 100; i++) {
-            s.store("x", null, payload(i, 80), T0 + i);
-        }
-        s.abandon();
+        storeAndKill(dir, 4096, "x", 100, 80);
         writeMarkerBlock(dir, 101, 55, T0 + 100);
         FileStore r = open(dir, 4096);
         StoreState st = r.state();
@@ -586,11 +579,7 @@ class FileStoreRecoveryTest {
     @Test
     void recoveryFinishesATruncateInterruptedAfterItsCommit() throws IOException {
         Path dir = tmp.resolve("s");
-        FileStore s = open(dir, 4096);
-        for (int i = 1; i <= 100; i++) {
-            s.store("x", null, payload(i, 80), T0 + i);
-        }
-        s.abandon();
+        storeAndKill(dir, 4096, "x", 100, 80);
         writeMarkerBlock(dir, 31, 0, T0 + 30);
         FileStore r = open(dir, 4096);
         StoreState st = r.state();
