@@ -241,7 +241,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             boolean enabled = js instanceof Map<?, ?> || Boolean.TRUE.equals(js)
                     || (js instanceof String text && text.equalsIgnoreCase("enabled"));
             if (enabled) {
-                jetStream.enable(account, JsAccountLimits.UNLIMITED);
+                jetStream.enable(account, JetStreamConfig.accountLimits(js));
             } else {
                 jetStream.refuse(account);
             }

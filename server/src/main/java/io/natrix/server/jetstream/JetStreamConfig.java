@@ -76,6 +76,43 @@ public record JetStreamConfig(boolean enabled, Path storeDir, long maxMemory, lo
         return Runtime.getRuntime().maxMemory();
     }
 
+    /**
+     * An account's JetStream limits from its {@code jetstream} setting in the {@code accounts} block:
+     * {@code enabled} (no limits) or a map with nats-server's keys ({@code max_memory}/{@code max_mem},
+     * {@code max_file}/{@code max_store}/{@code max_disk}, {@code max_streams}, {@code max_consumers},
+     * {@code max_bytes_required}, {@code mem_max_stream_bytes}, {@code disk_max_stream_bytes},
+     * {@code max_ack_pending}). Sizes take units ("1G"). Missing keys mean no limit.
+     */
+    public static JsAccountLimits accountLimits(Object setting) {
+        if (!(setting instanceof Map<?, ?> m)) {
+            return JsAccountLimits.UNLIMITED;
+        }
+        return new JsAccountLimits(
+                size(first(m, "max_memory", "max_mem", "mem", "memory"), -1),
+                size(first(m, "max_file", "max_store", "max_disk", "store", "disk"), -1),
+                number(first(m, "max_streams", "streams")),
+                number(first(m, "max_consumers", "consumers")),
+                number(first(m, "max_ack_pending")),
+                size(first(m, "mem_max_stream_bytes", "memory_max_stream_bytes"), -1),
+                size(first(m, "disk_max_stream_bytes", "store_max_stream_bytes"), -1),
+                Boolean.TRUE.equals(first(m, "max_bytes_required", "max_stream_bytes_required")));
+    }
+
+    private static Object first(Map<?, ?> m, String... keys) {
+        for (String key : keys) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (String.valueOf(e.getKey()).equalsIgnoreCase(key)) {
+                    return e.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long number(Object value) {
+        return value instanceof Long n ? n : -1;
+    }
+
     /** Where the streams of {@code account} live. */
     public Path accountDir(String account) {
         return storeDir.resolve("jetstream").resolve(account);

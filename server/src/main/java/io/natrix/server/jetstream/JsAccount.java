@@ -168,6 +168,25 @@ final class JsAccount {
         return streams.get(name);
     }
 
+    // ---------------------------------------------------------------- advisories
+
+    /**
+     * {@code $JS.EVENT.ADVISORY.STREAM.CREATED|UPDATED|DELETED.<stream>}: nats-server's stream action advisory
+     * ({@code io.nats.jetstream.advisory.v1.stream_action}), published in the account.
+     */
+    private void streamAdvisory(String event, String stream, String action) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", "io.nats.jetstream.advisory.v1.stream_action");
+        m.put("id", java.util.UUID.randomUUID().toString().replace("-", ""));
+        m.put("timestamp", RFC3339_NANO.format(Instant.now()));
+        m.put("stream", stream);
+        m.put("action", action);
+        if (!js.config().domain().isEmpty()) {
+            m.put("domain", js.config().domain());
+        }
+        js.reply(account, "$JS.EVENT.ADVISORY.STREAM." + event + "." + stream, m);
+    }
+
     // ---------------------------------------------------------------- API (JetStream thread)
 
     /**
@@ -338,6 +357,7 @@ final class JsAccount {
             if (limits.maxStreams() > 0 && streams.size() >= limits.maxStreams()) {
                 throw new JsApiException(JsErrors.maximumStreamsLimit());
             }
+            checkReservation(config);
             Instant created = Instant.now();
             Path d = dir.resolve("streams").resolve(name);
             if (config.storage() == StorageType.FILE) {
@@ -345,7 +365,28 @@ final class JsAccount {
             }
             Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
             streams.put(name, s);
+            streamAdvisory("CREATED", name, "create");
             return JsApi.StreamCreateResponse.of(s.info(null), true);
+        }
+    }
+
+    /**
+     * Refuses a stream whose {@code max_bytes} does not fit in what the account may still use of its storage type,
+     * counting the other streams' reservations (their {@code max_bytes}, or their current size when unbounded), as
+     * nats-server reserves: {@code insufficient resources} (503 10023).
+     */
+    private void checkReservation(StreamConfig config) throws JsApiException {
+        long limit = config.storage() == StorageType.MEMORY ? limits.maxMemory() : limits.maxStorage();
+        long server = config.storage() == StorageType.MEMORY ? js.config().maxMemory() : js.config().maxFile();
+        long used = 0;
+        for (Stream s : streams.values()) {
+            if (s.config().storage() == config.storage()) {
+                used += s.config().maxBytes() > 0 ? s.config().maxBytes() : s.store().state().bytes();
+            }
+        }
+        long wanted = Math.max(0, config.maxBytes());
+        if ((limit > 0 && used + wanted > limit) || (server > 0 && used + wanted > server)) {
+            throw new JsApiException(JsErrors.get("JSInsufficientResourcesErr"));
         }
     }
 
@@ -367,6 +408,7 @@ final class JsAccount {
             }
             s.update(config);
         }
+        streamAdvisory("UPDATED", name, "modify");
         return JsApi.StreamUpdateResponse.of(s.info(null));
     }
 
@@ -381,6 +423,7 @@ final class JsAccount {
         s.delete();
         Path d = dir.resolve("streams").resolve(name);
         deleteTree(d);
+        streamAdvisory("DELETED", name, "delete");
         return JsApi.StreamDeleteResponse.ok();
     }
 

@@ -352,6 +352,70 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void streamActionsAreAdvised() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            io.nats.client.Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.STREAM.>");
+            nc.flush(TIMEOUT);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamConfiguration c = StreamConfiguration.builder().name("ADV").subjects("adv")
+                    .storageType(StorageType.Memory).build();
+            jsm.addStream(c);
+            jsm.updateStream(StreamConfiguration.builder(c).maxMessages(10).build());
+            jsm.deleteStream("ADV");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String[] expected : new String[][]{{"CREATED", "create"}, {"UPDATED", "modify"},
+                    {"DELETED", "delete"}}) {
+                io.nats.client.Message m = advisories.nextMessage(TIMEOUT);
+                assertThat(m.getSubject()).isEqualTo("$JS.EVENT.ADVISORY.STREAM." + expected[0] + ".ADV");
+                var event = json.readTree(m.getData());
+                assertThat(event.path("type").asText()).isEqualTo("io.nats.jetstream.advisory.v1.stream_action");
+                assertThat(event.path("action").asText()).isEqualTo(expected[1]);
+                assertThat(event.path("stream").asText()).isEqualTo("ADV");
+            }
+        }
+    }
+
+    @Test
+    void accountsHaveJetStreamOnlyWhenEnabledAndWithinTheirLimits() throws Exception {
+        Path config = dir.resolve("accounts.conf");
+        Files.writeString(config, """
+                jetstream { store_dir: "%s" }
+                accounts {
+                  A { users = [ { user: a, password: p } ], jetstream: { max_streams: 2, max_mem: 1K } }
+                  B { users = [ { user: b, password: p } ] }
+                }
+                """.formatted(dir.resolve("js").toString().replace("\\", "/")));
+        io.natrix.server.config.ServerOptions.Builder b = io.natrix.server.config.ConfigLoader.load(config);
+        b.host = "127.0.0.1";
+        b.port = io.natrix.server.config.ServerOptions.RANDOM_PORT;
+        b.jetstream = true;
+        io.natrix.server.NatsServer natrix = new io.natrix.server.NatsServer(b.build());
+        natrix.start();
+        try (natrix;
+             Connection a = Nats.connect(new Options.Builder().server(natrix.clientUrl()).userInfo("a", "p")
+                     .maxReconnects(0).build());
+             Connection bee = Nats.connect(new Options.Builder().server(natrix.clientUrl()).userInfo("b", "p")
+                     .maxReconnects(0).build())) {
+            JetStreamManagement jsm = a.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("S1").subjects("s1").storageType(StorageType.Memory)
+                    .maxBytes(512).build());
+            assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder().name("S2").subjects("s2")
+                    .storageType(StorageType.Memory).maxBytes(1024).build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10023));
+            jsm.addStream(StreamConfiguration.builder().name("S3").subjects("s3").storageType(StorageType.Memory)
+                    .maxBytes(256).build());
+            assertThatThrownBy(() -> jsm.addStream(StreamConfiguration.builder().name("S4").subjects("s4")
+                    .storageType(StorageType.Memory).maxBytes(16).build()))
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10027));
+            assertThatThrownBy(() -> bee.jetStreamManagement().getAccountStatistics())
+                    .isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10039));
+        }
+    }
+
+    @Test
     void withoutJetStreamClientsGetAClearError() throws Exception {
         try (TestServer server = TestServer.start(b -> { }); Connection nc = connect(server)) {
             assertThatThrownBy(() -> nc.jetStreamManagement().getAccountStatistics()).isNotNull();
