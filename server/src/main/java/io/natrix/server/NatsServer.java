@@ -223,7 +223,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         LOG.info("  Max Memory: {} bytes, Max Storage: {} bytes", config.maxMemory(), config.maxFile());
         jetStream = new JetStream(config);
         if (operatorMode != null) {
-            LOG.warn("JetStream for operator-mode accounts is not available yet; their API answers not enabled");
+            operatorMode.jetStream(jetStream); // accounts whose JWTs grant JetStream
             return;
         }
         Object configured = o.rawConfig().get("accounts");

@@ -3,6 +3,7 @@ package io.natrix.server;
 import io.natrix.server.account.Account;
 import io.natrix.server.account.Accounts;
 import io.natrix.server.auth.AccountClaims;
+import io.natrix.server.auth.AccountLimits;
 import io.natrix.server.auth.AccountResolver;
 import io.natrix.server.auth.ActivationClaims;
 import io.natrix.server.auth.AuthCallout;
@@ -19,6 +20,8 @@ import io.natrix.server.client.ClientHost;
 import io.natrix.server.client.CloseReason;
 import io.natrix.server.client.ConnectOptions;
 import io.natrix.server.imports.AccountLinks;
+import io.natrix.server.jetstream.JetStream;
+import io.natrix.server.jetstream.JsAccountLimits;
 import io.natrix.server.imports.ImportLink;
 import io.natrix.server.subject.SubjectMapping;
 import io.natrix.server.subject.SubjectMappings;
@@ -70,6 +73,7 @@ final class OperatorMode {
     /** Auth callouts of accounts that ask for one, by account key. */
     private final ConcurrentHashMap<String, CalloutAuthentication> callouts = new ConcurrentHashMap<>();
     private volatile AuthCallout.ServerIdentity calloutServer;
+    private volatile JetStream jetStream;
     private volatile SystemServices calloutSystem;
     /** The claims each set-up account was last set up from. Guarded by this. */
     private final Map<String, AccountClaims> applied = new LinkedHashMap<>();
@@ -126,6 +130,35 @@ final class OperatorMode {
         return CompletableFuture.completedFuture(new ClientHost.Authenticated(account, who.permissions(),
                 who.userKey(), new ClientHost.UserLimits(clamp(limits.subs()), clamp(limits.payload())),
                 who.expires()));
+    }
+
+    /**
+     * Turns JetStream on for the accounts whose JWTs grant it (memory or disk storage set, or tiers), now and as
+     * accounts are set up later; the API of the others answers "not enabled for account".
+     */
+    synchronized void jetStream(JetStream js) {
+        this.jetStream = js;
+        for (Map.Entry<String, AccountClaims> e : applied.entrySet()) {
+            Account account = accounts.get(e.getKey());
+            if (account != null) {
+                enableJetStream(account, e.getValue());
+            }
+        }
+    }
+
+    private void enableJetStream(Account account, AccountClaims claims) {
+        JetStream js = jetStream;
+        if (js == null || account == accounts.system()) {
+            return;
+        }
+        AccountLimits.JetStreamLimits l = claims.limits().jetStream();
+        boolean granted = l.memoryStorage() != 0 || l.diskStorage() != 0 || !claims.limits().tiered().isEmpty();
+        if (!granted) {
+            js.refuse(account);
+            return;
+        }
+        js.enable(account, new JsAccountLimits(l.memoryStorage(), l.diskStorage(), l.streams(), l.consumer(),
+                l.maxAckPending(), l.memoryMaxStreamBytes(), l.diskMaxStreamBytes(), l.maxBytesRequired()));
     }
 
     /** Lets accounts whose JWTs ask for an auth callout use one (the server's identity signs the requests). */
@@ -204,6 +237,7 @@ final class OperatorMode {
         account.limits(new Account.Limits(clamp(l.conn()), clamp(l.subs()), clamp(l.payload())));
         account.mappings(mappings(claims));
         account.traceDestination(traceDestination(claims));
+        enableJetStream(account, claims);
         for (Map.Entry<String, AccountClaims> e : applied.entrySet()) {
             // This account's own imports, and the imports of every account that may import from it.
             if (e.getKey().equals(key) || importsFrom(e.getValue(), key)) {

@@ -38,6 +38,7 @@ public final class JetStream implements AutoCloseable {
     private final JetStreamConfig config;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
     private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
+    private final java.util.Set<Account> refused = new java.util.HashSet<>();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "natrix-jetstream");
         t.setDaemon(true);
@@ -59,8 +60,8 @@ public final class JetStream implements AutoCloseable {
 
     /** Enables JetStream for {@code account}: its streams are restored and its API answers. */
     public synchronized void enable(Account account, JsAccountLimits limits) {
-        if (accounts.containsKey(account)) {
-            return;
+        if (accounts.containsKey(account) || refused.contains(account)) {
+            return; // changing an account's JetStream after start comes with JWT-driven updates (not yet)
         }
         JsAccount jsa = new JsAccount(this, account, config.accountDir(account.name()), limits);
         jsa.recover();
@@ -73,6 +74,10 @@ public final class JetStream implements AutoCloseable {
      * (503, 10039), so its clients get a clear error rather than a timeout.
      */
     public synchronized void refuse(Account account) {
+        if (accounts.containsKey(account) || refused.contains(account)) {
+            return;
+        }
+        refused.add(account);
         subscribeApi(account, null);
     }
 
