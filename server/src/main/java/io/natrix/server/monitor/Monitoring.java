@@ -162,9 +162,10 @@ public final class Monitoring {
         m.put("max_pending", o.maxPending());
         // Clustering, gateways, leaf nodes, MQTT, WebSocket and JetStream do not run yet: nats-server writes
         // each of these as an empty object when it is disabled.
-        for (String disabled : List.of("cluster", "gateway", "leaf", "mqtt", "websocket", "jetstream")) {
+        for (String disabled : List.of("cluster", "gateway", "leaf", "mqtt", "websocket")) {
             m.put(disabled, Map.of());
         }
+        m.put("jetstream", varzJetStream());
         m.put("tls_timeout", o.tls() == null || o.tls().timeout() == null ? 2 : seconds(o.tls().timeout()));
         m.put("write_deadline", o.writeDeadline().toNanos());
         m.put("start", GoFormat.time(server.startTime()));
@@ -301,6 +302,35 @@ public final class Monitoring {
     /** Whether JetStream runs; when it does not, /jsz and /healthz answer as nats-server does with it off. */
     private boolean jetStreamEnabled() {
         return server.jetStream() != null;
+    }
+
+    /** /varz's {@code jetstream}: {@code {}} when off, else its {@code config} and {@code stats} as nats-server. */
+    private Map<String, Object> varzJetStream() {
+        JetStream js = server.jetStream();
+        if (js == null) {
+            return Map.of();
+        }
+        JetStream.Usage usage = js.usage();
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("max_memory", js.config().maxMemory());
+        config.put("max_storage", js.config().maxFile());
+        config.put("store_dir", js.config().storeDir().toAbsolutePath().toString());
+        config.put("sync_interval", js.config().syncInterval().toNanos());
+        if (!js.config().domain().isEmpty()) {
+            config.put("domain", js.config().domain());
+        }
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("memory", usage.memory());
+        stats.put("storage", usage.storage());
+        stats.put("reserved_memory", 0);
+        stats.put("reserved_storage", 0);
+        stats.put("accounts", usage.accounts());
+        stats.put("ha_assets", 0);
+        stats.put("api", Map.of("total", usage.apiTotal(), "errors", usage.apiErrors()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("config", config);
+        out.put("stats", stats);
+        return out;
     }
 
     Map<String, Object> jsz(Query q) {

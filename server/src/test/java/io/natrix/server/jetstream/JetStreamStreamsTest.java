@@ -253,6 +253,12 @@ class JetStreamStreamsTest {
             assertThat(jsz.path("storage").asLong()).isGreaterThan(0);
             assertThat(jsz.path("account_details").get(0).path("stream_detail").get(0).path("state")
                     .path("messages").asInt()).isEqualTo(3);
+            var varz = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + server.server().httpPort() + "/varz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(varz.path("jetstream").path("stats").path("accounts").asInt()).isEqualTo(1);
+            assertThat(varz.path("jetstream").path("config").path("max_storage").asLong()).isGreaterThan(0);
             var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                     + server.server().httpPort() + "/healthz")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
