@@ -140,6 +140,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private volatile ConnectOptions connect;
     private boolean connectReceived;
     private boolean verbose;
+    /** CONNECT's pedantic: publishing to a subject with wildcards is reported (and still delivered). */
+    private boolean pedantic;
     boolean echo = true; // read by Router on this connection's own thread (it is the publisher)
     private boolean headers;
     private boolean noResponders;
@@ -443,6 +445,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         parser.connectRequired(false);
         connect = options;
         verbose = options.verbose;
+        pedantic = options.pedantic;
         echo = options.echo;
         headers = headersGranted;
         noResponders = options.noResponders;
@@ -514,6 +517,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             ok(); // nats-server still acknowledges the PUB itself to a verbose client
             sendTrace(msgTrace);
             return;
+        }
+        if (pedantic && Subjects.hasWildcard(a.subject())) {
+            sendErr("Invalid Publish Subject"); // nats-server 2.10+: reported to pedantic clients, delivered anyway
         }
         ok();
         if (!Router.deliver(result, message.reset(acc, buf, a, this, 0, msgTrace)) && noResponders

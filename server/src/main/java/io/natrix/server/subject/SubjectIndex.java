@@ -115,8 +115,8 @@ public final class SubjectIndex {
     }
 
     /**
-     * Matches a literal subject given as bytes of an array; {@code key} is the caller's reusable lookup key.
-     * Returns {@link MatchResult#INVALID} for a subject nothing may be published to.
+     * Matches a subject given as bytes of an array; {@code key} is the caller's reusable lookup key. Wildcard tokens
+     * in it are taken literally. Returns {@link MatchResult#INVALID} for a malformed subject.
      */
     public MatchResult match(byte[] array, int offset, int length, LookupKey key) {
         matches.increment();
@@ -145,7 +145,9 @@ public final class SubjectIndex {
     }
 
     private MatchResult matchSlow(String subject) {
-        if (!Subjects.isValidPublishSubject(subject)) {
+        // A subject with wildcard tokens is matched with the tokens taken literally, as nats-server's sublist does
+        // (JetStream clients publish such subjects, e.g. a consumer create request naming its filter).
+        if (!Subjects.isValidPublishSubject(subject) && !Subjects.isValidSubscribeSubject(subject)) {
             return MatchResult.INVALID;
         }
         String[] tokens = Subjects.tokens(subject);

@@ -361,8 +361,8 @@ class SubjectIndexTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "foo..bar", ".foo", "foo.", "foo.*", "foo.>", "*", ">", "foo bar", "foo\tbar"})
-    void indexInvalidPublishSubjectMatchesInvalid(String subject) {
+    @ValueSource(strings = {"", ".", "foo..bar", ".foo", "foo.", "foo.>.x", "foo bar", "foo\tbar"})
+    void indexMalformedSubjectMatchesInvalid(String subject) {
         for (boolean cache : new boolean[] {true, false}) {
             SubjectIndex index = new SubjectIndex(cache);
             index.insert(sub(">"));
@@ -373,6 +373,27 @@ class SubjectIndexTest {
                 assertThat(matchBytes(index, subject, key)).isSameAs(MatchResult.INVALID);
             }
         }
+    }
+
+    @Test
+    void indexWildcardPublishSubjectMatchesItsTokensLiterally() {
+        // As nats-server's sublist: a published "foo.*" reaches "foo.*" and "foo.>", not "foo.bar".
+        for (boolean cache : new boolean[] {true, false}) {
+            SubjectIndex index = new SubjectIndex(cache);
+            index.insert(sub("foo.*"));
+            index.insert(sub("foo.>"));
+            index.insert(sub("foo.bar"));
+            assertThat(subjectsOf(index.match("foo.*"))).containsExactlyInAnyOrder("foo.*", "foo.>");
+            assertThat(subjectsOf(index.match(">"))).isEmpty();
+        }
+    }
+
+    private static List<String> subjectsOf(MatchResult result) {
+        List<String> out = new ArrayList<>();
+        for (Subscription s : result.plain()) {
+            out.add(s.subject());
+        }
+        return out;
     }
 
     @Test
@@ -432,7 +453,7 @@ class SubjectIndexTest {
             } else {
                 String subject = random.nextInt(20) == 0 ? randomInvalid(random) : randomLiteral(random);
                 MatchResult result = random.nextBoolean() ? index.match(subject) : matchBytes(index, subject, key);
-                if (!Subjects.isValidPublishSubject(subject)) {
+                if (!Subjects.isValidPublishSubject(subject) && !Subjects.isValidSubscribeSubject(subject)) {
                     assertThat(result).as("%s: %s", context, subject).isSameAs(MatchResult.INVALID);
                 } else {
                     assertMatchesReference(result, subject, live, context);
