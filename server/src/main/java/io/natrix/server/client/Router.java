@@ -44,6 +44,22 @@ public final class Router {
     }
 
     /**
+     * Publishes a message made by the server to the subscribers of {@code deliverTo} while it carries
+     * {@code subject} (JetStream deliveries: a consumer's message goes to its deliver subject or a pull request's
+     * inbox and keeps the subject it was stored under). Any thread.
+     *
+     * @return whether any subscription took it
+     */
+    public static boolean publishAs(Account account, String deliverTo, String subject, String reply, byte[] headers,
+                                    byte[] payload) {
+        MatchResult result = account.index().match(deliverTo);
+        if (result == MatchResult.INVALID || result.isEmpty()) {
+            return false;
+        }
+        return deliver(result, Message.internal(account, subject, reply, headers, payload));
+    }
+
+    /**
      * Re-publishes {@code message} into account {@code to} under a new subject and reply (imports): same payload, no
      * copy; the header block replaced by {@code headers} (null: kept).
      *

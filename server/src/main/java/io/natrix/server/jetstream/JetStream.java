@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: API requests are copied off the publisher's thread and handled one at a time on the
  * {@code natrix-jetstream} thread, which also runs the age expiry of streams every second. Stream ingest runs on
- * publishers' threads ({@link Stream}).
+ * publishers' threads ({@link Stream}). Pull requests ({@code CONSUMER.MSG.NEXT}) and acks go to their consumer on
+ * the sender's thread; consumers deliver on the {@code natrix-consumer} pool and are woken by the
+ * {@code natrix-consumer-timer} thread ({@link Consumer}).
  */
 public final class JetStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
 
     private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
             new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static final String NEXT_PREFIX = "CONSUMER.MSG.NEXT.";
 
     private final JetStreamConfig config;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
@@ -45,6 +49,19 @@ public final class JetStream implements AutoCloseable {
         return t;
     });
 
+    /** Consumers' delivery loops ({@link Consumer}): a small pool; each consumer runs on one thread at a time. */
+    private final java.util.concurrent.ExecutorService consumerExecutor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "natrix-consumer");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Consumers' timers (ack waits, request expiry, heartbeats); they only signal the delivery loops. */
+    private final ScheduledExecutorService consumerTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "natrix-consumer-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
     public JetStream(JetStreamConfig config) {
         this.config = config;
         executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -52,6 +69,23 @@ public final class JetStream implements AutoCloseable {
 
     public JetStreamConfig config() {
         return config;
+    }
+
+    java.util.concurrent.Executor consumerExecutor() {
+        return consumerExecutor;
+    }
+
+    ScheduledExecutorService consumerTimers() {
+        return consumerTimers;
+    }
+
+    /** Runs {@code task} on the JetStream thread (unless shutting down). */
+    void execute(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     JsServerLimits serverLimits() {
@@ -92,6 +126,11 @@ public final class JetStream implements AutoCloseable {
                 protected boolean onMessage(Message m) {
                     String op = m.subject().substring(prefix.length());
                     String reply = m.reply();
+                    if (jsa != null && op.startsWith(NEXT_PREFIX)) {
+                        // Pull requests go straight to their consumer, on the requester's thread: no API round trip.
+                        jsa.nextRequest(op, reply, m.payload());
+                        return true;
+                    }
                     byte[] headers = m.headers();
                     byte[] payload = m.payload();
                     try {
@@ -211,7 +250,9 @@ public final class JetStream implements AutoCloseable {
             for (Stream s : jsa.streams()) {
                 if (s.config().maxAgeNanos() > 0) {
                     try {
-                        s.store().expire(now);
+                        if (s.store().expire(now) > 0) {
+                            s.changed();
+                        }
                     } catch (IOException | RuntimeException e) {
                         LOG.error("Age expiry of stream {} failed: {}", s.name(), e.toString());
                     }
@@ -224,6 +265,7 @@ public final class JetStream implements AutoCloseable {
     @Override
     public synchronized void close() {
         executor.shutdown();
+        consumerTimers.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -233,5 +275,11 @@ public final class JetStream implements AutoCloseable {
             e.getValue().stop();
         }
         accounts.clear();
+        consumerExecutor.shutdown();
+        try {
+            consumerExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

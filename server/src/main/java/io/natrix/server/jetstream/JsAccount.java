@@ -59,12 +59,24 @@ final class JsAccount {
     private final TreeMap<String, Stream> streams = new TreeMap<>();
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
+    private final ConsumerRequests consumers;
 
     JsAccount(JetStream js, Account account, Path dir, JsAccountLimits limits) {
         this.js = js;
         this.account = account;
         this.dir = dir;
         this.limits = limits;
+        this.consumers = new ConsumerRequests(js, this);
+    }
+
+    /** Where the stream {@code name} keeps its files. */
+    Path streamDir(String name) {
+        return dir.resolve("streams").resolve(name);
+    }
+
+    /** {@code CONSUMER.MSG.NEXT.<stream>.<consumer>}, on the requester's thread. */
+    void nextRequest(String op, String reply, byte[] body) {
+        consumers.next(op, reply, body);
     }
 
     Account account() {
@@ -95,6 +107,7 @@ final class JsAccount {
                     synchronized (this) {
                         streams.put(meta.config().name(), s);
                     }
+                    consumers.recover(s, d);
                     LOG.info("  Restored {} messages for stream '{} > {}'", s.store().state().msgs(), account,
                             meta.config().name());
                 } catch (IOException | RuntimeException e) {
@@ -264,10 +277,11 @@ final class JsAccount {
                 }
                 return badRequest();
             }
+            case "CONSUMER" -> {
+                return consumers.dispatch(t, body);
+            }
             default -> {
-                // Consumers arrive with JetStream II; until then requests get a clear error, never silence.
-                throw new JsApiException(JsErrors.get("JSStreamGeneralErrorF",
-                        Map.of("err", "not available yet in this version of Natrix: " + String.join(".", t))));
+                return badRequest();
             }
         }
     }
@@ -293,6 +307,9 @@ final class JsAccount {
 
     private Object failure(String[] t, JsApiError error) {
         String op = t.length >= 2 ? t[0] + "." + t[1] : t[0];
+        if (t[0].equals("CONSUMER")) {
+            return ConsumerRequests.failure(t, error);
+        }
         if (t.length >= 3 && t[0].equals("STREAM") && t[1].equals("MSG")) {
             return t[2].equals("GET") ? JsApi.MsgGetResponse.failed(error) : JsApi.MsgDeleteResponse.failed(error);
         }
@@ -321,7 +338,11 @@ final class JsAccount {
                 storage += bytes;
             }
         }
-        return new AccountInfo(memory, storage, 0L, 0L, all.size(), 0, limits, js.config().domain(),
+        int consumers = 0;
+        for (Stream s : all) {
+            consumers += s.consumers().size();
+        }
+        return new AccountInfo(memory, storage, 0L, 0L, all.size(), consumers, limits, js.config().domain(),
                 new AccountInfo.ApiStats(JsVersioning.API_LEVEL, apiTotal.get(), apiErrors.get(), 0), Map.of());
     }
 
@@ -452,6 +473,9 @@ final class JsAccount {
             purged = s.store().purge(r.filter() == null || r.filter().isEmpty() ? null : r.filter(), r.seq(),
                     r.keep());
         }
+        if (purged > 0) {
+            s.changed();
+        }
         return JsApi.StreamPurgeResponse.of(purged);
     }
 
@@ -524,6 +548,7 @@ final class JsAccount {
             throw new JsApiException(JsErrors.get("JSStreamMsgDeleteFailedF",
                     Map.of("err", "no message found")));
         }
+        s.changed();
         return JsApi.MsgDeleteResponse.ok();
     }
 

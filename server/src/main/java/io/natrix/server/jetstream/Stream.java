@@ -41,6 +41,9 @@ final class Stream {
     private final ReentrantLock lock = new ReentrantLock();
     private final DedupeWindow dedupe;
     private final List<InternalSubscription> subscriptions = new ArrayList<>();
+    /** The stream's consumers; read on every store (publisher's thread), changed on the JetStream thread. */
+    private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile StreamConfig config;
     /** The stream's subject_transform, applied before storing; null when none. */
     private volatile SubjectTransform transform;
@@ -63,6 +66,22 @@ final class Stream {
 
     String name() {
         return config.name();
+    }
+
+    Account account() {
+        return account;
+    }
+
+    List<Consumer> consumers() {
+        return consumers;
+    }
+
+    void addConsumer(Consumer c) {
+        consumers.add(c);
+    }
+
+    void removeConsumer(Consumer c) {
+        consumers.remove(c);
     }
 
     StreamConfig config() {
@@ -130,7 +149,7 @@ final class Stream {
         subscriptions.clear();
     }
 
-    /** Stops taking messages and closes the store (data kept). */
+    /** Stops taking messages and closes the store (data kept; consumers write their state). */
     void stop() throws IOException {
         lock.lock();
         try {
@@ -138,10 +157,14 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+        for (Consumer c : consumers) {
+            c.stop(false);
+        }
+        consumers.clear();
         store.close();
     }
 
-    /** Stops taking messages and deletes the data. */
+    /** Stops taking messages and deletes the data, consumers included. */
     void delete() throws IOException {
         lock.lock();
         try {
@@ -149,6 +172,10 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+        for (Consumer c : consumers) {
+            c.delete();
+        }
+        consumers.clear();
         store.delete();
     }
 
@@ -229,18 +256,113 @@ final class Stream {
                 checkDiscardNew(c, subject, size, state);
             }
             StoredMessage previous = republish == null ? null : store.loadLast(subject);
+            if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
+                // Nobody would ever read it: the sequence is used, the message not kept (as nats-server).
+                long seq = store.skip();
+                if (msgId != null && !msgId.isEmpty()) {
+                    dedupe.record(msgId, seq, now);
+                    lastMsgId = msgId;
+                }
+                return new PubAck(c.name(), seq, domain, false);
+            }
             long seq = store.store(subject, headers, payload, now);
+            for (Consumer consumer : consumers) {
+                consumer.onStored(subject);
+            }
             if (republish != null) {
                 republish(subject, headers, payload, seq, now, previous == null ? 0 : previous.sequence());
             }
-            if (rollup != null) {
-                store.purge(rollup.equals("sub") ? subject : null, seq, 0);
+            if (rollup != null && store.purge(rollup.equals("sub") ? subject : null, seq, 0) > 0) {
+                changed();
             }
             if (msgId != null && !msgId.isEmpty()) {
                 dedupe.record(msgId, seq, now);
                 lastMsgId = msgId;
             }
             return new PubAck(c.name(), seq, domain, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean interested(String subject) {
+        for (Consumer consumer : consumers) {
+            if (consumer.matches(subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tells the consumers that messages were removed (purge, delete, expiry) so they recount and move on. */
+    void changed() {
+        long first = store.state().firstSeq();
+        for (Consumer consumer : consumers) {
+            consumer.streamChanged(first);
+        }
+    }
+
+    /**
+     * A consumer acknowledged {@code seq} (interest and work-queue retention): a work queue removes it at once; an
+     * interest stream once no consumer still needs it. Called without the consumer's lock.
+     */
+    void ackMsg(Consumer by, long seq) {
+        RetentionPolicy retention = config.retention();
+        if (retention == RetentionPolicy.LIMITS) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (retention == RetentionPolicy.INTEREST) {
+                StoredMessage m = store.load(seq);
+                if (m == null) {
+                    return;
+                }
+                for (Consumer c : consumers) {
+                    if (c != by && c.needsAck(seq, m.subject())) {
+                        return;
+                    }
+                }
+            }
+            store.remove(seq, false);
+        } catch (IOException e) {
+            LOG.error("Stream {} in account {}: removing acknowledged message {} failed: {}", config.name(), account,
+                    seq, e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Interest retention after a consumer went away: removes the messages no remaining consumer needs. Called on the
+     * JetStream thread.
+     */
+    void checkInterest() {
+        if (config.retention() != RetentionPolicy.INTEREST) {
+            return;
+        }
+        lock.lock();
+        try {
+            StoreState s = store.state();
+            for (long seq = s.firstSeq(); seq > 0 && seq <= s.lastSeq(); seq++) {
+                StoredMessage m = store.loadNext(null, seq);
+                if (m == null) {
+                    break;
+                }
+                seq = m.sequence();
+                boolean needed = false;
+                for (Consumer c : consumers) {
+                    if (c.needsAck(seq, m.subject())) {
+                        needed = true;
+                        break;
+                    }
+                }
+                if (!needed) {
+                    store.remove(seq, false);
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Stream {} in account {}: interest check failed: {}", config.name(), account, e.toString());
         } finally {
             lock.unlock();
         }
@@ -328,7 +450,7 @@ final class Stream {
                 || request.subjectsFilter().isEmpty() ? Map.of() : store.subjectCounts(request.subjectsFilter());
         StreamInfo.StreamState state = new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(),
                 time(s.firstTimeNanos()), s.lastSeq(), time(s.lastTimeNanos()), s.numSubjects(), subjects,
-                s.numDeleted(), List.of(), null, 0);
+                s.numDeleted(), List.of(), null, consumers.size());
         return new StreamInfo(config, created, state, domain, null, null, List.of(), List.of(), Instant.now());
     }
 

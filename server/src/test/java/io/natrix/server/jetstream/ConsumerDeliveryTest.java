@@ -1,0 +1,418 @@
+package io.natrix.server.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.server.TestServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.Subscription;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Consumer delivery details with jnats and raw requests: the pull status messages clients rely on, push heartbeats
+ * and flow control, deliver policies, ack-all, pause, inactivity, API errors, advisories and hostile acks.
+ */
+class ConsumerDeliveryTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private TestServer server() {
+        return TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = dir.resolve("js");
+        });
+    }
+
+    private static Connection connect(TestServer server) throws Exception {
+        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
+                .connectionTimeout(TIMEOUT).build());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Message m) {
+        return new String(m.getData(), StandardCharsets.UTF_8);
+    }
+
+    private static void stream(Connection nc, String name, String... subjects) throws Exception {
+        nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(name).subjects(subjects)
+                .storageType(StorageType.Memory).build());
+    }
+
+    private static void publish(Connection nc, String subject, int n) throws Exception {
+        for (int i = 1; i <= n; i++) {
+            nc.jetStream().publish(subject, bytes("m" + i));
+        }
+    }
+
+    /** Sends a pull request with {@code body} and returns the first answer on its inbox. */
+    private static Message pull(Connection nc, Subscription inbox, String stream, String consumer, String body)
+            throws Exception {
+        nc.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer, inbox.getSubject(), bytes(body));
+        return inbox.nextMessage(TIMEOUT);
+    }
+
+    private static String status(Message m) {
+        assertThat(m).as("a status message").isNotNull();
+        assertThat(m.isStatusMessage()).as("status message, got %s", m).isTrue();
+        return m.getStatus().getCode() + " " + m.getStatus().getMessage();
+    }
+
+    @Test
+    void pullRequestsGetNatsServersStatusMessages() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "PS", "ps");
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("PS", ConsumerConfiguration.builder().durable("c").maxPullWaiting(1)
+                    .maxBatch(5).maxExpires(Duration.ofSeconds(1)).maxBytes(100).build());
+            jsm.addOrUpdateConsumer("PS", ConsumerConfiguration.builder().durable("push")
+                    .deliverSubject("push.here").build());
+            Subscription inbox = nc.subscribe(nc.createInbox());
+            nc.flush(TIMEOUT);
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":10}")))
+                    .isEqualTo("409 Exceeded MaxRequestBatch of 5");
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":5000000000}")))
+                    .isEqualTo("409 Exceeded MaxRequestExpires of 1s");
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"max_bytes\":1000}")))
+                    .isEqualTo("409 Exceeded MaxRequestMaxBytes of 100");
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"no_wait\":true}")))
+                    .isEqualTo("404 No Messages");
+            Message timeout = pull(nc, inbox, "PS", "c", "{\"batch\":3,\"expires\":200000000}");
+            assertThat(status(timeout)).isEqualTo("408 Request Timeout");
+            assertThat(timeout.getHeaders().getFirst("Nats-Pending-Messages")).isEqualTo("3");
+            assertThat(status(pull(nc, inbox, "PS", "push", "1"))).isEqualTo("409 Consumer is push based");
+            assertThat(status(pull(nc, inbox, "PS", "c", "{bad")).startsWith("400 Bad Request")).isTrue();
+            assertThat(status(pull(nc, inbox, "PS", "nope", "1"))).startsWith("503");
+
+            Subscription first = nc.subscribe(nc.createInbox());
+            nc.publish("$JS.API.CONSUMER.MSG.NEXT.PS.c", first.getSubject(), bytes("{\"batch\":1,\"expires\":900000000}"));
+            nc.flush(TIMEOUT);
+            awaitWaiting(jsm, "PS", "c", 1);
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":900000000}")))
+                    .isEqualTo("409 Exceeded MaxWaiting");
+            jsm.deleteConsumer("PS", "c");
+            assertThat(status(first.nextMessage(TIMEOUT))).isEqualTo("409 Consumer Deleted");
+        }
+    }
+
+    private static void awaitWaiting(JetStreamManagement jsm, String stream, String consumer, long n)
+            throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (jsm.getConsumerInfo(stream, consumer).getNumWaiting() != n) {
+            assertThat(System.nanoTime()).as("num_waiting %d", n).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void batchesStopAtMaxBytes() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "MB", "mb");
+            for (int i = 0; i < 5; i++) {
+                nc.jetStream().publish("mb", new byte[100]);
+            }
+            nc.jetStreamManagement().addOrUpdateConsumer("MB", ConsumerConfiguration.builder().durable("c").build());
+            Subscription inbox = nc.subscribe(nc.createInbox());
+            nc.flush(TIMEOUT);
+            Message m = pull(nc, inbox, "MB", "c", "{\"batch\":5,\"max_bytes\":10}");
+            assertThat(status(m)).isEqualTo("409 Message Size Exceeds MaxBytes");
+            Message got = pull(nc, inbox, "MB", "c", "{\"batch\":5,\"max_bytes\":500}");
+            assertThat(got.isJetStream()).isTrue();
+            int count = 1;
+            Message next;
+            while ((next = inbox.nextMessage(Duration.ofMillis(500))) != null && next.isJetStream()) {
+                count++;
+            }
+            assertThat(count).isBetween(2, 4);
+        }
+    }
+
+    @Test
+    void pushConsumersSendIdleHeartbeatsAndAskForFlowControl() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "FC", "fc");
+            Subscription deliver = nc.subscribe("fc.deliver");
+            nc.flush(TIMEOUT);
+            nc.jetStreamManagement().addOrUpdateConsumer("FC", ConsumerConfiguration.builder().durable("c")
+                    .deliverSubject("fc.deliver").flowControl(Duration.ofMillis(200)).build());
+            Message hb = deliver.nextMessage(TIMEOUT);
+            assertThat(status(hb)).isEqualTo("100 Idle Heartbeat");
+            assertThat(hb.getHeaders().getFirst("Nats-Last-Consumer")).isEqualTo("0");
+            byte[] big = new byte[64 * 1024];
+            for (int i = 0; i < 40; i++) { // 2.5 MiB: past half of the first 2 MiB window
+                nc.jetStream().publish("fc", big);
+            }
+            int data = 0;
+            Message fc = null;
+            while (fc == null) {
+                Message m = deliver.nextMessage(TIMEOUT);
+                assertThat(m).as("a message or a flow control request after %d messages", data).isNotNull();
+                if (m.isStatusMessage() && m.getStatus().getMessage().equals("FlowControl Request")) {
+                    fc = m;
+                } else if (!m.isStatusMessage()) {
+                    data++;
+                }
+            }
+            assertThat(fc.getReplyTo()).startsWith("$JS.FC.FC.c.");
+            nc.publish(fc.getReplyTo(), new byte[0]);
+            while (data < 40) {
+                Message m = deliver.nextMessage(TIMEOUT);
+                assertThat(m).as("message %d", data + 1).isNotNull();
+                if (!m.isStatusMessage()) {
+                    data++;
+                } else if (m.getReplyTo() != null) {
+                    nc.publish(m.getReplyTo(), new byte[0]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void deliverPoliciesPickTheirStart() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "DP", "dp.*");
+            nc.jetStream().publish("dp.a", bytes("a1"));
+            nc.jetStream().publish("dp.b", bytes("b1"));
+            nc.jetStream().publish("dp.a", bytes("a2"));
+            ZonedDateTime between = ZonedDateTime.now();
+            waitPast(between);
+            nc.jetStream().publish("dp.b", bytes("b2"));
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All))).isEqualTo("a1");
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.Last))).isEqualTo("b2");
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
+                    .startSequence(3))).isEqualTo("a2");
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartTime)
+                    .startTime(between))).isEqualTo("b2");
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New))).isNull();
+            JetStreamSubscription lps = nc.jetStream().subscribe(null, PullSubscribeOptions.builder()
+                    .stream("DP").configuration(ConsumerConfiguration.builder()
+                            .deliverPolicy(DeliverPolicy.LastPerSubject).filterSubject("dp.*").build()).build());
+            assertThat(lps.fetch(5, Duration.ofSeconds(1))).extracting(ConsumerDeliveryTest::text)
+                    .containsExactly("a2", "b2");
+        }
+    }
+
+    private static void waitPast(ZonedDateTime t) {
+        while (!ZonedDateTime.now().isAfter(t.plusNanos(2_000_000))) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static String firstOf(Connection nc, ConsumerConfiguration.Builder cc) throws Exception {
+        JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.builder().stream("DP")
+                .configuration(cc.build()).build());
+        List<Message> got = sub.fetch(1, Duration.ofMillis(700));
+        sub.unsubscribe();
+        return got.isEmpty() ? null : text(got.get(0));
+    }
+
+    @Test
+    void ackAllAcknowledgesEverythingBelow() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "AA", "aa");
+            publish(nc, "aa", 5);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("AA", ConsumerConfiguration.builder().durable("c").ackPolicy(AckPolicy.All)
+                    .build());
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("AA", "c"));
+            List<Message> got = sub.fetch(5, TIMEOUT);
+            assertThat(got).hasSize(5);
+            got.get(3).ackSync(TIMEOUT);
+            ConsumerInfo info = jsm.getConsumerInfo("AA", "c");
+            assertThat(info.getAckFloor().getStreamSequence()).isEqualTo(4);
+            assertThat(info.getNumAckPending()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void pausedConsumersDeliverNothingUntilResumed() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "PA", "pa");
+            publish(nc, "pa", 2);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("PA", ConsumerConfiguration.builder().durable("c").build());
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.PAUSE.PA.c");
+            nc.flush(TIMEOUT);
+            var paused = jsm.pauseConsumer("PA", "c", ZonedDateTime.now().plusMinutes(5));
+            assertThat(paused.isPaused()).isTrue();
+            assertThat(jsm.getConsumerInfo("PA", "c").getPaused()).isTrue();
+            assertThat(text(advisories.nextMessage(TIMEOUT))).contains("\"paused\":true");
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("PA", "c"));
+            assertThat(sub.fetch(1, Duration.ofMillis(500))).isEmpty();
+            assertThat(jsm.resumeConsumer("PA", "c")).isTrue();
+            assertThat(sub.fetch(2, TIMEOUT)).hasSize(2);
+        }
+    }
+
+    @Test
+    void ephemeralConsumersVanishWhenInactive() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "EP", "ep");
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.DELETED.EP.*");
+            nc.flush(TIMEOUT);
+            ConsumerInfo ci = jsm.addOrUpdateConsumer("EP", ConsumerConfiguration.builder()
+                    .inactiveThreshold(Duration.ofMillis(300)).build());
+            Message deleted = advisories.nextMessage(TIMEOUT);
+            assertThat(deleted).isNotNull();
+            assertThat(deleted.getSubject()).endsWith("." + ci.getName());
+            assertThat(jsm.getConsumerNames("EP")).isEmpty();
+        }
+    }
+
+    @Test
+    void consumerApiErrorsAreNatsServers() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "ER", "er");
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertThatThrownBy(() -> jsm.getConsumerInfo("ER", "none")).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10014));
+            assertThatThrownBy(() -> jsm.getConsumerInfo("NOSTREAM", "x")).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10059));
+            jsm.createConsumer("ER", ConsumerConfiguration.builder().durable("once").build());
+            assertThatThrownBy(() -> jsm.createConsumer("ER", ConsumerConfiguration.builder().durable("once")
+                    .ackWait(Duration.ofSeconds(7)).build())).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10148));
+            assertThatThrownBy(() -> jsm.updateConsumer("ER", ConsumerConfiguration.builder().durable("never")
+                    .build())).isInstanceOf(JetStreamApiException.class)
+                    .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10149));
+            String[][] raw = {
+                {"$JS.API.CONSUMER.CREATE.ER", "{\"stream_name\":\"ER\",\"config\":{\"durable_name\":\"d\"}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a", "{\"stream_name\":\"OTHER\",\"config\":{}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a", "{not json"},
+                {"$JS.API.CONSUMER.DURABLE.CREATE.ER.a", "{\"stream_name\":\"ER\",\"config\":{\"durable_name\":\"b\"}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a.er", "{\"stream_name\":\"ER\",\"config\":{\"filter_subject\":\"x\"}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a", "{\"stream_name\":\"ER\",\"config\":{\"num_replicas\":3}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a", "{\"stream_name\":\"ER\",\"config\":{\"ack_wait\":-5}}"},
+                {"$JS.API.CONSUMER.CREATE.ER.a", "{\"stream_name\":\"ER\",\"config\":{\"max_deliver\":1e9,\"x\":1}}"},
+                {"$JS.API.CONSUMER.NAMES.NOPE", ""},
+                {"$JS.API.CONSUMER.DELETE.ER", ""},
+            };
+            for (String[] c : raw) {
+                Message answer = nc.request(c[0], bytes(c[1]), TIMEOUT);
+                assertThat(answer).as("an answer to %s", c[0]).isNotNull();
+                JsonNode error = JSON.readTree(answer.getData()).path("error");
+                assertThat(error.path("code").asInt()).as("%s %s -> %s", c[0], c[1], text(answer))
+                        .isBetween(400, 599);
+            }
+            assertThat(jsm.getConsumerNames("ER")).containsExactly("once");
+        }
+    }
+
+    @Test
+    void consumerActionsAreAdvised() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "AD", "ad");
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.>");
+            nc.flush(TIMEOUT);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("AD", ConsumerConfiguration.builder().durable("x").build());
+            jsm.deleteConsumer("AD", "x");
+            for (String[] expected : new String[][]{{"CREATED", "create"}, {"DELETED", "delete"}}) {
+                Message m = advisories.nextMessage(TIMEOUT);
+                assertThat(m.getSubject()).isEqualTo("$JS.EVENT.ADVISORY.CONSUMER." + expected[0] + ".AD.x");
+                JsonNode event = JSON.readTree(m.getData());
+                assertThat(event.path("type").asText()).isEqualTo("io.nats.jetstream.advisory.v1.consumer_action");
+                assertThat(event.path("action").asText()).isEqualTo(expected[1]);
+                assertThat(event.path("consumer").asText()).isEqualTo("x");
+            }
+        }
+    }
+
+    @Test
+    void hostileAcksAreIgnoredAndTheConsumerCarriesOn() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "HA", "ha");
+            publish(nc, "ha", 3);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("HA", ConsumerConfiguration.builder().durable("c").build());
+            String[] subjects = {
+                "$JS.ACK.HA.c", "$JS.ACK.HA.c.1", "$JS.ACK.HA.c.x.y.z.w.v", "$JS.ACK.HA.c.1.99999999.1.0.0",
+                "$JS.ACK.HA.c.1.1.1.0.0.extra", "$JS.ACK.HA.c.-1.-1.-1.0.0",
+                "$JS.ACK.HA.c.99999999999999999999999.1.1.0.0", "$JS.ACK.HA.c.1.3.9999.0.0",
+            };
+            String[] bodies = {"", "+ACK", "-NAK {\"delay\": -5}", "-NAK banana", "+TERM", "+WPI", "+NXT {bad",
+                "\u0000garbage"};
+            for (String s : subjects) {
+                for (String b : bodies) {
+                    nc.publish(s, "_INBOX.hostile", bytes(b));
+                }
+            }
+            nc.flush(TIMEOUT);
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("HA", "c"));
+            List<Message> got = sub.fetch(3, TIMEOUT);
+            assertThat(got).extracting(ConsumerDeliveryTest::text).containsExactly("m1", "m2", "m3");
+            List<Long> counts = new ArrayList<>();
+            for (Message m : got) {
+                counts.add(m.metaData().deliveredCount());
+                m.ackSync(TIMEOUT);
+            }
+            assertThat(counts).containsOnly(1L);
+            assertThat(jsm.getConsumerInfo("HA", "c").getNumAckPending()).isZero();
+        }
+    }
+
+    @Test
+    void headersOnlySendsTheSizeInsteadOfThePayload() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "HO", "ho");
+            nc.jetStream().publish("ho", bytes("hello"));
+            nc.jetStreamManagement().addOrUpdateConsumer("HO", ConsumerConfiguration.builder().durable("c")
+                    .headersOnly(true).build());
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("HO", "c"));
+            Message m = sub.fetch(1, TIMEOUT).get(0);
+            assertThat(m.getData()).isEmpty();
+            assertThat(m.getHeaders().getFirst("Nats-Msg-Size")).isEqualTo("5");
+        }
+    }
+
+    @Test
+    void ackWaitBackoffSpacesRedeliveries() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "BO", "bo");
+            publish(nc, "bo", 1);
+            nc.jetStreamManagement().addOrUpdateConsumer("BO", ConsumerConfiguration.builder().durable("c")
+                    .ackPolicy(AckPolicy.Explicit).backoff(Duration.ofMillis(100), Duration.ofMillis(600))
+                    .maxDeliver(3).build());
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("BO", "c"));
+            long t0 = System.nanoTime();
+            assertThat(sub.fetch(1, TIMEOUT)).hasSize(1);
+            Message second = sub.fetch(1, TIMEOUT).get(0);
+            long t1 = System.nanoTime();
+            Message third = sub.fetch(1, TIMEOUT).get(0);
+            long t2 = System.nanoTime();
+            assertThat(second.metaData().deliveredCount()).isEqualTo(2);
+            assertThat(third.metaData().deliveredCount()).isEqualTo(3);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(t1 - t0)).isGreaterThanOrEqualTo(90);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(t2 - t1)).isGreaterThanOrEqualTo(500);
+        }
+    }
+}
