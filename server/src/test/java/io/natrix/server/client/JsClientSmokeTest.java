@@ -86,6 +86,29 @@ class JsClientSmokeTest {
         }
     }
 
+    private static final List<String> CONSUMER_CHECKS = List.of("consumer-add-info", "fetch-ack", "next-empty",
+            "consume", "nak-redelivers", "ordered", "delete");
+
+    @Test
+    void jsJetStreamClientConsumesFromNatrix(@org.junit.jupiter.api.io.TempDir Path store) throws Exception {
+        Path module = moduleDir();
+        requireNode(module);
+        Path clientDir = installClient(module);
+
+        try (TestServer server = TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = store;
+        })) {
+            Run run = Run.of(List.of("node", module.resolve("src/test/js/consumers.mjs").toString(), server.url()),
+                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("consumers"),
+                    RUN_TIMEOUT);
+
+            assertThat(run.exitCode()).as("consumers.mjs exit code; output:%n%s", run.output()).isZero();
+            assertThat(run.stdoutLines()).as("consumers.mjs output:%n%s", run.output())
+                    .containsExactlyElementsOf(CONSUMER_CHECKS.stream().map(c -> "ok " + c).toList());
+        }
+    }
+
     private static void requireNode(Path module) throws Exception {
         Run version;
         try {
