@@ -44,6 +44,12 @@ public final class JetStream implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Copies messages into mirrors and sourcing streams ({@link StreamSourcing}), off publishers' threads. */
+    private final ScheduledExecutorService sourcing = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "natrix-js-sourcing");
+        t.setDaemon(true);
+        return t;
+    });
 
     public JetStream(JetStreamConfig config) {
         this.config = config;
@@ -52,6 +58,10 @@ public final class JetStream implements AutoCloseable {
 
     public JetStreamConfig config() {
         return config;
+    }
+
+    ScheduledExecutorService sourcingExecutor() {
+        return sourcing;
     }
 
     JsServerLimits serverLimits() {
@@ -224,8 +234,10 @@ public final class JetStream implements AutoCloseable {
     @Override
     public synchronized void close() {
         executor.shutdown();
+        sourcing.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            sourcing.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
