@@ -31,13 +31,14 @@ final class SourceCursor {
     /** What {@link Stream.AppendListener} this cursor registered with its origin, so it can be taken off again. */
     final Stream.AppendListener listener;
 
-    /** The origin read from now (null: not found yet, or gone). */
-    Stream origin;
-    /** The last origin sequence taken (0: none). */
-    long lastSeq;
+    /** The origin read from now (null: not found yet, or gone); volatile for {@link #info}. */
+    volatile Stream origin;
+    /** The last origin sequence taken (0: none); volatile for {@link #info}. */
+    volatile long lastSeq;
     /** Where to start, by time, once the origin is known (0: the position is {@link #lastSeq}). */
     long startTimeNanos;
 
+    /** The lag when last caught up with the origin, shown while the origin is gone. */
     private volatile long lag;
     /** Wall-clock nanoseconds of the last read of the origin (0: never). */
     private volatile long lastContactNanos;
@@ -122,11 +123,15 @@ final class SourceCursor {
         return n;
     }
 
-    /** Records a successful read of the origin at {@code nowNanos}, with the lag left. */
-    void contact(long nowNanos, long lagNow) {
+    /** Records a successful read of the origin at {@code nowNanos}. */
+    void contact(long nowNanos) {
         lastContactNanos = nowNanos;
-        lag = lagNow;
         error = null;
+    }
+
+    /** Records the lag found after a read that took everything it could. */
+    void lag(long lagNow) {
+        lag = lagNow;
     }
 
     /** Records why the origin can not be read. */
@@ -138,10 +143,15 @@ final class SourceCursor {
         return error;
     }
 
-    /** The info block: nats-server's {@code StreamSourceInfo} for this mirror or source. */
+    /**
+     * The info block: nats-server's {@code StreamSourceInfo} for this mirror or source. The lag is counted now when
+     * the origin is there (so it is right while a large backlog is being copied), else the last one known.
+     */
     StreamInfo.SourceInfo info(long nowNanos) {
         long last = lastContactNanos;
         long active = last == 0 ? -1 : Math.max(0, nowNanos - last);
+        Stream o = origin;
+        long lag = o == null ? this.lag : pending(o.store());
         return new StreamInfo.SourceInfo(config.name(), config.external(), lag, active, error,
                 config.filterSubject(), config.subjectTransforms());
     }

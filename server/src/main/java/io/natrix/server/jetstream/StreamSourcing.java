@@ -336,7 +336,10 @@ final class StreamSourcing {
             copied++;
             bytes += m.payload().length + (m.headers() == null ? 0 : m.headers().length);
         }
-        c.contact(Stream.nowNanos(), c.pending(from));
+        c.contact(Stream.nowNanos());
+        if (!more) {
+            c.lag(c.pending(from)); // cheap when caught up: the store counts what is past the position
+        }
         return more;
     }
 
@@ -386,9 +389,13 @@ final class StreamSourcing {
                     Map.of("err", why)));
         } else {
             origin = origins.apply(s.name());
-            if (origin == null || origin == target) {
-                origin = null;
+            if (origin == null) {
                 c.fail(JsErrors.streamNotFound());
+            } else if (origin == target) {
+                // Allowed by the configuration checks when the filter misses the stream's subjects, but what it
+                // copies could come back to it through its other sources without end: refused here.
+                origin = null;
+                c.fail(JsErrors.get("JSSourceConsumerSetupFailedErrF", Map.of("err", "stream can not source itself")));
             }
         }
         if (origin != c.origin) {
