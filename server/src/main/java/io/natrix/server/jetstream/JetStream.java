@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: API requests are copied off the publisher's thread and handled one at a time on the
  * {@code natrix-jetstream} thread, which also runs the age expiry of streams every second. Stream ingest runs on
- * publishers' threads ({@link Stream}).
+ * publishers' threads ({@link Stream}); mirrors and sources copy on the {@code natrix-js-sourcing} thread
+ * ({@link StreamSourcing}).
  */
 public final class JetStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
