@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: API requests are copied off the publisher's thread and handled one at a time on the
  * {@code natrix-jetstream} thread, which also runs the age expiry of streams every second. Stream ingest runs on
- * publishers' threads ({@link Stream}). Pull requests ({@code CONSUMER.MSG.NEXT}) and acks go to their consumer on
- * the sender's thread; consumers deliver on the {@code natrix-consumer} pool and are woken by the
- * {@code natrix-consumer-timer} thread ({@link Consumer}).
+ * publishers' threads ({@link Stream}); mirrors and sources copy on the {@code natrix-js-sourcing} thread
+ * ({@link StreamSourcing}). Pull requests ({@code CONSUMER.MSG.NEXT}) and acks go to their consumer on the sender's
+ * thread; consumers deliver on the {@code natrix-consumer} pool and are woken by the {@code natrix-consumer-timer}
+ * thread ({@link Consumer}).
  */
 public final class JetStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
@@ -45,6 +46,12 @@ public final class JetStream implements AutoCloseable {
     private final java.util.Set<Account> refused = new java.util.HashSet<>();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "natrix-jetstream");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Copies messages into mirrors and sourcing streams ({@link StreamSourcing}), off publishers' threads. */
+    private final ScheduledExecutorService sourcing = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "natrix-js-sourcing");
         t.setDaemon(true);
         return t;
     });
@@ -86,6 +93,10 @@ public final class JetStream implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // shutting down
         }
+    }
+
+    ScheduledExecutorService sourcingExecutor() {
+        return sourcing;
     }
 
     JsServerLimits serverLimits() {
@@ -266,8 +277,10 @@ public final class JetStream implements AutoCloseable {
     public synchronized void close() {
         executor.shutdown();
         consumerTimers.shutdownNow();
+        sourcing.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            sourcing.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -117,6 +117,24 @@ final class JsAccount {
         } catch (IOException e) {
             LOG.error("Could not list streams of account {} in {}: {}", account, root, e.toString());
         }
+        for (Stream s : streams()) {
+            startSourcing(s);
+        }
+    }
+
+    /** Starts (or restarts, after an update) copying into {@code s} from its mirror's or sources' origins. */
+    private void startSourcing(Stream s) {
+        StreamSourcing.start(s, this::stream, js.sourcingExecutor(), js.config().domain());
+    }
+
+    /** Lets every mirror and sourcing stream look for its origins again (one was created or deleted). */
+    private void wakeSourcing() {
+        for (Stream s : streams()) {
+            StreamSourcing sourcing = s.sourcing();
+            if (sourcing != null) {
+                sourcing.wake();
+            }
+        }
     }
 
     private static StreamMeta readMeta(Path d) throws IOException {
@@ -161,8 +179,15 @@ final class JsAccount {
         return HexFormat.of().toHexDigits((int) c.getValue());
     }
 
-    /** Stops every stream (data kept). */
-    synchronized void stop() {
+    /** Stops every stream (data kept), copying into them first (that waits for the copying thread). */
+    void stop() {
+        for (Stream s : streams()) {
+            StreamSourcing.stop(s);
+        }
+        stopStreams();
+    }
+
+    private synchronized void stopStreams() {
         for (Stream s : streams.values()) {
             try {
                 s.stop();
@@ -386,6 +411,8 @@ final class JsAccount {
             }
             Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
             streams.put(name, s);
+            startSourcing(s);
+            wakeSourcing();
             streamAdvisory("CREATED", name, "create");
             return JsApi.StreamCreateResponse.of(s.info(null), true);
         }
@@ -429,6 +456,7 @@ final class JsAccount {
             }
             s.update(config);
         }
+        startSourcing(s);
         streamAdvisory("UPDATED", name, "modify");
         return JsApi.StreamUpdateResponse.of(s.info(null));
     }
@@ -441,7 +469,9 @@ final class JsAccount {
         if (s == null) {
             throw new JsApiException(JsErrors.streamNotFound());
         }
+        StreamSourcing.stop(s);
         s.delete();
+        wakeSourcing();
         Path d = dir.resolve("streams").resolve(name);
         deleteTree(d);
         streamAdvisory("DELETED", name, "delete");

@@ -50,6 +50,21 @@ final class Stream {
     /** The stream's republish source-to-destination transform; null when none. */
     private volatile SubjectTransform republish;
     private String lastMsgId;
+    /** Told after every append; an empty array (never null) when nobody listens, so the append allocates nothing. */
+    private volatile AppendListener[] appendListeners = NO_LISTENERS;
+    /** What copies messages into this stream from its mirror's or sources' origins; null when it has none. */
+    private volatile StreamSourcing sourcing;
+
+    private static final AppendListener[] NO_LISTENERS = new AppendListener[0];
+
+    /**
+     * Told that a stream appended a message. Called on the appending thread under the stream's lock: it must only
+     * hand work off (schedule a task), never block or call back into the stream.
+     */
+    @FunctionalInterface
+    interface AppendListener {
+        void appended();
+    }
 
     Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created)
             throws IOException {
@@ -94,6 +109,41 @@ final class Stream {
 
     MessageStore store() {
         return store;
+    }
+
+    StreamSourcing sourcing() {
+        return sourcing;
+    }
+
+    void sourcing(StreamSourcing s) {
+        sourcing = s;
+    }
+
+    /** Adds a listener told after each append (copy on write: adding is rare, appending is not). */
+    synchronized void addAppendListener(AppendListener l) {
+        AppendListener[] now = appendListeners;
+        AppendListener[] next = java.util.Arrays.copyOf(now, now.length + 1);
+        next[now.length] = l;
+        appendListeners = next;
+    }
+
+    synchronized void removeAppendListener(AppendListener l) {
+        AppendListener[] now = appendListeners;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == l) {
+                AppendListener[] next = new AppendListener[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                appendListeners = next.length == 0 ? NO_LISTENERS : next;
+                return;
+            }
+        }
+    }
+
+    private void appended() {
+        for (AppendListener l : appendListeners) {
+            l.appended();
+        }
     }
 
     static StoreLimits limits(StreamConfig c) {
@@ -279,6 +329,7 @@ final class Stream {
                 dedupe.record(msgId, seq, now);
                 lastMsgId = msgId;
             }
+            appended();
             return new PubAck(c.name(), seq, domain, false);
         } finally {
             lock.unlock();
@@ -369,6 +420,84 @@ final class Stream {
     }
 
     /**
+     * Stores a message a mirror or source copied from its origin ({@link StreamSourcing}), as nats-server stores
+     * them: the stream's own subject transform and the {@code Nats-Expected-*} checks do not apply (copying strips
+     * those headers); the stream being sealed, the message size, a duplicate {@code Nats-Msg-Id} (not for a
+     * mirror), roll-ups, discard-new limits and republishing do.
+     *
+     * <p>For a mirror, {@code originSeq} is the sequence the message must get: the sequences up to it are skipped
+     * (an empty store starts right there), so the mirror keeps its origin's numbering. A source passes 0 and the
+     * message gets the next sequence.
+     *
+     * @return the sequence stored, or 0 when the message was a duplicate and not stored
+     */
+    long storeCopied(String subject, byte[] headers, byte[] payload, long timestampNanos, long originSeq)
+            throws JsApiException, IOException {
+        NatsHeaders h = NatsHeaders.parse(headers);
+        long now = nowNanos();
+        lock.lock();
+        try {
+            StreamConfig c = config;
+            if (c.sealed()) {
+                throw new JsApiException(JsErrors.streamSealed());
+            }
+            long size = (long) payload.length + (headers == null ? 0 : headers.length);
+            if (c.maxMsgSize() > 0 && size > c.maxMsgSize()) {
+                throw new JsApiException(JsErrors.streamMessageExceedsMaximum());
+            }
+            String msgId = originSeq > 0 ? null : h.get(NatsHeaders.MSG_ID);
+            if (msgId != null && !msgId.isEmpty() && dedupe.seen(msgId, now) > 0) {
+                return 0;
+            }
+            String rollup = h.get(NatsHeaders.ROLLUP);
+            if (rollup != null && (!c.allowRollupHdrs() || (!rollup.equals("sub") && !rollup.equals("all")))) {
+                throw new JsApiException(rollupFailed(c.allowRollupHdrs() ? "rollup value invalid: " + rollup
+                        : "rollup not permitted"));
+            }
+            StoreState state = store.state();
+            if (c.discard() == DiscardPolicy.NEW) {
+                checkDiscardNew(c, subject, size, state);
+            }
+            if (originSeq > 0) {
+                if (originSeq <= state.lastSeq()) {
+                    return 0;
+                }
+                if (state.msgs() == 0) {
+                    store.compact(originSeq);
+                } else {
+                    for (long gap = originSeq - state.lastSeq() - 1; gap > 0; gap--) {
+                        store.skip();
+                    }
+                }
+            }
+            StoredMessage previous = republish == null ? null : store.loadLast(subject);
+            if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
+                long seq = store.skip(); // as a publish: nobody would read it
+                appended();
+                return seq;
+            }
+            long seq = store.store(subject, headers, payload, timestampNanos);
+            for (Consumer consumer : consumers) {
+                consumer.onStored(subject);
+            }
+            if (republish != null) {
+                republish(subject, headers, payload, seq, timestampNanos, previous == null ? 0 : previous.sequence());
+            }
+            if (rollup != null && store.purge(rollup.equals("sub") ? subject : null, seq, 0) > 0) {
+                changed();
+            }
+            if (msgId != null && !msgId.isEmpty()) {
+                dedupe.record(msgId, seq, now);
+                lastMsgId = msgId;
+            }
+            appended();
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Publishes a stored message again on the republish destination, with nats-server's headers
      * ({@code Nats-Stream}, {@code Nats-Subject}, {@code Nats-Sequence}, {@code Nats-Time-Stamp},
      * {@code Nats-Last-Sequence}; {@code Nats-Msg-Size} and no payload when headers only). Under the stream lock, so
@@ -451,7 +580,9 @@ final class Stream {
         StreamInfo.StreamState state = new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(),
                 time(s.firstTimeNanos()), s.lastSeq(), time(s.lastTimeNanos()), s.numSubjects(), subjects,
                 s.numDeleted(), List.of(), null, consumers.size());
-        return new StreamInfo(config, created, state, domain, null, null, List.of(), List.of(), Instant.now());
+        StreamSourcing from = sourcing;
+        return new StreamInfo(config, created, state, domain, null, from == null ? null : from.mirrorInfo(),
+                from == null ? List.of() : from.sourcesInfo(), List.of(), Instant.now());
     }
 
     private static Instant time(long nanos) {
