@@ -1613,6 +1613,60 @@ final class Consumer {
         }
     }
 
+    /**
+     * {@code CONSUMER.RESET} (nats-server 2.14): forgets what is pending and restarts delivery at {@code seq} (0: just
+     * past the ack floor), with delivery sequences starting over at 1. Returns the sequence it restarts at.
+     *
+     * @throws JsApiException {@code invalid reset} when the deliver policy does not allow going there
+     */
+    long reset(long seq) throws JsApiException, IOException {
+        long at;
+        lock.lock();
+        try {
+            ConsumerConfig c = config;
+            if (seq == 0) {
+                at = state.ackFloorStreamSeq + 1;
+            } else if (c.deliverPolicy() == DeliverPolicy.ALL) {
+                at = seq;
+            } else if (c.deliverPolicy() == DeliverPolicy.BY_START_SEQUENCE) {
+                if (seq < c.optStartSeq()) {
+                    throw invalidReset("below start seq");
+                }
+                at = seq;
+            } else if (c.deliverPolicy() == DeliverPolicy.BY_START_TIME) {
+                if (seq < stream.store().sequenceAt(epochNanos(c.optStartTime()))) {
+                    throw invalidReset("below start time");
+                }
+                at = seq;
+            } else {
+                throw invalidReset("not allowed");
+            }
+            at = Math.max(1, at);
+            state.pending.clear();
+            state.redelivered.clear();
+            redeliverQueue.clear();
+            redeliverSet.clear();
+            skipList = null;
+            sseq = at;
+            state.deliveredConsumerSeq = 0;
+            state.deliveredStreamSeq = at - 1;
+            state.ackFloorConsumerSeq = 0;
+            state.ackFloorStreamSeq = at - 1;
+            numPendingValid = false;
+            pendingCheckAt = NONE;
+            dirty = true;
+        } finally {
+            lock.unlock();
+        }
+        stream.checkInterest();
+        signal();
+        return at;
+    }
+
+    private static JsApiException invalidReset(String why) {
+        return new JsApiException(JsErrors.get("JSConsumerInvalidResetErr", Map.of("err", why)));
+    }
+
     /** Pause or resume ({@code CONSUMER.PAUSE}); the advisory is sent. */
     void pause(Instant until) {
         lock.lock();

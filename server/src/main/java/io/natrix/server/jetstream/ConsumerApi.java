@@ -72,6 +72,47 @@ public final class ConsumerApi {
         }
     }
 
+    /** nats-server 2.14's {@code CONSUMER.RESET} response type. */
+    public static final String CONSUMER_RESET_RESPONSE = "io.nats.jetstream.api.v1.consumer_reset_response";
+
+    /** {@code CONSUMER.RESET} (nats-server 2.14): the consumer's info after the reset and the sequence it restarts at. */
+    @JsonPropertyOrder({"type", "error"})
+    public record ConsumerResetResponse(
+            @JsonProperty("type") String type,
+            @JsonProperty("error") @JsonInclude(Include.NON_NULL) JsApiError error,
+            @JsonUnwrapped ConsumerInfo info,
+            @JsonProperty("reset_seq") @JsonInclude(Include.NON_DEFAULT) long resetSeq) {
+        public ConsumerResetResponse {
+            info = ConsumerInfo.present(info);
+        }
+
+        public static ConsumerResetResponse of(ConsumerInfo info, long resetSeq) {
+            return new ConsumerResetResponse(CONSUMER_RESET_RESPONSE, null, info, resetSeq);
+        }
+
+        public static ConsumerResetResponse failed(JsApiError error) {
+            return new ConsumerResetResponse(CONSUMER_RESET_RESPONSE, error, null, 0);
+        }
+    }
+
+    /**
+     * {@code CONSUMER.RESET} options: nats-server 2.14's {@code JSApiConsumerResetRequest}; an empty body resets to
+     * the ack floor.
+     *
+     * @param seq the stream sequence to restart at (0: just past the ack floor)
+     */
+    public record ResetRequest(long seq) {
+        public static ResetRequest parse(byte[] json) throws JsApiException {
+            if (json.length == 0) {
+                return new ResetRequest(0);
+            }
+            long[] seq = {0};
+            check(GoBinder.decode(json, "JSApiConsumerResetRequest", b -> new GoBinder.Fields()
+                    .with("seq", v -> set(b.unsigned(v), x -> seq[0] = x))));
+            return new ResetRequest(seq[0]);
+        }
+    }
+
     /** {@code CONSUMER.INFO}: the consumer's info. */
     @JsonPropertyOrder({"type", "error"})
     public record ConsumerInfoResponse(

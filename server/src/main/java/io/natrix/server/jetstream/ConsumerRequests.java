@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer half of an account's JetStream API: {@code CONSUMER.CREATE|DURABLE.CREATE|INFO|DELETE|NAMES|LIST|
- * PAUSE|UNPIN} (on the JetStream thread, through {@link JsAccount}) and {@code CONSUMER.MSG.NEXT} (on the
+ * PAUSE|UNPIN|RESET} (on the JetStream thread, through {@link JsAccount}) and {@code CONSUMER.MSG.NEXT} (on the
  * requester's thread, straight to the consumer). Also loads the durable consumers of a stream kept on disk.
  *
  * <p>Thread-safety: creating and deleting consumers happens on the JetStream thread only; lookups read the
@@ -110,6 +110,11 @@ final class ConsumerRequests {
                 }
                 return ConsumerApi.ConsumerUnpinResponse.ok();
             }
+            case "RESET" -> {
+                Consumer c = consumerOrFail(t);
+                long at = c.reset(ConsumerApi.ResetRequest.parse(body).seq());
+                return ConsumerApi.ConsumerResetResponse.of(c.info(), at);
+            }
             case "LEADER" -> throw new JsApiException(JsErrors.get("JSClusterRequiredErr"));
             default -> throw new JsApiException(JsErrors.badRequest());
         }
@@ -125,6 +130,7 @@ final class ConsumerRequests {
             case "LIST" -> ConsumerApi.ConsumerListResponse.failed(error);
             case "PAUSE" -> ConsumerApi.ConsumerPauseResponse.failed(error);
             case "UNPIN" -> ConsumerApi.ConsumerUnpinResponse.failed(error);
+            case "RESET" -> ConsumerApi.ConsumerResetResponse.failed(error);
             default -> ConsumerApi.ConsumerInfoResponse.failed(error);
         };
     }

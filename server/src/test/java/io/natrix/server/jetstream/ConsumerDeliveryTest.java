@@ -328,6 +328,34 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void resetRestartsDeliveryWhereAsked() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "RS", "rs");
+            publish(nc, "rs", 4);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("RS", ConsumerConfiguration.builder().durable("c").build());
+            jsm.addOrUpdateConsumer("RS", ConsumerConfiguration.builder().durable("n")
+                    .deliverPolicy(DeliverPolicy.New).build());
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("RS", "c"));
+            for (Message m : sub.fetch(4, TIMEOUT)) {
+                m.ackSync(TIMEOUT);
+            }
+            JsonNode reset = JSON.readTree(nc.request("$JS.API.CONSUMER.RESET.RS.c", bytes("{\"seq\":2}"), TIMEOUT)
+                    .getData());
+            assertThat(reset.path("type").asText()).isEqualTo("io.nats.jetstream.api.v1.consumer_reset_response");
+            assertThat(reset.path("reset_seq").asLong()).isEqualTo(2);
+            assertThat(reset.path("num_pending").asLong()).isEqualTo(3);
+            Message again = sub.fetch(1, TIMEOUT).get(0);
+            assertThat(again.metaData().streamSequence()).isEqualTo(2);
+            assertThat(again.metaData().consumerSequence()).isEqualTo(1);
+            JsonNode refused = JSON.readTree(nc.request("$JS.API.CONSUMER.RESET.RS.n", bytes("{\"seq\":1}"), TIMEOUT)
+                    .getData());
+            assertThat(refused.path("error").path("err_code").asInt()).isEqualTo(10204);
+            assertThat(refused.path("error").path("description").asText()).isEqualTo("invalid reset: not allowed");
+        }
+    }
+
+    @Test
     void consumerActionsAreAdvised() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "AD", "ad");
