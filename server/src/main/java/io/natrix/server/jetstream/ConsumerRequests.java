@@ -43,21 +43,11 @@ final class ConsumerRequests {
             throw new JsApiException(JsErrors.badRequest());
         }
         switch (t[1]) {
-            case "CREATE" -> {
-                if (t.length < 3) {
+            case "CREATE", "DURABLE" -> {
+                if (t.length < 3 || (t[1].equals("DURABLE") && !t[2].equals("CREATE"))) {
                     throw new JsApiException(JsErrors.badRequest());
                 }
-                String filter = t.length > 4 ? String.join(".", Arrays.copyOfRange(t, 4, t.length)) : "";
-                return create(t[2], t.length > 3 ? t[3] : "", filter, false, body);
-            }
-            case "DURABLE" -> {
-                if (t.length < 3 || !t[2].equals("CREATE")) {
-                    throw new JsApiException(JsErrors.badRequest());
-                }
-                if (t.length != 5) {
-                    throw new JsApiException(JsErrors.get("JSConsumerDurableNameNotInSubjectErr"));
-                }
-                return create(t[3], t[4], "", true, body);
+                return create(t, body);
             }
             case "INFO" -> {
                 Consumer c = consumerOrFail(t);
@@ -188,47 +178,13 @@ final class ConsumerRequests {
     // ---------------------------------------------------------------- create
 
     /**
-     * Creates or updates a consumer as nats-server's jsConsumerCreateRequest and addConsumerWithAction do.
-     *
-     * @param subjectName the consumer name in the subject ("" for the legacy ephemeral form)
-     * @param filter      the filter in the subject ("" for none)
-     * @param legacyDurable the {@code CONSUMER.DURABLE.CREATE} form
+     * Creates or updates a consumer as nats-server's jsConsumerCreateRequest and addConsumerWithAction do, for a
+     * request on any of the create subjects ({@code t}: the tokens after the API prefix).
      */
-    private Object create(String streamName, String subjectName, String filter, boolean legacyDurable, byte[] body)
-            throws JsApiException, IOException {
+    private Object create(String[] t, byte[] body) throws JsApiException, IOException {
         ConsumerApi.CreateConsumerRequest req = ConsumerApi.CreateConsumerRequest.parse(body);
-        if (!streamName.equals(req.streamName())) {
-            throw new JsApiException(JsErrors.streamMismatch());
-        }
-        if (subjectName.contains("\\") || subjectName.contains("/")) {
-            throw new JsApiException(JsErrors.get("JSConsumerNameContainsPathSeparatorsErr"));
-        }
-        ConsumerConfig requested = req.config();
-        if (legacyDurable) {
-            if (requested.durableName().isEmpty()) {
-                throw new JsApiException(JsErrors.get("JSConsumerDurableNameNotSetErr"));
-            }
-            if (!subjectName.equals(requested.durableName())) {
-                throw new JsApiException(JsErrors.get("JSConsumerDurableNameNotMatchSubjectErr"));
-            }
-            requested = requested.toBuilder().name(subjectName).build();
-        } else if (!subjectName.isEmpty()) {
-            if (!requested.durableName().isEmpty() && !subjectName.equals(requested.durableName())) {
-                throw new JsApiException(JsErrors.get("JSConsumerDurableNameNotMatchSubjectErr"));
-            }
-            requested = requested.toBuilder().name(subjectName).build();
-        } else if (!requested.durableName().isEmpty()) {
-            throw new JsApiException(JsErrors.get("JSConsumerEphemeralWithDurableNameErr"));
-        }
-        if (!filter.isEmpty() && !requested.filterSubjects().isEmpty()) {
-            throw new JsApiException(JsErrors.get("JSConsumerMultipleFiltersNotAllowed"));
-        }
-        if (!filter.isEmpty() && !filter.equals(requested.filterSubject())) {
-            throw new JsApiException(JsErrors.get("JSConsumerCreateFilterSubjectMismatchErr"));
-        }
-        if (requested.numReplicas() > 1) {
-            throw new JsApiException(JsErrors.streamReplicasNotSupported());
-        }
+        ConsumerConfig requested = req.checkSubject("$JS.API." + String.join(".", t));
+        String streamName = req.streamName();
         Stream stream = jsa.stream(streamName);
         if (stream == null) {
             throw new JsApiException(JsErrors.streamNotFound());
@@ -243,7 +199,7 @@ final class ConsumerRequests {
         }
         Consumer existing = find(stream, name);
         if (existing != null) {
-            if (existing.config().equals(config)) {
+            if (ConsumerConfigs.sameForCreate(config, existing.config())) {
                 return ConsumerApi.ConsumerCreateResponse.of(existing.info());
             }
             if (req.action() == ConsumerAction.CREATE) {
