@@ -56,6 +56,7 @@ final class JsAccount {
     private final Account account;
     private final Path dir;
     private final JsAccountLimits limits;
+    private final StorageQuota quota;
     private final TreeMap<String, Stream> streams = new TreeMap<>();
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
@@ -65,6 +66,7 @@ final class JsAccount {
         this.account = account;
         this.dir = dir;
         this.limits = limits;
+        this.quota = js.storage().account(limits);
     }
 
     Account account() {
@@ -91,7 +93,7 @@ final class JsAccount {
                         continue;
                     }
                     Stream s = new Stream(account, js.config().domain(), meta.config(),
-                            js.openStore(meta.config(), d), meta.created());
+                            js.openStore(meta.config(), d), meta.created(), quota);
                     synchronized (this) {
                         streams.put(meta.config().name(), s);
                     }
@@ -363,7 +365,7 @@ final class JsAccount {
             if (config.storage() == StorageType.FILE) {
                 writeMeta(d, new StreamMeta(config, created));
             }
-            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota);
             streams.put(name, s);
             streamAdvisory("CREATED", name, "create");
             return JsApi.StreamCreateResponse.of(s.info(null), true);
