@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * stores of their streams, and the JetStream thread.
  *
  * <p>Threads: API requests are copied off the publisher's thread and handled one at a time on the
- * {@code natrix-jetstream} thread, which also runs the age expiry of streams every second. Stream ingest runs on
+ * {@code natrix-jetstream} thread, which also runs the expiry of streams (max_age, message TTLs) every second. Stream ingest runs on
  * publishers' threads ({@link Stream}); mirrors and sources copy on the {@code natrix-js-sourcing} thread
  * ({@link StreamSourcing}). Pull requests ({@code CONSUMER.MSG.NEXT}) and acks go to their consumer on the sender's
  * thread; consumers deliver on the {@code natrix-consumer} pool and are woken by the {@code natrix-consumer-timer}
@@ -41,6 +41,8 @@ public final class JetStream implements AutoCloseable {
     private static final String NEXT_PREFIX = "CONSUMER.MSG.NEXT.";
 
     private final JetStreamConfig config;
+    /** Storage in use on this server, fed by every account's quota. */
+    private final StorageQuota storage;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
     private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
     private final java.util.Set<Account> refused = new java.util.HashSet<>();
@@ -71,6 +73,7 @@ public final class JetStream implements AutoCloseable {
 
     public JetStream(JetStreamConfig config) {
         this.config = config;
+        this.storage = StorageQuota.server(config);
         executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -97,6 +100,11 @@ public final class JetStream implements AutoCloseable {
 
     ScheduledExecutorService sourcingExecutor() {
         return sourcing;
+    }
+
+    /** The server's storage quota, under which each account gets its own. */
+    StorageQuota storage() {
+        return storage;
     }
 
     JsServerLimits serverLimits() {
@@ -259,13 +267,11 @@ public final class JetStream implements AutoCloseable {
         long now = Stream.nowNanos();
         for (JsAccount jsa : accounts.values()) {
             for (Stream s : jsa.streams()) {
-                if (s.config().maxAgeNanos() > 0) {
+                if (s.config().maxAgeNanos() > 0 || s.config().allowMsgTtl()) {
                     try {
-                        if (s.store().expire(now) > 0) {
-                            s.changed();
-                        }
+                        s.expire(now);
                     } catch (IOException | RuntimeException e) {
-                        LOG.error("Age expiry of stream {} failed: {}", s.name(), e.toString());
+                        LOG.error("Expiry of stream {} failed: {}", s.name(), e.toString());
                     }
                 }
             }

@@ -56,6 +56,7 @@ final class JsAccount {
     private final Account account;
     private final Path dir;
     private final JsAccountLimits limits;
+    private final StorageQuota quota;
     private final TreeMap<String, Stream> streams = new TreeMap<>();
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
@@ -66,6 +67,7 @@ final class JsAccount {
         this.account = account;
         this.dir = dir;
         this.limits = limits;
+        this.quota = js.storage().account(limits);
         this.consumers = new ConsumerRequests(js, this);
     }
 
@@ -103,7 +105,7 @@ final class JsAccount {
                         continue;
                     }
                     Stream s = new Stream(account, js.config().domain(), meta.config(),
-                            js.openStore(meta.config(), d), meta.created());
+                            js.openStore(meta.config(), d), meta.created(), quota);
                     synchronized (this) {
                         streams.put(meta.config().name(), s);
                     }
@@ -409,7 +411,7 @@ final class JsAccount {
             if (config.storage() == StorageType.FILE) {
                 writeMeta(d, new StreamMeta(config, created));
             }
-            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota);
             streams.put(name, s);
             startSourcing(s);
             wakeSourcing();

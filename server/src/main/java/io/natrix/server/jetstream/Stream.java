@@ -5,6 +5,7 @@ import io.natrix.server.client.InternalSubscription;
 import io.natrix.server.client.Message;
 import io.natrix.server.client.Router;
 import io.natrix.server.store.MessageStore;
+import io.natrix.server.store.MessageTtl;
 import io.natrix.server.store.StoreLimits;
 import io.natrix.server.store.StoreState;
 import io.natrix.server.store.StoredMessage;
@@ -28,11 +29,20 @@ import org.slf4j.LoggerFactory;
  * appended to the store, and the publisher's reply subject gets the {@link PubAck} (or the error) unless the
  * stream is {@code no_ack}.
  *
+ * <p>Per-message TTLs ({@code Nats-TTL}, read by {@link MessageTtl}) are refused unless the stream allows them, and
+ * handed to the store, which expires them. Storage is checked against the account's and the server's ceilings
+ * ({@link StorageQuota}, fed by the store). Expiry runs on the JetStream thread ({@link #expire}); with
+ * {@code subject_delete_marker_ttl}, a subject's last message that expires is replaced by a marker
+ * ({@link SubjectDeleteMarkers}) stored through the same checks, and removed without one when the marker is refused.
+ *
  * <p>Thread-safety: ingest and every change hold {@link #lock}; reads of the store are the store's business (it is
  * thread-safe).
  */
 final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    /** Most messages one expiry pass hands to marker processing; the rest wait for the next pass. */
+    private static final int EXPIRING_BATCH_MAX = 10_000;
+    private static final byte[] EMPTY = new byte[0];
 
     private final Account account;
     private final String domain;
@@ -44,6 +54,7 @@ final class Stream {
     /** The stream's consumers; read on every store (publisher's thread), changed on the JetStream thread. */
     private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StorageQuota quota;
     private volatile StreamConfig config;
     /** The stream's subject_transform, applied before storing; null when none. */
     private volatile SubjectTransform transform;
@@ -66,14 +77,16 @@ final class Stream {
         void appended();
     }
 
-    Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created)
-            throws IOException {
+    Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created,
+           StorageQuota quota) throws IOException {
         this.account = account;
         this.domain = domain;
         this.config = config;
         this.store = store;
         this.created = created;
+        this.quota = quota;
         this.dedupe = new DedupeWindow(config.duplicateWindowNanos());
+        store.trackUsage(quota.tracker(config.storage()));
         store.limits(limits(config));
         transforms(config);
         subscribe();
@@ -251,7 +264,11 @@ final class Stream {
     PubAck store(String published, byte[] headers, byte[] payload) throws JsApiException, IOException {
         SubjectTransform t = transform;
         String mapped = t == null ? null : t.apply(published);
-        String subject = mapped == null ? published : mapped;
+        return append(mapped == null ? published : mapped, headers, payload);
+    }
+
+    /** {@link #store} on the stream's own subject (transformed already, or a marker's). */
+    private PubAck append(String subject, byte[] headers, byte[] payload) throws JsApiException, IOException {
         NatsHeaders h = NatsHeaders.parse(headers);
         long now = nowNanos();
         lock.lock();
@@ -264,9 +281,14 @@ final class Stream {
             if (c.maxMsgSize() > 0 && size > c.maxMsgSize()) {
                 throw new JsApiException(JsErrors.streamMessageExceedsMaximum());
             }
+            quota.checkServer(c.storage());
             String expectedStream = h.get(NatsHeaders.EXPECTED_STREAM);
             if (expectedStream != null && !expectedStream.equals(c.name())) {
                 throw new JsApiException(JsErrors.streamNotMatch());
+            }
+            long ttl = MessageTtl.parse(h.get(NatsHeaders.TTL));
+            if (ttl != MessageTtl.NONE && ttl != MessageTtl.INVALID && !c.allowMsgTtl()) {
+                throw new JsApiException(JsErrors.get("JSMessageTTLDisabledErr"));
             }
             String msgId = h.get(NatsHeaders.MSG_ID);
             if (msgId != null && !msgId.isEmpty()) {
@@ -305,6 +327,15 @@ final class Stream {
             if (c.discard() == DiscardPolicy.NEW) {
                 checkDiscardNew(c, subject, size, state);
             }
+            quota.checkAccount(c.storage(), store.messageSize(subject, headers, payload));
+            if (ttl == MessageTtl.INVALID) {
+                throw new JsApiException(JsErrors.get("JSMessageTTLInvalidErr"));
+            }
+            long stored = SubjectDeleteMarkers.effectiveTtl(ttl, SubjectDeleteMarkers.ttlSeconds(c),
+                    c.maxMsgsPerSubject());
+            if (stored != ttl) {
+                headers = SubjectDeleteMarkers.withTtl(headers, stored);
+            }
             StoredMessage previous = republish == null ? null : store.loadLast(subject);
             if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
                 // Nobody would ever read it: the sequence is used, the message not kept (as nats-server).
@@ -315,7 +346,7 @@ final class Stream {
                 }
                 return new PubAck(c.name(), seq, domain, false);
             }
-            long seq = store.store(subject, headers, payload, now);
+            long seq = store.store(subject, headers, payload, now, stored);
             for (Consumer consumer : consumers) {
                 consumer.onStored(subject);
             }
@@ -495,6 +526,57 @@ final class Stream {
         } finally {
             lock.unlock();
         }
+    }
+
+    // ---------------------------------------------------------------- expiry (JetStream thread)
+
+    /**
+     * Removes what max_age and per-message TTLs say is due at {@code nowNanos}. Without subject delete markers the
+     * store does it alone; with them each due message is looked at under the stream lock, so no publish slips in
+     * between: the last message of its subject (and not a marker itself) gets a marker in its place, the others are
+     * removed.
+     */
+    void expire(long nowNanos) throws IOException {
+        long markerTtl = SubjectDeleteMarkers.ttlSeconds(config);
+        if (markerTtl <= 0) {
+            if (store.expire(nowNanos) > 0) {
+                changed();
+            }
+            return;
+        }
+        long[] due = store.expiring(nowNanos, EXPIRING_BATCH_MAX);
+        for (long seq : due) {
+            lock.lock();
+            try {
+                expireLeavingMarker(seq, markerTtl);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (due.length > 0) {
+            changed();
+        }
+    }
+
+    private void expireLeavingMarker(long seq, long markerTtl) throws IOException {
+        StoredMessage m = store.load(seq);
+        if (m == null) {
+            return;
+        }
+        Long held = store.subjectCounts(m.subject()).get(m.subject());
+        if (held != null && held == 1 && !SubjectDeleteMarkers.isMarker(m.headers())) {
+            try {
+                // The marker's roll-up removes the expired message.
+                append(m.subject(), SubjectDeleteMarkers.maxAgeHeaders(markerTtl), EMPTY);
+                if (store.load(seq) == null) {
+                    return;
+                }
+            } catch (JsApiException e) {
+                LOG.debug("Stream {} in account {}: delete marker for {} refused ({}); removing without one",
+                        config.name(), account, m.subject(), e.error().description());
+            }
+        }
+        store.remove(seq, false);
     }
 
     /**

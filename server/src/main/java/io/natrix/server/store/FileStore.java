@@ -40,6 +40,7 @@ import static io.natrix.server.store.BlockFormat.*;
  * <pre>
  *   &lt;dir&gt;/msgs/1.blk  2.blk  ...   append-only block files, ids ascending in time; the last is the write block
  *   &lt;dir&gt;/msgs/1.idx  2.idx  ...   index of a sealed block (optional: recovery rebuilds it from the block)
+ *   &lt;dir&gt;/msgs/ttl.db              the per-message TTL index as of the last sync (see {@link TtlFile})
  *   &lt;dir&gt;/msgs/*.tmp               a rewrite or index write in progress; deleted on open
  * </pre>
  * A block grows to {@link Config#blockSize()} (a bigger record gets a block of its own), is then sealed and a new
@@ -114,6 +115,14 @@ import static io.natrix.server.store.BlockFormat.*;
  * counted. A message whose body fails its checksum, or a damaged stretch in the middle, is skipped, logged and
  * reported in {@link StoreState#lost()}; the store still opens. Everything that was synced before a crash is
  * recovered as it was, from the block files alone.
+ *
+ * <h2>Per-message TTLs</h2>
+ * The deadlines of messages stored with a TTL (and the messages that never expire) are saved to {@code ttl.db} at
+ * every timed sync, {@link #sync()} and close, when they or the last sequence changed since the last save (the timer
+ * runs with {@code syncAlways} too, for this alone). On open the saved entries of messages still held are used, and
+ * the messages stored after the save have their {@code Nats-TTL} header read back ({@link MessageTtl#ofHeaders}); a
+ * missing or damaged file means reading every message's headers once. The index is saved again right after
+ * recovery, and a truncate deletes the file, so a saved entry never names a sequence that was given again.
  *
  * <p>Thread-safety: any thread; one read-write lock (see {@link IndexedStore}). Disk writes and fsyncs happen under
  * the write lock; loads read with positional reads under the read lock. The sync timer runs on a shared daemon
@@ -209,6 +218,9 @@ public final class FileStore extends IndexedStore {
     private volatile IOException failure;
     private ScheduledFuture<?> syncTask;
     private RecoveryReport recoveryReport;
+    /** The TTL index version and the "below" sequence of the last save; -1: nothing saved that can be trusted. */
+    private long ttlSavedVersion = -1;
+    private long ttlSavedBelow = -1;
 
     private FileStore(Config config, StoreLimits limits, ChannelOpener opener) {
         super(limits, false);
@@ -239,10 +251,8 @@ public final class FileStore extends IndexedStore {
             store.lock.writeLock().unlock();
         }
         long intervalNanos = config.syncInterval().toNanos();
-        if (!config.syncAlways()) {
-            store.syncTask = SyncTimer.EXECUTOR.scheduleWithFixedDelay(store::timedSync, intervalNanos, intervalNanos,
-                    TimeUnit.NANOSECONDS);
-        }
+        store.syncTask = SyncTimer.EXECUTOR.scheduleWithFixedDelay(store::timedSync, intervalNanos, intervalNanos,
+                TimeUnit.NANOSECONDS);
         return store;
     }
 
@@ -393,6 +403,7 @@ public final class FileStore extends IndexedStore {
 
     @Override
     void writeTruncate(long seq, long lastTimeNanos) throws IOException {
+        forgetSavedTtls();
         startMarkerBlock(seq + 1, 0, lastTimeNanos);
         try {
             for (Block b : new ArrayList<>(blocks.descendingMap().values())) {
@@ -412,6 +423,7 @@ public final class FileStore extends IndexedStore {
 
     @Override
     void writeReset() throws IOException {
+        forgetSavedTtls();
         startMarkerBlock(1, Long.MAX_VALUE, 0);
         try {
             for (Block b : new ArrayList<>(blocks.values())) {
@@ -501,6 +513,7 @@ public final class FileStore extends IndexedStore {
             checkOpen();
             checkWritable();
             syncAll();
+            saveTtls();
         } finally {
             lock.writeLock().unlock();
         }
@@ -512,6 +525,7 @@ public final class FileStore extends IndexedStore {
         try {
             if (failure == null) {
                 syncAll();
+                saveTtls();
                 if (writeBlock != null && writeBlock.log != null) {
                     writeIndex(writeBlock, writeBlock.log);
                 }
@@ -947,7 +961,7 @@ public final class FileStore extends IndexedStore {
         writeIndex(b, recs);
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -1003,6 +1017,87 @@ public final class FileStore extends IndexedStore {
         unindexed.clear();
     }
 
+    /**
+     * Saves the TTL index when it or the last sequence changed since the last save; call after {@link #syncAll} so
+     * the file never promises more than the blocks hold. Failing is logged: recovery then reads headers instead.
+     */
+    private void saveTtls() {
+        long below = lastSeq + 1;
+        if (ttls.version() == ttlSavedVersion && below == ttlSavedBelow) {
+            return;
+        }
+        try {
+            TtlFile.write(msgsDir, ttls, below);
+            ttlSavedVersion = ttls.version();
+            ttlSavedBelow = below;
+        } catch (IOException e) {
+            LOG.warn("Message store {}: could not save the TTL index: {}", config.dir(), e.toString());
+        }
+    }
+
+    /** Deletes the saved TTL index before sequences are given again (a truncate or reset). */
+    private void forgetSavedTtls() throws IOException {
+        TtlFile.delete(msgsDir);
+        ttlSavedVersion = -1;
+        ttlSavedBelow = -1;
+    }
+
+    /**
+     * Rebuilds the TTL index after the blocks were read: saved entries for messages below the saved mark that are
+     * still held, then the {@code Nats-TTL} headers of the held messages from the mark on; then saves it.
+     */
+    private void recoverTtls() throws IOException {
+        TtlFile.Saved saved;
+        try {
+            saved = TtlFile.read(msgsDir);
+        } catch (IOException e) {
+            LOG.warn("Message store {}: could not read the TTL index; reading message headers: {}", config.dir(),
+                    e.toString());
+            saved = null;
+        }
+        long scanFrom = firstSeq;
+        if (saved != null && saved.below() <= lastSeq + 1) {
+            for (int i = 0; i < saved.seqs().length; i++) {
+                long seq = saved.seqs()[i];
+                if (seq < saved.below() && slots.isLive(seq)) {
+                    if (saved.deadlines()[i] == -1) {
+                        ttls.addNever(seq);
+                    } else {
+                        ttls.add(seq, saved.deadlines()[i], msgs);
+                    }
+                }
+            }
+            scanFrom = Math.max(firstSeq, saved.below());
+        } else if (saved != null) {
+            // The file promises sequences the blocks do not hold (a torn tail): trust none of it.
+            LOG.warn("Message store {}: the TTL index is ahead of the blocks; reading message headers", config.dir());
+        }
+        long read = 0;
+        for (long seq = msgs == 0 ? -1 : slots.nextLive(scanFrom, lastSeq); seq >= 0;
+             seq = slots.nextLive(seq + 1, lastSeq)) {
+            StoredMessage m;
+            try {
+                m = read(seq, slots.ref(seq), null, subjects.byId(slots.subject(seq)).subject);
+            } catch (CorruptRecordException e) {
+                continue; // dropped as lost on its first load
+            }
+            read++;
+            long ttl = MessageTtl.ofHeaders(m.headers());
+            if (ttl > 0) {
+                ttls.add(seq, MessageTtl.expiresAt(m.timestampNanos(), ttl), msgs);
+            } else if (ttl == MessageTtl.NEVER) {
+                ttls.addNever(seq);
+            }
+        }
+        if (read > 0) {
+            LOG.debug("Message store {}: read the TTL headers of {} messages", config.dir(), read);
+        }
+        ttlSavedVersion = -1;
+        if (failure == null) {
+            saveTtls();
+        }
+    }
+
     private void syncDirectory() throws IOException {
         try (FileChannel d = FileChannel.open(msgsDir, StandardOpenOption.READ)) {
             d.force(true);
@@ -1025,6 +1120,7 @@ public final class FileStore extends IndexedStore {
         try {
             if (!closed && failure == null) {
                 syncAll();
+                saveTtls();
             }
         } catch (IOException e) {
             // fail() has made the store read-only and logged it.
@@ -1078,6 +1174,8 @@ public final class FileStore extends IndexedStore {
                 force(writeBlock);
                 syncDirectory();
             }
+            // No block, no message: a TTL index left behind names nothing (and its sequences will be given again).
+            TtlFile.delete(msgsDir);
             recoveryReport = new RecoveryReport(0, 0, 0, 0, 0, System.nanoTime() - started);
             return;
         }
@@ -1144,6 +1242,7 @@ public final class FileStore extends IndexedStore {
             cleanUp();
             syncAll();
         }
+        recoverTtls();
         recoveryReport = new RecoveryReport(r.blocks.size(), fromIndex, r.tornBytes, r.damagedStretches,
                 r.lostCount, System.nanoTime() - started);
         if (r.tornBytes > 0 || r.damagedStretches > 0 || r.lostCount > 0) {

@@ -4,12 +4,14 @@ import io.natrix.server.subject.Subjects;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntPredicate;
+import java.util.function.LongConsumer;
 
 /**
  * What both stores share: the stream's sequence and subject semantics (nats-server's StreamStore) on an in-memory
@@ -17,7 +19,8 @@ import java.util.function.IntPredicate;
  * FileStore answer every question the same way; they differ only in where bytes live and in the size they account.
  *
  * <p>State: {@link SlotTable} (sequence → subject id, size, location), {@link SubjectStates} (subject → count, first,
- * last), and the stream figures (first/last sequence and time, messages, bytes). Every mutation calls the
+ * last), {@link TtlIndex} (per-message TTL deadlines in time order, and the messages that never expire), and the
+ * stream figures (first/last sequence and time, messages, bytes). Every mutation calls the
  * subclass's {@code write*} method first and changes the index only when that succeeded, so an {@link IOException}
  * leaves the index as it was.
  *
@@ -47,6 +50,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final SlotTable slots;
     final SubjectStates subjects = new SubjectStates();
+    final TtlIndex ttls;
     private final ArrayList<SubjectStates.Entry> stale = new ArrayList<>();
 
     StoreLimits limits;
@@ -56,6 +60,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     long msgs;
     long bytes;
     boolean closed;
+    /** Told every change of {@link #bytes} (see {@link #trackUsage}); called under the write lock. */
+    private LongConsumer usage = delta -> { };
 
     private final ArrayList<Long> lostSequences = new ArrayList<>();
     private long lostCount;
@@ -70,6 +76,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     IndexedStore(StoreLimits limits, boolean keepObjects) {
         this.limits = limits == null ? StoreLimits.NONE : limits;
         this.slots = new SlotTable(keepObjects);
+        this.ttls = new TtlIndex(slots::isLive);
     }
 
     // ---- persistence, provided by the store (called with the write lock held unless said otherwise) ----
@@ -128,7 +135,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     }
 
     @Override
-    public final long store(String subject, byte[] headers, byte[] payload, long timestampNanos) throws IOException {
+    public final long store(String subject, byte[] headers, byte[] payload, long timestampNanos, long ttlSeconds)
+            throws IOException {
         if (subject == null || subject.isEmpty()) {
             throw new IllegalArgumentException("a stored message needs a subject");
         }
@@ -151,9 +159,14 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 firstSeq = seq;
             }
             msgs++;
-            bytes += size;
+            addBytes(size);
             lastSeq = seq;
             lastTime = timestampNanos;
+            if (ttlSeconds > 0) {
+                ttls.add(seq, MessageTtl.expiresAt(timestampNanos, ttlSeconds), msgs);
+            } else if (ttlSeconds == MessageTtl.NEVER) {
+                ttls.addNever(seq);
+            }
             enforceLimitsAfterStore(entry);
             afterWrite();
             return seq;
@@ -288,8 +301,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 slots.reset();
                 subjects.clear();
                 stale.clear();
+                ttls.clear();
                 msgs = 0;
-                bytes = 0;
+                addBytes(-bytes);
                 firstSeq = 0;
                 lastSeq = 0;
                 lastTime = 0;
@@ -316,6 +330,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                     }
                 }
                 slots.truncateAfter(seq);
+                ttls.dropAbove(seq);
                 lastSeq = seq;
                 lastTime = newLastTime;
                 if (msgs == 0) {
@@ -349,28 +364,23 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (!limits.limitsAge() || msgs == 0) {
+            if ((!limits.limitsAge() && !ttls.hasDeadlines()) || msgs == 0) {
                 return 0;
             }
             checkWritable();
-            long cutoff = nowNanos - limits.maxAge().toNanos();
             long removed = 0;
             try {
-                while (msgs > 0) {
-                    long seq = firstSeq;
-                    long time;
-                    try {
-                        time = readTime(seq, slots.ref(seq), slots.object(seq));
-                    } catch (CorruptRecordException e) {
-                        dropLost(seq);
-                        lostOnRead(seq, e);
-                        continue;
+                if (limits.limitsAge()) {
+                    long cutoff = nowNanos - limits.maxAge().toNanos();
+                    for (long seq = nextAged(firstSeq, cutoff); seq >= 0; seq = nextAged(seq + 1, cutoff)) {
+                        removeOne(seq, Removal.REMOVE);
+                        removed++;
                     }
-                    if (time > cutoff) {
-                        break;
+                }
+                for (long seq = ttls.pollDue(nowNanos); seq >= 0; seq = ttls.pollDue(nowNanos)) {
+                    if (removeOne(seq, Removal.REMOVE)) {
+                        removed++;
                     }
-                    removeOne(seq, Removal.REMOVE);
-                    removed++;
                 }
             } finally {
                 resolveStale();
@@ -381,6 +391,87 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             return removed;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public final long[] expiring(long nowNanos, int max) throws IOException {
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            if ((!limits.limitsAge() && !ttls.hasDeadlines()) || msgs == 0 || max <= 0) {
+                return new long[0];
+            }
+            long[] due = new long[(int) Math.min(max, msgs)];
+            int count = 0;
+            try {
+                if (limits.limitsAge()) {
+                    long cutoff = nowNanos - limits.maxAge().toNanos();
+                    for (long seq = nextAged(firstSeq, cutoff); seq >= 0 && count < due.length;
+                         seq = nextAged(seq + 1, cutoff)) {
+                        due[count++] = seq;
+                    }
+                }
+            } finally {
+                resolveStale();
+            }
+            ttls.dropDueStale(nowNanos);
+            count = ttls.collectDue(nowNanos, due, count, due.length);
+            long[] out = Arrays.copyOf(due, count);
+            Arrays.sort(out);
+            int distinct = 0;
+            for (int i = 0; i < out.length; i++) {
+                if (i == 0 || out[i] != out[i - 1]) {
+                    out[distinct++] = out[i];
+                }
+            }
+            return distinct == out.length ? out : Arrays.copyOf(out, distinct);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * The first held message at or after {@code from} stored at or before {@code cutoff}, stepping over messages that
+     * never expire; -1 when the first one that may expire is younger. Drops damaged records met on the way.
+     */
+    private long nextAged(long from, long cutoff) throws IOException {
+        for (long seq = msgs == 0 ? -1 : slots.nextLive(Math.max(from, firstSeq), lastSeq); seq >= 0;
+             seq = msgs == 0 ? -1 : slots.nextLive(Math.max(seq + 1, firstSeq), lastSeq)) {
+            if (ttls.isNever(seq)) {
+                continue;
+            }
+            long time;
+            try {
+                time = readTime(seq, slots.ref(seq), slots.object(seq));
+            } catch (CorruptRecordException e) {
+                dropLost(seq);
+                lostOnRead(seq, e);
+                continue;
+            }
+            return time <= cutoff ? seq : -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public final void trackUsage(LongConsumer bytesDelta) {
+        lock.writeLock().lock();
+        try {
+            usage = bytesDelta == null ? delta -> { } : bytesDelta;
+            if (!closed && bytes != 0) {
+                usage.accept(bytes);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Changes {@link #bytes} and tells the usage tracker. */
+    final void addBytes(long delta) {
+        bytes += delta;
+        if (delta != 0) {
+            usage.accept(delta);
         }
     }
 
@@ -538,6 +629,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 return;
             }
             closed = true;
+            usage.accept(-bytes);
             closeStorage();
         } finally {
             lock.writeLock().unlock();
@@ -548,7 +640,11 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     public final void delete() throws IOException {
         lock.writeLock().lock();
         try {
+            if (!closed) {
+                usage.accept(-bytes);
+            }
             closed = true;
+            ttls.clear();
             deleteStorage();
         } finally {
             lock.writeLock().unlock();
@@ -575,8 +671,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     private void forget(long seq, boolean bulk) {
         int id = slots.subject(seq);
         msgs--;
-        bytes -= slots.size(seq);
+        addBytes(-slots.size(seq));
         slots.clear(seq);
+        ttls.forgetNever(seq);
         SubjectStates.Entry e = subjects.byId(id);
         if (--e.msgs == 0) {
             subjects.remove(e);
@@ -659,8 +756,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
         slots.reset();
         subjects.clear();
         stale.clear();
+        ttls.clear();
         msgs = 0;
-        bytes = 0;
+        addBytes(-bytes);
         firstSeq = lastSeq + 1;
         afterWrite();
         return purged;
@@ -683,6 +781,7 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 }
                 slots.trimFront();
                 firstSeq = msgs > 0 ? slots.base() : lastSeq + 1;
+                ttls.dropNeverBelow(seq);
             } finally {
                 resolveStale();
             }
@@ -693,8 +792,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             slots.reset();
             subjects.clear();
             stale.clear();
+            ttls.clear();
             msgs = 0;
-            bytes = 0;
+            addBytes(-bytes);
             firstSeq = seq;
             lastSeq = seq - 1;
         }

@@ -3,6 +3,7 @@ package io.natrix.server.store;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * The messages of one stream, in sequence order: nats-server's StreamStore reduced to what streams and consumers
@@ -13,6 +14,11 @@ import java.util.Map;
  * first for {@code maxMsgsPerSubject}); "discard new" is decided by the stream before it stores.
  *
  * <p>Subject filters may contain wildcards; null, empty or {@code ">"} means all subjects.
+ *
+ * <p>Expiry: a message leaves when it is older than the age limit, or when its own TTL (given to {@link #store} in
+ * seconds, see {@link MessageTtl}) has passed, whichever comes first; a message stored with
+ * {@link MessageTtl#NEVER} is exempt from the age limit. TTLs are kept in a time-ordered index, and a store recovered
+ * from disk expires them as well (the file store saves its index and reads the TTL headers of what came after).
  *
  * <p>Failures: an {@link IOException} from a write means the change did not happen (the message was not stored, the
  * removal was not recorded); a store whose data could not be made durable (a failed fsync) refuses every later write
@@ -32,8 +38,19 @@ public interface MessageStore extends AutoCloseable {
      */
     long messageSize(String subject, byte[] headers, byte[] payload);
 
-    /** Appends a message with the next sequence; returns that sequence. */
-    long store(String subject, byte[] headers, byte[] payload, long timestampNanos) throws IOException;
+    /** Appends a message with the next sequence and no TTL; returns that sequence. */
+    default long store(String subject, byte[] headers, byte[] payload, long timestampNanos) throws IOException {
+        return store(subject, headers, payload, timestampNanos, MessageTtl.NONE);
+    }
+
+    /**
+     * Appends a message with the next sequence; returns that sequence. {@code ttlSeconds}: positive, the message
+     * expires that many seconds after {@code timestampNanos}; {@link MessageTtl#NEVER}, it is exempt from the age
+     * limit; {@link MessageTtl#NONE}, neither. The TTL should be the one its {@code Nats-TTL} header says (a file
+     * store that lost its saved index reads it back from there).
+     */
+    long store(String subject, byte[] headers, byte[] payload, long timestampNanos, long ttlSeconds)
+            throws IOException;
 
     /**
      * Skips the next sequence (a stream whose message was refused after the sequence was promised, or a mirror's
@@ -80,8 +97,22 @@ public interface MessageStore extends AutoCloseable {
     /** Applies new limits now (and on every later store). */
     void limits(StoreLimits limits) throws IOException;
 
-    /** Removes messages older than the age limit at {@code nowNanos}; returns how many. */
+    /** Removes messages older than the age limit, and those whose TTL has passed, at {@code nowNanos}; how many. */
     long expire(long nowNanos) throws IOException;
+
+    /**
+     * The sequences {@link #expire} would remove at {@code nowNanos}, ascending, at most {@code max}, without
+     * removing them: for a stream that leaves a subject delete marker where a subject's last message expires, and
+     * removes the others itself. A message stays due until it is removed.
+     */
+    long[] expiring(long nowNanos, int max) throws IOException;
+
+    /**
+     * Reports every change of {@link StoreState#bytes()} to {@code bytesDelta}: at once the bytes held now, then each
+     * change, and the bytes held going away when the store is closed or deleted. Called under the store's write lock:
+     * it must be quick and must not call the store. One tracker per store; null stops tracking.
+     */
+    void trackUsage(LongConsumer bytesDelta);
 
     /** The first sequence whose message was stored at or after {@code timeNanos} (lastSeq + 1 when none). */
     long sequenceAt(long timeNanos) throws IOException;
