@@ -128,7 +128,7 @@ class ConsumerDeliveryTest {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (jsm.getConsumerInfo(stream, consumer).getNumWaiting() != n) {
             assertThat(System.nanoTime()).as("num_waiting %d", n).isLessThan(deadline);
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 
@@ -222,7 +222,7 @@ class ConsumerDeliveryTest {
 
     private static void waitPast(ZonedDateTime t) {
         while (!ZonedDateTime.now().isAfter(t.plusNanos(2_000_000))) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 

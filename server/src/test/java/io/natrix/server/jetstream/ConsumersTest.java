@@ -307,6 +307,57 @@ class ConsumersTest {
     }
 
     @Test
+    void orderedConsumerCarriesOnAcrossAServerRestart() throws Exception {
+        Path store = dir.resolve("js");
+        TestServer first = server();
+        int port = first.port();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Options options = new Options.Builder().server(first.url()).maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(50)).connectionTimeout(TIMEOUT).build();
+        try (Connection nc = Nats.connect(options)) {
+            stream(nc, "OR", RetentionPolicy.Limits, "or");
+            publish(nc, "or", 5);
+            var oc = nc.getStreamContext("OR").createOrderedConsumer(new OrderedConsumerConfiguration());
+            try (MessageConsumer mc = oc.consume(io.nats.client.ConsumeOptions.builder()
+                    .expiresIn(1000).build(), m -> seen.add(text(m)))) {
+                awaitSize(seen, 5);
+                first.close();
+                try (TestServer second = TestServer.start(b -> {
+                    b.jetstream = true;
+                    b.storeDir = store;
+                    b.port = port;
+                })) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (nc.getStatus() != Connection.Status.CONNECTED) {
+                        assertThat(System.nanoTime()).as("reconnected").isLessThan(deadline);
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                    for (int i = 6; i <= 10; i++) {
+                        nc.jetStream().publish("or", bytes("m" + i));
+                    }
+                    awaitSize(seen, 10);
+                    mc.stop();
+                }
+            }
+        } finally {
+            first.close();
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            expected.add("m" + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    private static void awaitSize(List<String> seen, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (seen.size() < n) {
+            assertThat(System.nanoTime()).as("%d messages, got %s", n, seen).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
     void noWaitFetchOnAnEmptyConsumerAnswersAtOnce() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "E", RetentionPolicy.Limits, "e");
