@@ -129,6 +129,8 @@ final class Consumer {
     private String pinId;
     private long pinnedAt;
     private boolean dirty;
+    /** A state write is scheduled for acks that did not wake the loop. */
+    private boolean flushArmed;
     private long lastStateWrite;
     private boolean closed;
     private ScheduledFuture<?> timer;
@@ -643,8 +645,11 @@ final class Consumer {
     /** +ACK (and the ack part of +NXT and +TERM); {@code reply}: confirm once recorded. */
     private void ack(long seq, long dseq, long dc, String reply, boolean sample) {
         List<Long> acked = new ArrayList<>(1);
+        boolean wake;
         lock.lock();
         try {
+            ConsumerConfig cfg = config;
+            boolean wasBlocked = cfg.maxAckPending() > 0 && state.pending.size() >= cfg.maxAckPending();
             if (closed || seq >= sseq && (skipList == null || !skipList.contains(seq))) {
                 return; // not delivered yet: nats-server ignores it and does not confirm
             }
@@ -679,7 +684,8 @@ final class Consumer {
                     return;
                 }
             }
-            lastActivity = Stream.nowNanos();
+            long now = Stream.nowNanos();
+            lastActivity = now;
             dirty = true;
             if (reply != null) {
                 if (store != null) {
@@ -687,6 +693,13 @@ final class Consumer {
                 } else {
                     outq.add(new Outbound(reply, reply, null, null, new byte[0], 0, null));
                 }
+            }
+            // A plain ack wakes the loop only when it unblocks delivery or must be confirmed; otherwise the state
+            // write waits for the write interval (one timer, not one loop turn per ack).
+            wake = reply != null || wasBlocked;
+            if (!wake && store != null && !flushArmed) {
+                flushArmed = true;
+                scheduleSignal(STATE_WRITE_INTERVAL_NANOS);
             }
         } finally {
             lock.unlock();
@@ -696,7 +709,17 @@ final class Consumer {
                 stream.ackMsg(this, s);
             }
         }
-        signal();
+        if (wake) {
+            signal();
+        }
+    }
+
+    private void scheduleSignal(long delayNanos) {
+        try {
+            js.consumerTimers().schedule(this::signal, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** Moves the ack floor after {@code dseq}/{@code seq} was acknowledged (nats-server's moveAckFloor). */
@@ -913,6 +936,7 @@ final class Consumer {
             if (dirty && store != null && (!ackReplies.isEmpty() || now - lastStateWrite >= STATE_WRITE_INTERVAL_NANOS)) {
                 stateBytes = state.encode();
                 dirty = false;
+                flushArmed = false;
                 lastStateWrite = now;
                 replies = new ArrayList<>(ackReplies);
                 ackReplies.clear();
