@@ -145,6 +145,26 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         this.systemAccount = new SystemAccountServices(system, this, serverId);
     }
 
+    /** Actions waiting for the end of start-up ({@link #whenReady}); guarded by itself, as is {@link #ready}. */
+    private final List<Runnable> readyActions = new ArrayList<>();
+    private volatile boolean ready;
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public void whenReady(Runnable action) {
+        synchronized (readyActions) {
+            if (!ready) {
+                readyActions.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
     /** The server as auth callout requests describe it. */
     private AuthCallout.ServerIdentity calloutIdentity(ServerOptions o) {
         return new AuthCallout.ServerIdentity(serverName(), hostForLog(o.host()), Version.NATS_SERVER, "", List.of(),
@@ -208,6 +228,13 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
                 portsFile = PortsFile.write(o.portsFileDir(), clientUrls(), monitorUrls());
             }
             LOG.info("Server is ready");
+            List<Runnable> waiting;
+            synchronized (readyActions) {
+                ready = true;
+                waiting = new ArrayList<>(readyActions);
+                readyActions.clear();
+            }
+            waiting.forEach(Runnable::run);
         }
     }
 

@@ -184,6 +184,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        starting = !host.ready();
         channel = ctx.channel();
         loop = channel.eventLoop();
         if (channel.remoteAddress() instanceof InetSocketAddress address) {
@@ -191,6 +192,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             remotePort = address.getPort();
         }
         logPrefix = remoteHost + ":" + remotePort + " - cid:" + cid + " - ";
+        if (!starting) {
+            begin();
+            return;
+        }
+        // Accepted while the server is still starting: nothing is read or sent until it is ready.
+        channel.config().setAutoRead(false);
+        host.whenReady(() -> loop.execute(() -> {
+            if (channel.isActive() && !closed) {
+                channel.config().setAutoRead(true);
+                begin();
+            }
+        }));
+    }
+
+    /** Whether the server had not finished starting when this connection was accepted. */
+    private boolean starting;
+
+    /** Counts the connection in, starts its timers and sends INFO (own event loop). */
+    private void begin() {
         ServerOptions options = host.options();
         if (!host.opened(this)) {
             queueProto(host.infoLine(this));

@@ -13,6 +13,20 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ClientHost {
 
+    /**
+     * Runs {@code action} once the server has finished starting (JetStream restored, system services up), at once
+     * when it has. The client port is bound before that, so that harnesses see it accept quickly; a client that
+     * connects meanwhile gets its INFO, and is read from, only when this runs. Any thread.
+     */
+    default void whenReady(Runnable action) {
+        action.run();
+    }
+
+    /** Whether the server has finished starting. Any thread. */
+    default boolean ready() {
+        return true;
+    }
+
     /** The options in force (replaced atomically on reload). */
     ServerOptions options();
 
