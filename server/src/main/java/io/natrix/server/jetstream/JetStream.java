@@ -148,10 +148,11 @@ public final class JetStream implements AutoCloseable {
                     }
                     byte[] headers = m.headers();
                     byte[] payload = m.payload();
+                    io.natrix.server.client.ClientConnection requester = m.publisher();
                     try {
                         executor.execute(() -> {
                             if (jsa != null) {
-                                jsa.handle(op, reply, headers, payload);
+                                jsa.handle(op, reply, headers, payload, requester);
                             } else if (reply != null) {
                                 reply(account, reply, JsApi.AccountInfoResponse.failed(
                                         JsErrors.notEnabledForAccount()));
