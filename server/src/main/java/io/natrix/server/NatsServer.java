@@ -248,7 +248,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         LOG.info("Starting JetStream");
         LOG.info("  Storage:  {}", config.storeDir().toAbsolutePath());
         LOG.info("  Max Memory: {} bytes, Max Storage: {} bytes", config.maxMemory(), config.maxFile());
-        jetStream = new JetStream(config);
+        jetStream = new JetStream(config, serverName());
         if (operatorMode != null) {
             operatorMode.jetStream(jetStream); // accounts whose JWTs grant JetStream
             return;

@@ -472,6 +472,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         parser.headersAllowed(headers);
         if (!connectReceived) {
             connectReceived = true;
+            // Until a PING of ours is answered, the round trip is estimated as nats-server does: the time from
+            // accepting the connection to its CONNECT (at least 1 µs). Nats-Request-Info carries it.
+            rttNanos = Math.max(1_000, java.time.Duration.between(started, Instant.now()).toNanos());
             loop.schedule(this::firstPing, FIRST_PING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             host.connected(this);
         }

@@ -118,6 +118,8 @@ final class Consumer {
     private String flowControlId;
     private long flowControlBytes;
     private long lastDelivery;
+    /** When an acknowledgement was last applied (0: never); info's {@code ack_floor.last_active}. */
+    private long lastAck;
     private long lastActivity;
     private long pendingCheckAt = NONE;
     private long waitingCheckAt = NONE;
@@ -686,6 +688,7 @@ final class Consumer {
             }
             long now = Stream.nowNanos();
             lastActivity = now;
+            lastAck = now;
             dirty = true;
             if (reply != null) {
                 if (store != null) {
@@ -1558,7 +1561,8 @@ final class Consumer {
             return new ConsumerInfo(stream.name(), name, created, c,
                     new ConsumerInfo.SequenceInfo(state.deliveredConsumerSeq, state.deliveredStreamSeq,
                             state.deliveredConsumerSeq == 0 ? null : Instant.ofEpochSecond(0, lastDelivery)),
-                    new ConsumerInfo.SequenceInfo(state.ackFloorConsumerSeq, state.ackFloorStreamSeq, null),
+                    new ConsumerInfo.SequenceInfo(state.ackFloorConsumerSeq, state.ackFloorStreamSeq,
+                            lastAck == 0 ? null : Instant.ofEpochSecond(0, lastAck)),
                     state.pending.size(), state.redelivered.size(), waiting.size(), numPending(),
                     !c.isPull() && active, paused, paused ? epochNanos(c.pauseUntil()) - now : 0, groups,
                     Instant.now());

@@ -35,14 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class JetStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JetStream.class);
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
     private static final String NEXT_PREFIX = "CONSUMER.MSG.NEXT.";
 
     private final JetStreamConfig config;
     /** Storage in use on this server, fed by every account's quota. */
     private final StorageQuota storage;
+    private final String serverName;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
     private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
     private final java.util.Set<Account> refused = new java.util.HashSet<>();
@@ -71,14 +69,20 @@ public final class JetStream implements AutoCloseable {
         return t;
     });
 
-    public JetStream(JetStreamConfig config) {
+    /** JetStream on the server named {@code serverName} (the name its advisories and monitoring carry). */
+    public JetStream(JetStreamConfig config, String serverName) {
         this.config = config;
         this.storage = StorageQuota.server(config);
+        this.serverName = serverName;
         executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
     }
 
     public JetStreamConfig config() {
         return config;
+    }
+
+    String serverName() {
+        return serverName;
     }
 
     java.util.concurrent.Executor consumerExecutor() {
@@ -152,10 +156,11 @@ public final class JetStream implements AutoCloseable {
                     }
                     byte[] headers = m.headers();
                     byte[] payload = m.payload();
+                    io.natrix.server.client.ClientConnection requester = m.publisher();
                     try {
                         executor.execute(() -> {
                             if (jsa != null) {
-                                jsa.handle(op, reply, headers, payload);
+                                jsa.handle(op, reply, headers, payload, requester);
                             } else if (reply != null) {
                                 reply(account, reply, JsApi.AccountInfoResponse.failed(
                                         JsErrors.notEnabledForAccount()));
@@ -177,65 +182,9 @@ public final class JetStream implements AutoCloseable {
         return accounts.get(account);
     }
 
-    /** What monitoring reports of JetStream as a whole: usage of both storage kinds, streams, messages, API use. */
-    public record Usage(long memory, long storage, int accounts, int streams, long messages, long bytes,
-                        long apiTotal, long apiErrors) {
-    }
-
-    /** One account's part of {@link Usage}, with its streams' infos. */
-    public record AccountUsage(String account, long memory, long storage, long apiTotal, long apiErrors,
-                               List<Object> streams) {
-    }
-
-    /** Totals over every JetStream account. Any thread. */
-    public Usage usage() {
-        long memory = 0;
-        long storage = 0;
-        int streams = 0;
-        long messages = 0;
-        long bytes = 0;
-        long total = 0;
-        long errors = 0;
-        for (JsAccount jsa : accounts.values()) {
-            AccountInfo info = jsa.info();
-            memory += info.memory();
-            storage += info.storage();
-            streams += (int) info.streams();
-            total += info.api().total();
-            errors += info.api().errors();
-            for (Stream s : jsa.streams()) {
-                messages += s.store().state().msgs();
-                bytes += s.store().state().bytes();
-            }
-        }
-        return new Usage(memory, storage, accounts.size(), streams, messages, bytes, total, errors);
-    }
-
-    /** Per-account usage; each stream as its info (config included or not). Any thread. */
-    public List<AccountUsage> accountUsage(boolean withConfig) {
-        List<AccountUsage> out = new ArrayList<>();
-        for (JsAccount jsa : accounts.values()) {
-            AccountInfo info = jsa.info();
-            List<Object> streams = new ArrayList<>();
-            for (Stream s : jsa.streams()) {
-                StreamInfo si = s.info(null);
-                StreamInfo shown = withConfig ? si : new StreamInfo(null, si.created(), si.state(), si.domain(), null,
-                        null, List.of(), List.of(), null);
-                streams.add(asTree(shown));
-            }
-            out.add(new AccountUsage(jsa.account().name(), info.memory(), info.storage(), info.api().total(),
-                    info.api().errors(), streams));
-        }
-        return out;
-    }
-
-    /** A value as the JSON tree of nats-server's encoding (maps and lists), for writers that know no Go times. */
-    private static Object asTree(Object value) {
-        try {
-            return TREE.readValue(JsJson.write(value), Object.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot re-read our own JSON", e);
-        }
+    /** Every account's JetStream state, for reading ({@link JetStreamUsage}). */
+    java.util.Collection<JsAccount> jsAccounts() {
+        return accounts.values();
     }
 
     /** Accounts with JetStream (monitoring). */

@@ -2,6 +2,7 @@ package io.natrix.server.jetstream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.natrix.server.account.Account;
+import io.natrix.server.client.ClientConnection;
 import io.natrix.server.client.Router;
 import io.natrix.server.store.StoreState;
 import io.natrix.server.store.StoredMessage;
@@ -230,9 +231,10 @@ final class JsAccount {
     // ---------------------------------------------------------------- API (JetStream thread)
 
     /**
-     * Handles one API request; {@code op} is the subject after {@code $JS.API.} (e.g. {@code STREAM.INFO.orders}).
+     * Handles one API request; {@code op} is the subject after {@code $JS.API.} (e.g. {@code STREAM.INFO.orders}),
+     * {@code requester} the connection that sent it (null: the server); each answer is audited ({@link JsApiAudit}).
      */
-    void handle(String op, String reply, byte[] headers, byte[] body) {
+    void handle(String op, String reply, byte[] headers, byte[] body, ClientConnection requester) {
         apiTotal.incrementAndGet();
         if (reply == null || reply.isEmpty()) {
             return; // nats-server ignores requests nobody can be answered on
@@ -250,7 +252,9 @@ final class JsAccount {
             answer = failure(t, JsErrors.get("JSStreamGeneralErrorF", Map.of("err", String.valueOf(e.getMessage()))));
         }
         if (answer != null) {
-            js.reply(account, reply, answer);
+            byte[] response = JsJson.write(answer);
+            Router.publish(account, reply, null, null, response);
+            JsApiAudit.answered(js, account, op, body, response, requester);
         }
     }
 

@@ -246,17 +246,17 @@ final class Stream {
 
     private void ingest(Message m) {
         String reply = m.reply();
-        Object answer;
+        byte[] answer;
         try {
-            answer = JsApi.PubAckResponse.of(store(m.subject(), m.headers(), m.payload()));
+            answer = store(m.subject(), m.headers(), m.payload()).wire();
         } catch (JsApiException e) {
-            answer = JsApi.PubAckResponse.failed(config.name(), e.error());
+            answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), e.error()));
         } catch (IOException e) {
             LOG.error("Stream {} in account {}: store failed", config.name(), account, e);
-            answer = JsApi.PubAckResponse.failed(config.name(), storeFailed(e.getMessage()));
+            answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), storeFailed(e.getMessage())));
         }
         if (reply != null && !config.noAck()) {
-            Router.publish(account, reply, null, null, JsJson.write(answer));
+            Router.publish(account, reply, null, null, answer);
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * their counters keep the exporter's names without a {@code _total} suffix). JVM and process figures use the names
  * of the Prometheus Java client ({@code jvm_memory_used_bytes}, {@code jvm_gc_collection_seconds},
  * {@code jvm_threads_current}, {@code process_cpu_seconds_total}...), so JVM dashboards work too. Every sample
- * carries {@code server_id}. JetStream families come with JetStream.
+ * carries {@code server_id}. JetStream's families ({@code gnatsd_varz_jetstream_*}, {@code jetstream_*}) are
+ * written by {@link JetStreamMetrics}.
  *
  * <p>Stateless apart from the server it reads; safe on any thread.
  */
@@ -45,6 +46,7 @@ final class Metrics {
         Writer w = new Writer(server.serverId());
         serverFamilies(w);
         accountFamilies(w);
+        JetStreamMetrics.write(w, server);
         jvmFamilies(w);
         return w.sb.toString();
     }
@@ -168,8 +170,8 @@ final class Metrics {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
-    /** Appends families and samples; every sample gets the server_id label. */
-    private static final class Writer {
+    /** Appends families and samples; every sample gets the server_id label. Not thread-safe; one per scrape. */
+    static final class Writer {
         final StringBuilder sb = new StringBuilder(8 * 1024);
         final String serverLabel;
 

@@ -1,7 +1,6 @@
 package io.natrix.server.monitor;
 
 import io.natrix.server.NatsServer;
-import io.natrix.server.jetstream.JetStream;
 import io.natrix.server.Version;
 import io.natrix.server.account.Account;
 import io.natrix.server.auth.OperatorConfig;
@@ -24,9 +23,9 @@ import java.util.Map;
  * The monitoring endpoints in nats-server 2.10's shapes (field names, order, types, units and {@code omitempty}
  * behaviour as nats-server writes them): the index page (which also links Natrix's own /dashboard,
  * {@link Dashboard}), /varz, /connz ({@link Connz}), /subsz, /accountz and
- * /accstatz ({@link Accountz}), /jsz, /healthz, /routez, /gatewayz, /leafz, /raftz, /stacksz and /metrics
- * ({@link Metrics}). Features Natrix does not run yet (JetStream, clustering, gateways, leaf nodes, MQTT, WebSocket)
- * answer with the shapes nats-server writes when they are disabled.
+ * /accstatz ({@link Accountz}), /jsz ({@link Jsz}), /healthz ({@link Healthz}), /routez, /gatewayz, /leafz,
+ * /raftz, /stacksz and /metrics ({@link Metrics}). Features Natrix does not run yet (clustering, gateways, leaf
+ * nodes, MQTT, WebSocket) answer with the shapes nats-server writes when they are disabled.
  *
  * <p>No endpoint writes a password, a token, an nkey seed or the command line: documents are built from chosen
  * fields, never from the raw configuration.
@@ -45,6 +44,8 @@ public final class Monitoring {
     private final Connz connz;
     private final Accountz accountz;
     private final Metrics metrics;
+    private final Jsz jsz;
+    private final Healthz healthz;
     /** The trusted operators' JWTs (operator mode), read once: they cannot change on reload. */
     private final List<String> operatorJwts;
     private MonitorServer http;
@@ -53,6 +54,8 @@ public final class Monitoring {
         this.server = server;
         this.connz = new Connz(server);
         this.accountz = new Accountz(server);
+        this.jsz = new Jsz(server);
+        this.healthz = new Healthz(server);
         this.metrics = new Metrics(server, this, accountz);
         OperatorConfig operator = OperatorConfig.read(server.options());
         this.operatorJwts = operator == null ? List.of() : operator.operatorJwts();
@@ -61,9 +64,13 @@ public final class Monitoring {
     /**
      * The document {@code name} ({@code varz}, {@code connz}, {@code subsz}, {@code accountz}, {@code accstatz},
      * {@code jsz}, {@code healthz}) for these query options, as the HTTP endpoint serves it: for the system
-     * account's {@code $SYS.REQ.SERVER.PING.VARZ} and friends. Any thread.
+     * account's {@code $SYS.REQ.SERVER.PING.VARZ} and friends. {@code jsz-account} is the JetStream detail of the
+     * account named by {@code acc} ({@code $SYS.REQ.ACCOUNT.<acc>.JSZ}). Any thread.
      *
      * @throws IllegalArgumentException for an unknown document or options the endpoint refuses (its 400 text)
+     * @throws IllegalStateException    for nats-server's 500 answers (an account without JetStream)
+     * @throws java.util.concurrent.CancellationException when nats-server would not answer at all (a leader-only
+     *                                  request to a server that does not lead)
      */
     public Object document(String name, Map<String, List<String>> parameters) {
         Query q = new Query(parameters);
@@ -74,12 +81,16 @@ public final class Monitoring {
                 case "subsz" -> subsz(q);
                 case "accountz" -> accountz.accountz(q);
                 case "accstatz" -> accountz.accstatz(q);
-                case "jsz" -> jsz(q);
-                case "healthz" -> healthz(q);
+                case "jsz" -> jsz.answer(q);
+                case "jsz-account" -> jsz.account(q, q.get("acc"));
+                case "healthz" -> healthz.answer(q);
                 default -> throw new IllegalArgumentException("unknown monitoring document " + name);
             };
             return answer instanceof MonitorServer.Reply reply ? reply.body() : answer;
         } catch (MonitorServer.BadRequest e) {
+            if (e.getMessage().equals(Jsz.NOT_LEADER)) {
+                throw new java.util.concurrent.CancellationException(e.getMessage());
+            }
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
@@ -99,8 +110,8 @@ public final class Monitoring {
                 .route("/stacksz", q -> new MonitorServer.Text("text/plain; charset=utf-8", stacks()))
                 .route("/accountz", accountz::accountz)
                 .route("/accstatz", accountz::accstatz)
-                .route("/jsz", this::jsz)
-                .route("/healthz", this::healthz)
+                .route("/jsz", jsz::answer)
+                .route("/healthz", healthz::answer)
                 .route("/raftz", q -> new MonitorServer.Text(404, "text/plain; charset=utf-8",
                         "No Raft nodes registered"))
                 .route("/metrics", q -> new MonitorServer.Text(Metrics.CONTENT_TYPE, metrics.scrape()));
@@ -160,12 +171,12 @@ public final class Monitoring {
         m.put("max_control_line", o.maxControlLine());
         m.put("max_payload", o.maxPayload());
         m.put("max_pending", o.maxPending());
-        // Clustering, gateways, leaf nodes, MQTT, WebSocket and JetStream do not run yet: nats-server writes
+        // Clustering, gateways, leaf nodes, MQTT and WebSocket do not run yet: nats-server writes
         // each of these as an empty object when it is disabled.
         for (String disabled : List.of("cluster", "gateway", "leaf", "mqtt", "websocket")) {
             m.put(disabled, Map.of());
         }
-        m.put("jetstream", varzJetStream());
+        m.put("jetstream", jsz.varz());
         m.put("tls_timeout", o.tls() == null || o.tls().timeout() == null ? 2 : seconds(o.tls().timeout()));
         m.put("write_deadline", o.writeDeadline().toNanos());
         m.put("start", GoFormat.time(server.startTime()));
@@ -295,160 +306,6 @@ public final class Monitoring {
         m.put("limit", limit);
         m.put("subscriptions_list", page);
         return m;
-    }
-
-    // ---------------------------------------------------------------- /jsz, /healthz
-
-    /** Whether JetStream runs; when it does not, /jsz and /healthz answer as nats-server does with it off. */
-    private boolean jetStreamEnabled() {
-        return server.jetStream() != null;
-    }
-
-    /** /varz's {@code jetstream}: {@code {}} when off, else its {@code config} and {@code stats} as nats-server. */
-    private Map<String, Object> varzJetStream() {
-        JetStream js = server.jetStream();
-        if (js == null) {
-            return Map.of();
-        }
-        JetStream.Usage usage = js.usage();
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("max_memory", js.config().maxMemory());
-        config.put("max_storage", js.config().maxFile());
-        config.put("store_dir", js.config().storeDir().toAbsolutePath().toString());
-        config.put("sync_interval", js.config().syncInterval().toNanos());
-        if (!js.config().domain().isEmpty()) {
-            config.put("domain", js.config().domain());
-        }
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("memory", usage.memory());
-        stats.put("storage", usage.storage());
-        stats.put("reserved_memory", 0);
-        stats.put("reserved_storage", 0);
-        stats.put("accounts", usage.accounts());
-        stats.put("ha_assets", 0);
-        stats.put("api", Map.of("total", usage.apiTotal(), "errors", usage.apiErrors()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("config", config);
-        out.put("stats", stats);
-        return out;
-    }
-
-    Map<String, Object> jsz(Query q) {
-        for (String name : List.of("accounts", "streams", "consumers", "config")) {
-            q.bool(name);
-        }
-        q.integer("offset");
-        q.integer("limit");
-        boolean leaderOnly = q.bool("leader-only");
-        q.bool("raft");
-        q.bool("stream-leader-only");
-        if (leaderOnly && !jetStreamEnabled()) {
-            throw new MonitorServer.BadRequest("filtered response: not leader");
-        }
-        JetStream js = server.jetStream();
-        JetStream.Usage usage = js == null ? new JetStream.Usage(0, 0, 0, 0, 0, 0, 0, 0) : js.usage();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("memory", usage.memory());
-        m.put("storage", usage.storage());
-        m.put("reserved_memory", 0);
-        m.put("reserved_storage", 0);
-        m.put("accounts", usage.accounts());
-        m.put("ha_assets", 0);
-        Map<String, Object> api = new LinkedHashMap<>();
-        api.put("total", usage.apiTotal());
-        api.put("errors", usage.apiErrors());
-        m.put("api", api);
-        m.put("server_id", server.serverId());
-        m.put("now", GoFormat.time(Instant.now()));
-        if (js == null) {
-            m.put("disabled", true);
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("max_memory", js == null ? 0 : js.config().maxMemory());
-        config.put("max_storage", js == null ? 0 : js.config().maxFile());
-        if (js != null) {
-            config.put("store_dir", js.config().storeDir().toAbsolutePath().toString());
-            config.put("sync_interval", js.config().syncInterval().toNanos());
-            if (!js.config().domain().isEmpty()) {
-                config.put("domain", js.config().domain());
-            }
-        }
-        m.put("config", config);
-        m.put("streams", usage.streams());
-        m.put("consumers", 0);
-        m.put("messages", usage.messages());
-        m.put("bytes", usage.bytes());
-        if (js != null && (q.bool("accounts") || q.bool("streams"))) {
-            List<Map<String, Object>> details = new ArrayList<>();
-            for (JetStream.AccountUsage a : js.accountUsage(q.bool("config"))) {
-                if (!q.get("acc").isEmpty() && !q.get("acc").equals(a.account())) {
-                    continue;
-                }
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("name", a.account());
-                d.put("id", a.account());
-                d.put("memory", a.memory());
-                d.put("storage", a.storage());
-                d.put("reserved_memory", 0);
-                d.put("reserved_storage", 0);
-                d.put("accounts", 0);
-                d.put("ha_assets", 0);
-                d.put("api", Map.of("total", a.apiTotal(), "errors", a.apiErrors()));
-                if (q.bool("streams")) {
-                    d.put("stream_detail", a.streams());
-                }
-                details.add(d);
-            }
-            m.put("account_details", details);
-        }
-        m.put("total", usage.accounts());
-        return m;
-    }
-
-    /**
-     * /healthz as nats-server 2.10 answers it: {@code stream} needs {@code account} and {@code consumer} needs
-     * {@code stream} (400); a server not serving is 500; with JetStream off in the configuration the server is
-     * healthy; asked for (-js) but not running, it is 503 "JetStream not enabled". {@code details=1} lists errors
-     * with their types instead of one error text. Written on one line, as nats-server does.
-     */
-    MonitorServer.Reply healthz(Query q) {
-        q.bool("js-enabled");
-        q.bool("js-enabled-only");
-        q.bool("js-server-only");
-        boolean details = q.bool("details");
-        String account = q.get("account");
-        String stream = q.get("stream");
-        String consumer = q.get("consumer");
-        if (account.isEmpty() && !stream.isEmpty()) {
-            return unhealthy(400, "error", details, "BAD_REQUEST",
-                    "\"account\" must not be empty when checking stream health");
-        }
-        if (stream.isEmpty() && !consumer.isEmpty()) {
-            return unhealthy(400, "error", details, "BAD_REQUEST",
-                    "\"stream\" must not be empty when checking consumer health");
-        }
-        if (!server.isRunning()) {
-            return unhealthy(500, "error", details, "CONNECTION", "server is shutting down");
-        }
-        if (server.options().jetstream() && !jetStreamEnabled()) {
-            return unhealthy(503, "unavailable", details, "JETSTREAM", "JetStream not enabled");
-        }
-        return new MonitorServer.Reply(200, Map.of("status", "ok"), false);
-    }
-
-    private static MonitorServer.Reply unhealthy(int code, String status, boolean details, String type, String error) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (details) {
-            m.put("status", "error");
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("type", type);
-            e.put("error", error);
-            m.put("errors", List.of(e));
-        } else {
-            m.put("status", status);
-            m.put("error", error);
-        }
-        return new MonitorServer.Reply(code, m, false);
     }
 
     // ---------------------------------------------------------------- /routez, /gatewayz, /leafz

@@ -201,8 +201,9 @@ public final class SystemAccountServices {
             return;
         }
         switch (t) {
-            case "SUBSZ", "CONNZ", "JSZ" -> answer(r, o -> host.monitorDocument(t.toLowerCase(Locale.ROOT),
+            case "SUBSZ", "CONNZ" -> answer(r, o -> host.monitorDocument(t.toLowerCase(Locale.ROOT),
                     withAccount(query(t, o), account, "acc")));
+            case "JSZ" -> answer(r, o -> host.monitorDocument("jsz-account", withAccount(query(t, o), account, "acc")));
             case "INFO" -> answer(r, o -> host.monitorDocument("accountz",
                     withAccount(query("ACCOUNTZ", o), account, "acc")));
             case "STATZ" -> answer(r, o -> host.monitorDocument("accstatz",
@@ -325,6 +326,10 @@ public final class SystemAccountServices {
                 }
             } catch (IllegalArgumentException e) {
                 response.put("error", Map.of("code", 400, "description", String.valueOf(e.getMessage())));
+            } catch (java.util.concurrent.CancellationException e) {
+                return; // nats-server's errSkipZreq: this server does not answer (e.g. leader_only, not leader)
+            } catch (IllegalStateException e) {
+                response.put("error", Map.of("code", 500, "description", String.valueOf(e.getMessage())));
             } catch (RuntimeException e) {
                 LOG.error("System request {} failed", r.subject(), e);
                 response.put("error", Map.of("code", 500, "description", String.valueOf(e.getMessage())));
@@ -387,7 +392,17 @@ public final class SystemAccountServices {
                         q.put("subs", List.of("detail"));
                     }
                 }
-                case "account" -> q.put("acc", List.of(v.asText()));
+                // HEALTHZ reads "account" as it is; the other documents call it "acc".
+                case "account" -> q.put(type.equals("HEALTHZ") ? "account" : "acc", List.of(v.asText()));
+                // JSZ's options (nats-server's JSzOptions) under their /jsz parameter names.
+                case "consumer", "direct_consumer", "leader_only", "stream_leader_only" -> {
+                    String name = !type.equals("JSZ") ? key : switch (key) {
+                        case "consumer" -> "consumers";
+                        case "direct_consumer" -> "direct-consumers";
+                        default -> key.replace('_', '-');
+                    };
+                    q.put(name, List.of(v.isBoolean() ? (v.asBoolean() ? "true" : "false") : v.asText()));
+                }
                 case "state" -> q.put("state", List.of(switch (v.asInt(0)) {
                     case 1 -> "closed";
                     case 2 -> "any";

@@ -28,9 +28,12 @@ public interface SystemHost {
 
     /**
      * A monitoring document ({@code varz}, {@code connz}, {@code subsz}, {@code accountz}, {@code accstatz},
-     * {@code jsz}, {@code healthz}) for these query options, as the HTTP endpoint would serve it.
+     * {@code jsz}, {@code healthz}; {@code jsz-account}: the JetStream detail of the account {@code acc}) for these
+     * query options, as the HTTP endpoint would serve it.
      *
      * @throws IllegalArgumentException for bad options, with the text the HTTP endpoint answers with
+     * @throws IllegalStateException    for what nats-server answers with a 500 error
+     * @throws java.util.concurrent.CancellationException when nats-server would not answer at all
      */
     Object monitorDocument(String name, Map<String, List<String>> query);
 

@@ -56,7 +56,7 @@ class MonitorReferenceShapesTest {
             "varz.json", Set.of("slow_consumer_stats", "natrix_version"),
             "accstatz.json", Set.of("account_statz[].num_subscriptions"),
             "accstatz_unused_1.json", Set.of("account_statz[].num_subscriptions"),
-            "jsz.json", Set.of("total"),
+            "jsz.json", Set.of("total", "api.level"),
             "routez.json", Set.of("server_name"),
             "accountz_acc_B.json", Set.of());
     /** Keys nats-server wrote that Natrix leaves out, by document (see the README for why). */
