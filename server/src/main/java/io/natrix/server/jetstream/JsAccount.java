@@ -59,6 +59,8 @@ final class JsAccount {
     private final TreeMap<String, Stream> streams = new TreeMap<>();
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
+    private final StreamSnapshot snapshots = new StreamSnapshot(this);
+    private final StreamRestore restores = new StreamRestore(this);
 
     JsAccount(JetStream js, Account account, Path dir, JsAccountLimits limits) {
         this.js = js;
@@ -75,10 +77,20 @@ final class JsAccount {
         return limits;
     }
 
+    JetStream jetStream() {
+        return js;
+    }
+
+    /** The account's directory in the store ({@code <store>/<account>}). */
+    Path dir() {
+        return dir;
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /** Loads the file streams kept on disk. */
     void recover() {
+        StreamSnapshot.removeLeftovers(dir);
         Path root = dir.resolve("streams");
         if (!Files.isDirectory(root)) {
             return;
@@ -106,7 +118,7 @@ final class JsAccount {
         }
     }
 
-    private static StreamMeta readMeta(Path d) throws IOException {
+    static StreamMeta readMeta(Path d) throws IOException {
         Path meta = d.resolve("meta.json");
         Path sum = d.resolve("meta.sum");
         if (!Files.exists(meta)) {
@@ -150,6 +162,8 @@ final class JsAccount {
 
     /** Stops every stream (data kept). */
     synchronized void stop() {
+        snapshots.close();
+        restores.close();
         for (Stream s : streams.values()) {
             try {
                 s.stop();
@@ -252,6 +266,12 @@ final class JsAccount {
                         return list(body.length == 0 ? new JsApi.StreamListRequest(0, null)
                                 : JsApi.StreamListRequest.parse(body));
                     }
+                    case "STREAM.SNAPSHOT" -> {
+                        return snapshots.start(name(t), body, reply);
+                    }
+                    case "STREAM.RESTORE" -> {
+                        return restores.start(name(t), body);
+                    }
                     default -> {
                         return badRequest();
                     }
@@ -305,6 +325,8 @@ final class JsAccount {
             case "STREAM.PURGE" -> JsApi.StreamPurgeResponse.failed(error);
             case "STREAM.NAMES" -> JsApi.StreamNamesResponse.failed(error);
             case "STREAM.LIST" -> JsApi.StreamListResponse.failed(error);
+            case "STREAM.SNAPSHOT" -> StreamSnapshot.Response.failed(error);
+            case "STREAM.RESTORE" -> StreamRestore.Response.failed(error);
             default -> JsApi.StreamInfoResponse.failed(error);
         };
     }
@@ -371,6 +393,53 @@ final class JsAccount {
     }
 
     /**
+     * Checks a restore's configuration as a create would, and that no stream has its name yet: the configuration
+     * with nats-server's defaults applied.
+     */
+    StreamConfig checkRestore(StreamConfig requested) throws JsApiException {
+        StreamConfig config = StreamConfigs.checkCreate(requested, false, js.serverLimits(), limits, lookup());
+        synchronized (this) {
+            checkRestorable(config);
+        }
+        return config;
+    }
+
+    private void checkRestorable(StreamConfig config) throws JsApiException {
+        if (streams.containsKey(config.name())) {
+            throw new JsApiException(JsErrors.get("JSStreamNameExistRestoreFailedErr"));
+        }
+        List<StreamConfig> others = new ArrayList<>();
+        streams.values().forEach(s -> others.add(s.config()));
+        StreamConfigs.checkNoOverlap(config, others);
+        if (limits.maxStreams() > 0 && streams.size() >= limits.maxStreams()) {
+            throw new JsApiException(JsErrors.maximumStreamsLimit());
+        }
+        checkReservation(config);
+    }
+
+    /**
+     * Adds a file stream whose directory a restore filled ({@code prepared}), moving it into place; the checks of
+     * {@link #checkRestore} are made again under the stream map's lock. Called on the restore's own thread.
+     */
+    synchronized Stream addRestored(StreamConfig config, Instant created, Path prepared)
+            throws JsApiException, IOException {
+        checkRestorable(config);
+        Path d = dir.resolve("streams").resolve(config.name());
+        deleteTree(d);
+        Files.createDirectories(d.getParent());
+        Files.move(prepared, d, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            writeMeta(d, new StreamMeta(config, created));
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created);
+            streams.put(config.name(), s);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(d);
+            throw e;
+        }
+    }
+
+    /**
      * Refuses a stream whose {@code max_bytes} does not fit in what the account may still use of its storage type,
      * counting the other streams' reservations (their {@code max_bytes}, or their current size when unbounded), as
      * nats-server reserves: {@code insufficient resources} (503 10023).
@@ -427,7 +496,7 @@ final class JsAccount {
         return JsApi.StreamDeleteResponse.ok();
     }
 
-    private static void deleteTree(Path d) throws IOException {
+    static void deleteTree(Path d) throws IOException {
         if (!Files.exists(d)) {
             return;
         }
