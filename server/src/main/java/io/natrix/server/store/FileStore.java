@@ -1158,6 +1158,11 @@ public final class FileStore extends IndexedStore {
             // A block whose creation never finished: nothing in it.
             deleteBlockFile(last);
         }
+        for (long seq : r.tombstonesToRewrite) {
+            if (tombstoneNeeded(seq, null)) {
+                appendTombstone(seq, false);
+            }
+        }
         try {
             cleanUpAfterRecovery(r);
         } catch (IOException e) {
