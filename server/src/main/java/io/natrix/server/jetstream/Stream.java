@@ -328,7 +328,8 @@ final class Stream {
                 || request.subjectsFilter().isEmpty() ? Map.of() : store.subjectCounts(request.subjectsFilter());
         StreamInfo.StreamState state = new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(),
                 time(s.firstTimeNanos()), s.lastSeq(), time(s.lastTimeNanos()), s.numSubjects(), subjects,
-                s.numDeleted(), List.of(), null, 0);
+                s.numDeleted(), List.of(), s.lost() == null ? null
+                : new StreamInfo.LostData(s.lost().sequences(), s.lost().bytes()), 0);
         return new StreamInfo(config, created, state, domain, null, null, List.of(), List.of(), Instant.now());
     }
 

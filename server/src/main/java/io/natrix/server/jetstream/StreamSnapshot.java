@@ -379,7 +379,8 @@ final class StreamSnapshot {
 
     private static StreamInfo.StreamState streamState(StoreState s) {
         return new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(), time(s.firstTimeNanos()), s.lastSeq(),
-                time(s.lastTimeNanos()), s.numSubjects(), Map.of(), s.numDeleted(), List.of(), null, 0);
+                time(s.lastTimeNanos()), s.numSubjects(), Map.of(), s.numDeleted(), List.of(), s.lost() == null ? null
+                : new StreamInfo.LostData(s.lost().sequences(), s.lost().bytes()), 0);
     }
 
     private static Instant time(long nanos) {
