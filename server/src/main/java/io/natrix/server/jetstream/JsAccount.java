@@ -160,10 +160,14 @@ final class JsAccount {
         return HexFormat.of().toHexDigits((int) c.getValue());
     }
 
-    /** Stops every stream (data kept). */
-    synchronized void stop() {
+    /** Stops every stream (data kept), after ending running snapshots and restores (outside the map's lock). */
+    void stop() {
         snapshots.close();
         restores.close();
+        stopStreams();
+    }
+
+    private synchronized void stopStreams() {
         for (Stream s : streams.values()) {
             try {
                 s.stop();

@@ -215,6 +215,49 @@ class StreamSnapshotTest {
     }
 
     @Test
+    void snapshotWhilePublishingIsOneInstantOfTheStream() throws Exception {
+        Snapshot snap;
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            fill(nc, 300);
+            JetStream js = nc.jetStream();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread publisher = Thread.ofPlatform().start(() -> {
+                for (int i = 301; !stop.get(); i++) {
+                    try {
+                        js.publish("s." + (i % 13), payload(i));
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                snap = snapshot(nc, "S", defaultRequest(4096, 64 * 1024));
+            } finally {
+                stop.set(true);
+                publisher.join();
+            }
+            assertThat(snap.endStatus()).isEqualTo("204");
+        }
+        // Restored on another server, the stream is exactly what the snapshot's state says.
+        Path other = dir.resolve("other");
+        try (TestServer server = TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = other;
+        }); Connection nc = connect(server)) {
+            JsonNode restored = restore(nc, "S", snap.response().get("config"), snap.archive(), 1 << 16);
+            JsonNode state = snap.response().get("state");
+            assertThat(restored.get("state").get("messages")).isEqualTo(state.get("messages"));
+            assertThat(restored.get("state").get("last_seq")).isEqualTo(state.get("last_seq"));
+            assertThat(restored.get("state").get("bytes")).isEqualTo(state.get("bytes"));
+            long last = state.get("last_seq").asLong();
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            for (int i = 301; i <= last; i++) {
+                assertThat(jsm.getMessage("S", i).getData()).as("seq %d", i).isEqualTo(payload(i));
+            }
+        }
+    }
+
+    @Test
     void snapshotArchiveIsAGzippedTarWithAManifest() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             fill(nc, 50);
