@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * the empty message the directory is moved to {@code streams/<name>/} and opened like a stream at start-up. Any
  * failure answers the chunk (or end message) it happened on with a stream create response carrying
  * {@code restore failed: <reason>} (500 10062), ends the restore and deletes the staging directory; so does a
- * client that sends nothing for {@value #STALL_TIMEOUT_SECONDS} s (then without an answer, as nats-server).
+ * client that sends nothing for {@value #STALL_TIMEOUT_SECONDS} s (then without an answer, as nats-server). An
+ * account runs at most {@value #RUNNING_MAX} restores at once.
  *
  * <p>Threads: the request is checked on the JetStream thread. Chunks arrive on the sender's thread, are copied and
  * queued (at most {@value #PENDING_BYTES_MAX} bytes waiting: a client that does not wait for acks fails its
@@ -65,6 +66,8 @@ final class StreamRestore {
     static final int STALL_TIMEOUT_SECONDS = 5;
     /** Most chunk bytes queued and not yet consumed. */
     static final long PENDING_BYTES_MAX = 64L * 1024 * 1024;
+    /** Most restores running at once in one account. */
+    static final int RUNNING_MAX = 4;
 
     private final JsAccount jsa;
     private final Set<Session> running = ConcurrentHashMap.newKeySet();
@@ -115,6 +118,9 @@ final class StreamRestore {
         StreamConfig config = jsa.checkRestore(requested);
         if (config.storage() != StorageType.FILE) {
             throw new JsApiException(restoreFailed("memory streams do not support snapshots"));
+        }
+        if (running.size() >= RUNNING_MAX) {
+            throw new JsApiException(restoreFailed("too many restores in progress (at most " + RUNNING_MAX + ")"));
         }
         String id = StreamSnapshot.newId();
         Path staging = jsa.dir().resolve(StreamSnapshot.STAGING_DIR).resolve("restore-" + id);

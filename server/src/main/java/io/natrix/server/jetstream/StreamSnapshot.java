@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@code <account>/__snapshots__/snap-<id>/}, with the stream's other files ({@code meta.json}, {@code meta.sum},
  * consumer state under {@code obs/} unless {@code no_consumers}), and the archive is written from that copy as the
  * client acknowledges; the copy is deleted at the end, and leftovers of a crash at the next start. So a snapshot
- * needs free disk for one more copy of the stream. With {@code jsck} every message's checksum is verified first
- * and a stream with damaged messages is not snapshotted. Memory streams are refused, as nats-server refuses them
+ * needs free disk for one more copy of the stream, and an account runs at most {@value #RUNNING_MAX} at once.
+ * With {@code jsck} every message's checksum is verified first and a stream with damaged messages is not
+ * snapshotted. Memory streams are refused, as nats-server refuses them
  * ({@code snapshot failed}).
  *
  * <p>Threads: the request is checked on the JetStream thread; the rest (check, copy, answer, sending) runs on a
@@ -86,6 +87,8 @@ final class StreamSnapshot {
     static final int WINDOW_MAX = 32 * 1024 * 1024;
     static final int ACK_TIMEOUT_SECONDS = 5;
     private static final Duration INTEREST_WAIT = Duration.ofSeconds(2);
+    /** Most snapshots running at once in one account: each holds a copy of its stream on disk. */
+    static final int RUNNING_MAX = 4;
 
     private static final SecureRandom IDS = new SecureRandom();
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -165,6 +168,9 @@ final class StreamSnapshot {
         }
         if (!(s.store() instanceof FileStore)) {
             throw new JsApiException(snapshotFailed("memory streams do not support snapshots"));
+        }
+        if (running.size() >= RUNNING_MAX) {
+            throw new JsApiException(snapshotFailed("too many snapshots in progress (at most " + RUNNING_MAX + ")"));
         }
         Thread t = Thread.ofVirtual().name("natrix-snapshot-" + name).unstarted(() -> run(s, request, reply));
         running.add(t);
