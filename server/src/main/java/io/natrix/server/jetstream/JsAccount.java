@@ -62,6 +62,8 @@ final class JsAccount {
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
     private final ConsumerRequests consumers;
+    private final StreamSnapshot snapshots = new StreamSnapshot(this);
+    private final StreamRestore restores = new StreamRestore(this);
 
     JsAccount(JetStream js, Account account, Path dir, JsAccountLimits limits) {
         this.js = js;
@@ -90,10 +92,20 @@ final class JsAccount {
         return limits;
     }
 
+    JetStream jetStream() {
+        return js;
+    }
+
+    /** The account's directory in the store ({@code <store>/<account>}). */
+    Path dir() {
+        return dir;
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /** Loads the file streams kept on disk. */
     void recover() {
+        StreamSnapshot.removeLeftovers(dir);
         Path root = dir.resolve("streams");
         if (!Files.isDirectory(root)) {
             return;
@@ -140,7 +152,7 @@ final class JsAccount {
         }
     }
 
-    private static StreamMeta readMeta(Path d) throws IOException {
+    static StreamMeta readMeta(Path d) throws IOException {
         Path meta = d.resolve("meta.json");
         Path sum = d.resolve("meta.sum");
         if (!Files.exists(meta)) {
@@ -182,8 +194,10 @@ final class JsAccount {
         return HexFormat.of().toHexDigits((int) c.getValue());
     }
 
-    /** Stops every stream (data kept), copying into them first (that waits for the copying thread). */
+    /** Stops every stream (data kept): ends running snapshots and restores and copying into streams first. */
     void stop() {
+        snapshots.close();
+        restores.close();
         for (Stream s : streams()) {
             StreamSourcing.stop(s);
         }
@@ -296,6 +310,12 @@ final class JsAccount {
                         return list(body.length == 0 ? new JsApi.StreamListRequest(0, null)
                                 : JsApi.StreamListRequest.parse(body));
                     }
+                    case "STREAM.SNAPSHOT" -> {
+                        return snapshots.start(name(t), body, reply);
+                    }
+                    case "STREAM.RESTORE" -> {
+                        return restores.start(name(t), body);
+                    }
                     default -> {
                         return badRequest();
                     }
@@ -353,6 +373,8 @@ final class JsAccount {
             case "STREAM.PURGE" -> JsApi.StreamPurgeResponse.failed(error);
             case "STREAM.NAMES" -> JsApi.StreamNamesResponse.failed(error);
             case "STREAM.LIST" -> JsApi.StreamListResponse.failed(error);
+            case "STREAM.SNAPSHOT" -> StreamSnapshot.Response.failed(error);
+            case "STREAM.RESTORE" -> StreamRestore.Response.failed(error);
             default -> JsApi.StreamInfoResponse.failed(error);
         };
     }
@@ -425,6 +447,54 @@ final class JsAccount {
     }
 
     /**
+     * Checks a restore's configuration as a create would, and that no stream has its name yet: the configuration
+     * with nats-server's defaults applied.
+     */
+    StreamConfig checkRestore(StreamConfig requested) throws JsApiException {
+        StreamConfig config = StreamConfigs.checkCreate(requested, false, js.serverLimits(), limits, lookup());
+        synchronized (this) {
+            checkRestorable(config);
+        }
+        return config;
+    }
+
+    private void checkRestorable(StreamConfig config) throws JsApiException {
+        if (streams.containsKey(config.name())) {
+            throw new JsApiException(JsErrors.get("JSStreamNameExistRestoreFailedErr"));
+        }
+        List<StreamConfig> others = new ArrayList<>();
+        streams.values().forEach(s -> others.add(s.config()));
+        StreamConfigs.checkNoOverlap(config, others);
+        if (limits.maxStreams() > 0 && streams.size() >= limits.maxStreams()) {
+            throw new JsApiException(JsErrors.maximumStreamsLimit());
+        }
+        checkReservation(config);
+    }
+
+    /**
+     * Adds a file stream whose directory a restore filled ({@code prepared}), moving it into place; the checks of
+     * {@link #checkRestore} are made again under the stream map's lock. Called on the restore's own thread.
+     */
+    synchronized Stream addRestored(StreamConfig config, Instant created, Path prepared)
+            throws JsApiException, IOException {
+        checkRestorable(config);
+        Path d = dir.resolve("streams").resolve(config.name());
+        deleteTree(d);
+        Files.createDirectories(d.getParent());
+        Files.move(prepared, d, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            writeMeta(d, new StreamMeta(config, created));
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota);
+            streams.put(config.name(), s);
+            consumers.recover(s, d);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(d);
+            throw e;
+        }
+    }
+
+    /**
      * Refuses a stream whose {@code max_bytes} does not fit in what the account may still use of its storage type,
      * counting the other streams' reservations (their {@code max_bytes}, or their current size when unbounded), as
      * nats-server reserves: {@code insufficient resources} (503 10023).
@@ -484,7 +554,7 @@ final class JsAccount {
         return JsApi.StreamDeleteResponse.ok();
     }
 
-    private static void deleteTree(Path d) throws IOException {
+    static void deleteTree(Path d) throws IOException {
         if (!Files.exists(d)) {
             return;
         }

@@ -661,7 +661,8 @@ final class Stream {
                 || request.subjectsFilter().isEmpty() ? Map.of() : store.subjectCounts(request.subjectsFilter());
         StreamInfo.StreamState state = new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(),
                 time(s.firstTimeNanos()), s.lastSeq(), time(s.lastTimeNanos()), s.numSubjects(), subjects,
-                s.numDeleted(), List.of(), null, consumers.size());
+                s.numDeleted(), List.of(), s.lost() == null ? null
+                : new StreamInfo.LostData(s.lost().sequences(), s.lost().bytes()), consumers.size());
         StreamSourcing from = sourcing;
         return new StreamInfo(config, created, state, domain, null, from == null ? null : from.mirrorInfo(),
                 from == null ? List.of() : from.sourcesInfo(), List.of(), Instant.now());

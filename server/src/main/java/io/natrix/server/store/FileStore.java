@@ -561,6 +561,31 @@ public final class FileStore extends IndexedStore {
     }
 
     /**
+     * Copies the store's files ({@code msgs/*.blk} and {@code *.idx}, no temporary files) into
+     * {@code target/msgs/} as they are at one instant, and returns the state at that instant: a copy that opens as
+     * this store would (snapshots). Holds the read lock for the copy, so writers wait while loads go on; the copy
+     * takes what the OS holds, synced or not. Any thread.
+     */
+    public StoreState copyTo(Path target) throws IOException {
+        Path into = target.resolve("msgs");
+        Files.createDirectories(into);
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            for (Block b : blocks.values()) {
+                Files.copy(b.path, into.resolve(b.path.getFileName().toString()));
+                Path index = indexPath(msgsDir, b.id);
+                if (Files.exists(index)) {
+                    Files.copy(index, into.resolve(index.getFileName().toString()));
+                }
+            }
+            return state();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Lets go of the files without syncing or writing indexes, as a killed process would: for tests of what a
      * crash leaves behind.
      */
@@ -1230,6 +1255,11 @@ public final class FileStore extends IndexedStore {
         } else if (last.minSeq == 0 && last.tombstoneCount == 0) {
             // A block whose creation never finished: nothing in it.
             deleteBlockFile(last);
+        }
+        for (long seq : r.tombstonesToRewrite) {
+            if (tombstoneNeeded(seq, null)) {
+                appendTombstone(seq, false);
+            }
         }
         try {
             cleanUpAfterRecovery(r);

@@ -43,6 +43,11 @@ final class Recovery {
     final List<Boolean> damaged = new ArrayList<>();
     /** Per block: holds records made void by a later block's header, to be removed from the file. */
     final List<Boolean> holdsVoid = new ArrayList<>();
+    /**
+     * Per block: the records its index file lists past the readable end of the block (null when none): the block
+     * was cut short after the index was written, so these records were durable once and are lost.
+     */
+    private final List<BlockRecords> cutOff = new ArrayList<>();
     /** The file length of the last block; past {@code length} it is a torn write to cut. */
     long lastFileLength;
 
@@ -51,6 +56,8 @@ final class Recovery {
     long tornBytes;
     int damagedStretches;
     final List<Long> lostSequences = new ArrayList<>();
+    /** Removals whose tombstones were in a missing block end: the store writes them again. */
+    final List<Long> tombstonesToRewrite = new ArrayList<>();
     long lostCount;
     long lostBytes;
 
@@ -120,6 +127,8 @@ final class Recovery {
             LOG.warn("Message block {} has a damaged header; reading its records without it", b.path);
         }
         BlockRecords recs = null;
+        BlockRecords longerIndex = null;
+        long indexedLength = 0;
         long scanFrom = BLOCK_HEADER_SIZE;
         Path index = FileStore.indexPath(dir, b.id);
         if (b.headerSound && Files.exists(index)) {
@@ -128,7 +137,18 @@ final class Recovery {
             if (recs != null && covered[0] >= BLOCK_HEADER_SIZE && covered[0] <= fileLength) {
                 scanFrom = covered[0];
             } else {
-                LOG.warn("Index file {} does not match its block; rebuilding it from the block", index);
+                if (recs != null && covered[0] > fileLength) {
+                    // A sound index of this very block that describes more than the file holds: the block lost
+                    // its end after the index was written (and so after it was synced).
+                    LOG.warn("Message block {} is shorter than its index file says ({} of {} bytes)", b.path,
+                            fileLength, covered[0]);
+                    longerIndex = recs;
+                    indexedLength = covered[0];
+                } else {
+                    LOG.warn("Index file {} does not match its block; rebuilding it from the block", index);
+                }
+                // Never to be read again: once the block grows past it, it would describe bytes it never saw.
+                Files.deleteIfExists(index);
                 recs = null;
             }
         }
@@ -146,7 +166,12 @@ final class Recovery {
                 noteStretch(b, region.start(), region.end());
                 hasDamage = true;
             }
-            if (validEnd < fileLength) {
+            if (longerIndex != null) {
+                // The index says exactly which records were past the readable end.
+                hasDamage = true;
+                cutOff.add(recordsFrom(longerIndex, validEnd));
+                noteStretch(b, validEnd, indexedLength);
+            } else if (validEnd < fileLength) {
                 if (last) {
                     tornBytes += fileLength - validEnd;
                     LOG.warn("Message block {} ends in {} bytes of an unfinished write; cutting them off", b.path,
@@ -160,6 +185,14 @@ final class Recovery {
             pendingRegions.add(scan.regions);
         } else {
             pendingRegions.add(List.of());
+            if (longerIndex != null) {
+                hasDamage = true;
+                cutOff.add(recordsFrom(longerIndex, validEnd));
+                noteStretch(b, validEnd, indexedLength);
+            }
+        }
+        if (longerIndex == null) {
+            cutOff.add(null);
         }
         b.length = last ? validEnd : fileLength;
         if (last) {
@@ -171,6 +204,17 @@ final class Recovery {
     }
 
     private final List<List<BlockScan.Region>> pendingRegions = new ArrayList<>();
+
+    /** The records of {@code recs} at or after file offset {@code from}. */
+    private static BlockRecords recordsFrom(BlockRecords recs, long from) {
+        BlockRecords out = new BlockRecords();
+        for (int j = 0; j < recs.count; j++) {
+            if (recs.offsets[j] >= from) {
+                out.add(recs.kinds[j], recs.seqs[j], recs.offsets[j], recs.subject(j), recs.sizes[j]);
+            }
+        }
+        return out;
+    }
 
     private void noteStretch(Block b, long start, long end) {
         damagedStretches++;
@@ -214,6 +258,17 @@ final class Recovery {
                     lastSeq = seq;
                     lastBlock = i;
                     lastRecord = j;
+                }
+            }
+            BlockRecords cut = cutOff.get(i);
+            for (int j = 0; cut != null && j < cut.count; j++) {
+                long seq = cut.seqs[j];
+                if (bearsSequence(cut.kinds[j]) && seq >= voidBelow[i] && seq < voidAbove[i] && seq > lastSeq) {
+                    // A sequence that was used, though its record is gone: it is never handed out again. Its time
+                    // is unknown; the block header's is the best left.
+                    lastSeq = seq;
+                    lastTime = Math.max(lastTime, blocks.get(i).headerLastTime);
+                    lastBlock = -1;
                 }
             }
         }
@@ -262,6 +317,16 @@ final class Recovery {
             holdsVoid.add(voids);
             for (BlockScan.Region region : pendingRegions.get(i)) {
                 lostBetween(i, region, voidBelow[i], voidAbove[i]);
+            }
+            BlockRecords cut = cutOff.get(i);
+            for (int j = 0; cut != null && j < cut.count; j++) {
+                long seq = cut.seqs[j];
+                byte kind = cut.kinds[j];
+                if ((kind == KIND_MSG || kind == KIND_DAMAGED) && seq >= voidBelow[i] && seq < voidAbove[i]
+                        && !isTombstoned(seq)) {
+                    lost(seq, cut.sizes[j]);
+                    LOG.warn("Message {} was in the missing end of block {}; it is lost", seq, blocks.get(i).path);
+                }
             }
         }
         lostSequences.sort(null);
@@ -358,8 +423,20 @@ final class Recovery {
     }
 
     private void collectTombstones() {
+        List<BlockRecords> all = new ArrayList<>(records);
+        for (BlockRecords cut : cutOff) {
+            if (cut != null) {
+                // Removals recorded in a missing block end still hold: the messages stay removed.
+                all.add(cut);
+                for (int j = 0; j < cut.count; j++) {
+                    if (cut.kinds[j] == KIND_TOMBSTONE) {
+                        tombstonesToRewrite.add(cut.seqs[j]);
+                    }
+                }
+            }
+        }
         int total = 0;
-        for (BlockRecords recs : records) {
+        for (BlockRecords recs : all) {
             for (int j = 0; j < recs.count; j++) {
                 if (recs.kinds[j] == KIND_TOMBSTONE) {
                     total++;
@@ -368,7 +445,7 @@ final class Recovery {
         }
         long[] t = new long[total];
         int k = 0;
-        for (BlockRecords recs : records) {
+        for (BlockRecords recs : all) {
             for (int j = 0; j < recs.count; j++) {
                 if (recs.kinds[j] == KIND_TOMBSTONE) {
                     t[k++] = recs.seqs[j];

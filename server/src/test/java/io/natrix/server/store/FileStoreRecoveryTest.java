@@ -382,6 +382,59 @@ class FileStoreRecoveryTest {
     }
 
     @Test
+    void recoveryReportsTheMessagesOfABlockCutShortAtARecordBoundary() throws IOException {
+        Path dir = tmp.resolve("s");
+        long length = fortyRecords(dir);
+        int perBlock = (int) ((2048 - BlockFormat.BLOCK_HEADER_SIZE) / length);
+        Path first = files(dir, ".blk").getFirst();
+        // The cut leaves a block that scans clean: only its index file knows that records are missing.
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            ch.truncate(BlockFormat.BLOCK_HEADER_SIZE + 2 * length);
+        }
+        FileStore r = open(dir, 2048);
+        List<Long> expected = new ArrayList<>();
+        for (long seq = 3; seq <= perBlock; seq++) {
+            expected.add(seq);
+        }
+        assertThat(r.state().lost().sequences()).isEqualTo(expected);
+        assertThat(r.state().msgs()).isEqualTo(40 - expected.size());
+        assertThat(r.load(2).payload()).isEqualTo(payload(2, 100));
+        assertThat(r.load(3)).isNull();
+        r.close();
+        // The stale index is gone, so a later open reads the block as it now is.
+        FileStore again = open(dir, 2048);
+        assertThat(again.state().msgs()).isEqualTo(40 - expected.size());
+        assertThat(again.state().lastSeq()).isEqualTo(40);
+        again.close();
+    }
+
+    @Test
+    void recoveryKeepsTheSequencesAndRemovalsOfACutOffWriteBlockEnd() throws IOException {
+        Path dir = tmp.resolve("s");
+        FileStore s = open(dir, 1 << 20);
+        for (int i = 1; i <= 10; i++) {
+            s.store("t", null, payload(i, 50), T0 + i);
+        }
+        long beforeRemoval = Files.size(lastBlock(dir));
+        s.remove(4, false);
+        s.close();
+        // The write block loses the tombstone of 4 and then the record of 10, after a clean close wrote its index.
+        try (FileChannel ch = FileChannel.open(lastBlock(dir), StandardOpenOption.WRITE)) {
+            ch.truncate(beforeRemoval - BlockFormat.recordLength(1, 0, 50));
+        }
+        FileStore r = open(dir, 1 << 20);
+        assertThat(r.state().lost().sequences()).containsExactly(10L);
+        assertThat(r.load(4)).as("still removed").isNull();
+        assertThat(r.state().lastSeq()).as("a used sequence is not handed out again").isEqualTo(10);
+        assertThat(r.store("t", null, payload(11, 50), T0 + 11)).isEqualTo(11);
+        r.close();
+        FileStore again = open(dir, 1 << 20);
+        assertThat(again.load(4)).as("the removal was written again").isNull();
+        assertThat(again.state().msgs()).isEqualTo(9);
+        again.close();
+    }
+
+    @Test
     void recoveryIgnoresADamagedIndexAndRebuildsIt() throws IOException {
         Path dir = tmp.resolve("s");
         fortyRecords(dir);
