@@ -2,9 +2,15 @@ package io.natrix.server.jetstream;
 
 import io.natrix.server.NatsServer;
 import io.natrix.server.config.ServerOptions;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server with JetStream for tests that need it in a process of its own, to kill it: {@code java -cp <test class
@@ -14,6 +20,39 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ChildServer {
     private ChildServer() {
+    }
+
+    /** A running child server and the port it listens on. */
+    public record Child(Process process, int port) {
+    }
+
+    /**
+     * Starts a child server on {@code storeDir} (registered in {@code children} so the test can kill whatever is
+     * left); returns once it accepts clients.
+     */
+    public static Child start(Path storeDir, List<Process> children) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ChildServer.class.getName(), storeDir.toString()).redirectErrorStream(true);
+        Process p = pb.start();
+        children.add(p);
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith("READY ")) {
+                        port.complete(Integer.parseInt(line.substring(6).trim()));
+                    }
+                }
+            } catch (Exception e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IllegalStateException("child server exited before it was ready"));
+        }, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        return new Child(p, port.get(60, TimeUnit.SECONDS));
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {

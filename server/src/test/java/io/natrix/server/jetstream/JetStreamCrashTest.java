@@ -15,8 +15,6 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,34 +63,8 @@ class JetStreamCrashTest {
         children.forEach(Process::destroyForcibly);
     }
 
-    /** A child server on the store; returns it once it accepts clients, with its port. */
-    private record Child(Process process, int port) {
-    }
-
-    private Child startChild() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                ChildServer.class.getName(), dir.resolve("store").toString())
-                .redirectErrorStream(true);
-        Process p = pb.start();
-        children.add(p);
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (line.startsWith("READY ")) {
-                        port.complete(Integer.parseInt(line.substring(6).trim()));
-                    }
-                }
-            } catch (Exception e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new IllegalStateException("child server exited before it was ready"));
-        }, "child-output");
-        reader.setDaemon(true);
-        reader.start();
-        return new Child(p, port.get(60, TimeUnit.SECONDS));
+    private ChildServer.Child startChild() throws Exception {
+        return ChildServer.start(dir.resolve("store"), children);
     }
 
     private static Connection connect(int port) throws Exception {
@@ -182,7 +154,7 @@ class JetStreamCrashTest {
         for (int p = 0; p < PUBLISHERS; p++) {
             acked[p] = new AtomicLongArray(PER_PUBLISHER);
         }
-        Child first = startChild();
+        ChildServer.Child first = startChild();
         try (Connection nc = connect(first.port())) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("CRASH").subjects("crash.>")
                     .storageType(StorageType.File).build());
@@ -206,7 +178,7 @@ class JetStreamCrashTest {
 
         long firstPhase = System.nanoTime();
         // A second server on the same store takes the rest and is killed as well.
-        Child second = startChild();
+        ChildServer.Child second = startChild();
         publish(second.port(), 0, null);
         long secondPhase = System.nanoTime();
         assertThat(ackCount.get()).isEqualTo(TOTAL);
