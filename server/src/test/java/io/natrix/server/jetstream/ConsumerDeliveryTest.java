@@ -196,6 +196,71 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void pushQueueGroupSharesTheMessages() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "QG", "qg");
+            java.util.concurrent.atomic.AtomicInteger a = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger b = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(100);
+            io.nats.client.Dispatcher d = nc.createDispatcher();
+            io.nats.client.PushSubscribeOptions o = io.nats.client.PushSubscribeOptions.builder().durable("qd").build();
+            nc.jetStream().subscribe("qg", "workers", d, m -> {
+                a.incrementAndGet();
+                m.ack();
+                all.countDown();
+            }, false, o);
+            nc.jetStream().subscribe("qg", "workers", d, m -> {
+                b.incrementAndGet();
+                m.ack();
+                all.countDown();
+            }, false, o);
+            publish(nc, "qg", 100);
+            assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.get() + b.get()).isEqualTo(100);
+            assertThat(a.get()).isPositive();
+            assertThat(b.get()).isPositive();
+            assertThat(nc.jetStreamManagement().getConsumerInfo("QG", "qd").getConsumerConfiguration()
+                    .getDeliverGroup()).isEqualTo("workers");
+        }
+    }
+
+    @Test
+    void rateLimitAndReplayOriginalPaceDelivery() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "RL", "rl");
+            nc.jetStream().publish("rl", new byte[1000]);
+            long gapStart = System.nanoTime();
+            while (System.nanoTime() - gapStart < TimeUnit.MILLISECONDS.toNanos(400)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            for (int i = 0; i < 4; i++) {
+                nc.jetStream().publish("rl", new byte[1000]);
+            }
+            // 8,000 bits per second: five 1 KB messages take about four seconds.
+            Subscription limited = nc.subscribe("rl.limited");
+            Subscription replay = nc.subscribe("rl.replay");
+            nc.flush(TIMEOUT);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            long t0 = System.nanoTime();
+            jsm.addOrUpdateConsumer("RL", ConsumerConfiguration.builder().durable("slow")
+                    .deliverSubject("rl.limited").rateLimit(8000).build());
+            jsm.addOrUpdateConsumer("RL", ConsumerConfiguration.builder().durable("replay")
+                    .deliverSubject("rl.replay").replayPolicy(io.nats.client.api.ReplayPolicy.Original).build());
+            assertThat(replay.nextMessage(TIMEOUT)).isNotNull();
+            assertThat(replay.nextMessage(TIMEOUT)).isNotNull();
+            long replayed = System.nanoTime() - t0;
+            for (int i = 0; i < 3; i++) {
+                assertThat(limited.nextMessage(TIMEOUT)).as("rate-limited message %d", i + 1).isNotNull();
+            }
+            long limitedTime = System.nanoTime() - t0;
+            assertThat(TimeUnit.NANOSECONDS.toMillis(replayed)).as("replay keeps the 400 ms gap")
+                    .isGreaterThanOrEqualTo(350);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(limitedTime)).as("three 1 KB messages at 1 KB/s")
+                    .isGreaterThanOrEqualTo(1500);
+        }
+    }
+
+    @Test
     void deliverPoliciesPickTheirStart() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "DP", "dp.*");
