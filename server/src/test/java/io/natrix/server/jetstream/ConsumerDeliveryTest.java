@@ -474,6 +474,38 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void hostilePullRequestsNeverBreakTheConsumer() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "HP", "hp");
+            publish(nc, "hp", 2);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("HP", ConsumerConfiguration.builder().durable("c").build());
+            String[] bodies = {"{\"batch\":1000000000000}", "{\"batch\":-1}", "{\"batch\":0}",
+                "{\"batch\":1,\"expires\":-5}", "{\"batch\":1,\"expires\":9223372036854775807}",
+                "{\"batch\":1,\"idle_heartbeat\":9223372036854775807}", "{\"batch\":\"x\"}", "[]", "-7",
+                "99999999999999999999", "{\"batch\":1,\"max_bytes\":-1}", "{\"batch\":1,\"group\":\"g\"}",
+                "{\"batch\":1,\"no_wait\":true,\"expires\":1}", "\u0000\u0001"};
+            Subscription inbox = nc.subscribe(nc.createInbox());
+            nc.flush(TIMEOUT);
+            for (String body : bodies) {
+                nc.publish("$JS.API.CONSUMER.MSG.NEXT.HP.c", inbox.getSubject(), bytes(body));
+            }
+            nc.flush(TIMEOUT);
+            // Drain what came back (messages or status answers); then the consumer still serves a normal fetch.
+            while (inbox.nextMessage(Duration.ofMillis(300)) != null) {
+                // answers of any kind
+            }
+            assertThat(jsm.getConsumerInfo("HP", "c").getName()).isEqualTo("c");
+            jsm.addOrUpdateConsumer("HP", ConsumerConfiguration.builder().durable("fresh")
+                    .filterSubject("not.in.the.stream").build());
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("HP", "fresh"));
+            assertThat(sub.fetch(1, Duration.ofMillis(500))).isEmpty();
+            publish(nc, "hp", 1);
+            assertThat(jsm.getStreamInfo("HP").getStreamState().getMsgCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void headersOnlySendsTheSizeInsteadOfThePayload() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "HO", "ho");
