@@ -215,6 +215,36 @@ class StreamSnapshotTest {
     }
 
     @Test
+    void durableConsumersTravelWithTheSnapshotUnlessLeftOut() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            fill(nc, 20);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("S", io.nats.client.api.ConsumerConfiguration.builder().durable("d")
+                    .ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+            io.nats.client.JetStreamSubscription sub = nc.jetStream().subscribe(null,
+                    io.nats.client.PullSubscribeOptions.bind("S", "d"));
+            for (Message m : sub.fetch(5, TIMEOUT)) {
+                m.ackSync(TIMEOUT);
+            }
+            Snapshot with = snapshot(nc, "S", defaultRequest(65536, 4 * 65536));
+            Snapshot without = snapshot(nc, "S", "{\"deliver_subject\":\"$DELIVER\",\"no_consumers\":true}");
+            JsonNode config = with.response().get("config");
+
+            jsm.deleteStream("S");
+            assertThat(restore(nc, "S", config, with.archive(), 65536).has("error")).isFalse();
+            io.nats.client.api.ConsumerInfo ci = jsm.getConsumerInfo("S", "d");
+            assertThat(ci.getAckFloor().getStreamSequence()).isEqualTo(5);
+            List<Message> next = nc.jetStream().subscribe(null, io.nats.client.PullSubscribeOptions.bind("S", "d"))
+                    .fetch(1, TIMEOUT);
+            assertThat(next.get(0).metaData().streamSequence()).isEqualTo(6);
+
+            jsm.deleteStream("S");
+            assertThat(restore(nc, "S", config, without.archive(), 65536).has("error")).isFalse();
+            assertThat(jsm.getConsumerNames("S")).isEmpty();
+        }
+    }
+
+    @Test
     void snapshotWhilePublishingIsOneInstantOfTheStream() throws Exception {
         Snapshot snap;
         try (TestServer server = server(); Connection nc = connect(server)) {
