@@ -441,6 +441,37 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void nakAndTermAreAdvisedAndAcksSampled() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "NT", "nt");
+            publish(nc, "nt", 2);
+            nc.jetStreamManagement().addOrUpdateConsumer("NT", ConsumerConfiguration.builder().durable("c")
+                    .sampleFrequency("100").build());
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.*.NT.c");
+            Subscription metrics = nc.subscribe("$JS.EVENT.METRIC.CONSUMER.ACK.NT.c");
+            nc.flush(TIMEOUT);
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("NT", "c"));
+            List<Message> got = sub.fetch(2, TIMEOUT);
+            got.get(0).nak();
+            nc.publish(got.get(1).getReplyTo(), bytes("+TERM no good")); // jnats' term() sends no reason
+            Message nak = advisories.nextMessage(TIMEOUT);
+            Message term = advisories.nextMessage(TIMEOUT);
+            assertThat(nak.getSubject()).isEqualTo("$JS.EVENT.ADVISORY.CONSUMER.MSG_NAKED.NT.c");
+            assertThat(JSON.readTree(nak.getData()).path("type").asText()).isEqualTo("io.nats.jetstream.advisory.v1.nak");
+            assertThat(term.getSubject()).isEqualTo("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.NT.c");
+            JsonNode t = JSON.readTree(term.getData());
+            assertThat(t.path("reason").asText()).isEqualTo("no good");
+            assertThat(t.path("stream_seq").asLong()).isEqualTo(2);
+            Message again = sub.fetch(1, TIMEOUT).get(0);
+            again.ackSync(TIMEOUT);
+            JsonNode metric = JSON.readTree(metrics.nextMessage(TIMEOUT).getData());
+            assertThat(metric.path("type").asText()).isEqualTo("io.nats.jetstream.metric.v1.consumer_ack");
+            assertThat(metric.path("stream_seq").asLong()).isEqualTo(1);
+            assertThat(metric.path("deliveries").asLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void hostileAcksAreIgnoredAndTheConsumerCarriesOn() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "HA", "ha");
