@@ -92,9 +92,21 @@ final class BlockRecords {
      * block generation {@code nonce}. Returns the records and, in {@code covered[0]}, the block length described.
      */
     static BlockRecords fromIndexFile(byte[] d, long nonce, long[] covered) {
+        if (d.length < INDEX_HEADER_SIZE || getLong(d, IX_NONCE) != nonce) {
+            return null;
+        }
+        return fromIndexFileOfAnyGeneration(d, covered);
+    }
+
+    /**
+     * {@link #fromIndexFile} without the nonce check: for a block whose header (and so its nonce) is damaged. Sound
+     * only because the store deletes a block's index file before it rewrites, cuts or deletes the block, so an index
+     * file that is there describes the block file of its name as it was when the index was written.
+     */
+    static BlockRecords fromIndexFileOfAnyGeneration(byte[] d, long[] covered) {
         try {
             if (d.length < INDEX_HEADER_SIZE + 4 || getInt(d, IX_MAGIC) != INDEX_MAGIC || d[IX_VERSION] != VERSION
-                    || getInt(d, d.length - 4) != crc(d, 0, d.length - 4) || getLong(d, IX_NONCE) != nonce) {
+                    || getInt(d, d.length - 4) != crc(d, 0, d.length - 4)) {
                 return null;
             }
             ByteBuffer b = ByteBuffer.wrap(d, 0, d.length - 4);

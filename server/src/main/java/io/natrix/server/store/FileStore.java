@@ -85,8 +85,11 @@ import static io.natrix.server.store.BlockFormat.*;
  *   CRC32C of everything before
  * </pre>
  * Written (temp file + rename) for a sealed block at the first sync after it was sealed, for the write block on
- * close, and for any block recovery had to scan. It is used only when its checksum holds and its nonce equals the block's; the block bytes past "covered"
- * are scanned. A removal never changes an index: removals are tombstones in later blocks.
+ * close, and for any block recovery had to scan. It is used only when its checksum holds and its nonce equals the
+ * block's; the block bytes past "covered" are scanned. A removal never changes an index: removals are tombstones in
+ * later blocks. It is deleted before its block is rewritten, cut or deleted, so a sound index file is always of its
+ * block: when the block header is damaged (no nonce to compare), recovery still uses it to name the records a cut
+ * or damage took.
  *
  * <h2>Removing</h2>
  * A removal appends a tombstone to the write block; an erase also overwrites the message's subject, headers and

@@ -19,6 +19,10 @@ import static io.natrix.server.store.BlockFormat.*;
  * messages are held, which were removed, which are void (undone by a later purge, compact or truncate whose block
  * header says so) and which are lost (damaged). It reads each block's index file when one matches the block, and
  * scans the block otherwise (see {@link BlockScan}); the result is the same either way, the index only saves reading.
+ * An index file that describes more of its block than can be read (the block was cut or damaged after the index was
+ * written, and so after it was synced) names the records that were lost, even when the block header is damaged too:
+ * a block's index file is deleted before the block is ever rewritten, cut or deleted, so one that is there is of
+ * that block, nonce or not.
  *
  * <p>It changes nothing on disk except deleting leftover temporary files: {@link FileStore} applies the result,
  * cuts a torn tail and cleans up.
@@ -127,29 +131,38 @@ final class Recovery {
             LOG.warn("Message block {} has a damaged header; reading its records without it", b.path);
         }
         BlockRecords recs = null;
-        BlockRecords longerIndex = null;
+        // A sound index file of this block: when it describes more than can be read, the records it lists past the
+        // readable end were durable once (an index is written only once its block is synced) and are lost.
+        BlockRecords listed = null;
         long indexedLength = 0;
         long scanFrom = BLOCK_HEADER_SIZE;
         Path index = FileStore.indexPath(dir, b.id);
-        if (b.headerSound && Files.exists(index)) {
+        if (Files.exists(index)) {
             long[] covered = new long[1];
-            recs = BlockRecords.fromIndexFile(Files.readAllBytes(index), b.nonce, covered);
-            if (recs != null && covered[0] >= BLOCK_HEADER_SIZE && covered[0] <= fileLength) {
-                scanFrom = covered[0];
-            } else {
-                if (recs != null && covered[0] > fileLength) {
-                    // A sound index of this very block that describes more than the file holds: the block lost
-                    // its end after the index was written (and so after it was synced).
-                    LOG.warn("Message block {} is shorter than its index file says ({} of {} bytes)", b.path,
-                            fileLength, covered[0]);
-                    longerIndex = recs;
-                    indexedLength = covered[0];
+            byte[] bytes = Files.readAllBytes(index);
+            if (b.headerSound) {
+                recs = BlockRecords.fromIndexFile(bytes, b.nonce, covered);
+                if (recs != null && covered[0] >= BLOCK_HEADER_SIZE && covered[0] <= fileLength) {
+                    scanFrom = covered[0];
                 } else {
-                    LOG.warn("Index file {} does not match its block; rebuilding it from the block", index);
+                    if (recs != null && covered[0] > fileLength) {
+                        LOG.warn("Message block {} is shorter than its index file says ({} of {} bytes)", b.path,
+                                fileLength, covered[0]);
+                        listed = recs;
+                        indexedLength = covered[0];
+                    } else {
+                        LOG.warn("Index file {} does not match its block; rebuilding it from the block", index);
+                    }
+                    // Never to be read again: once the block grows past it, it would describe bytes it never saw.
+                    Files.deleteIfExists(index);
+                    recs = null;
                 }
-                // Never to be read again: once the block grows past it, it would describe bytes it never saw.
-                Files.deleteIfExists(index);
-                recs = null;
+            } else {
+                // No nonce to match it with, but the store deletes an index file before it rewrites, cuts or deletes
+                // the block, so a sound one is of this block. The block is scanned all the same; the index only
+                // tells what the scan could not read (the write block's index, written on close, included).
+                listed = BlockRecords.fromIndexFileOfAnyGeneration(bytes, covered);
+                indexedLength = covered[0];
             }
         }
         fromIndex.add(recs != null);
@@ -157,21 +170,30 @@ final class Recovery {
             recs = new BlockRecords();
         }
         long validEnd = Math.max(scanFrom, Math.min(fileLength, BLOCK_HEADER_SIZE));
-        boolean hasDamage = false;
+        List<BlockScan.Region> regions = new ArrayList<>();
         if (scanFrom < fileLength) {
-            byte[] data = b.readFully(scanFrom, (int) (fileLength - scanFrom));
-            BlockScan scan = BlockScan.scan(data, scanFrom, recs);
+            BlockScan scan = BlockScan.scan(b.readFully(scanFrom, (int) (fileLength - scanFrom)), scanFrom, recs);
             validEnd = scan.validEnd;
-            for (BlockScan.Region region : scan.regions) {
-                noteStretch(b, region.start(), region.end());
-                hasDamage = true;
+            regions.addAll(scan.regions);
+        }
+        for (BlockScan.Region region : regions) {
+            noteStretch(b, region.start(), region.end());
+        }
+        boolean hasDamage = !regions.isEmpty();
+        long readableEnd = Math.min(validEnd, fileLength);
+        if (listed != null && indexedLength > readableEnd) {
+            // The index says exactly which records were past the readable end: lost, not a torn write.
+            if (!b.headerSound) {
+                LOG.warn("Message block {} has a damaged header and only {} of the {} bytes its index file describes"
+                        + " can be read", b.path, readableEnd, indexedLength);
+                Files.deleteIfExists(index);
             }
-            if (longerIndex != null) {
-                // The index says exactly which records were past the readable end.
-                hasDamage = true;
-                cutOff.add(recordsFrom(longerIndex, validEnd));
-                noteStretch(b, validEnd, indexedLength);
-            } else if (validEnd < fileLength) {
+            hasDamage = true;
+            cutOff.add(recordsFrom(listed, readableEnd));
+            noteStretch(b, readableEnd, Math.max(indexedLength, fileLength));
+        } else {
+            cutOff.add(null);
+            if (validEnd < fileLength) {
                 if (last) {
                     tornBytes += fileLength - validEnd;
                     LOG.warn("Message block {} ends in {} bytes of an unfinished write; cutting them off", b.path,
@@ -179,21 +201,11 @@ final class Recovery {
                 } else {
                     hasDamage = true;
                     noteStretch(b, validEnd, fileLength);
-                    scan.regions.add(new BlockScan.Region(validEnd, fileLength, recs.count));
+                    regions.add(new BlockScan.Region(validEnd, fileLength, recs.count));
                 }
             }
-            pendingRegions.add(scan.regions);
-        } else {
-            pendingRegions.add(List.of());
-            if (longerIndex != null) {
-                hasDamage = true;
-                cutOff.add(recordsFrom(longerIndex, validEnd));
-                noteStretch(b, validEnd, indexedLength);
-            }
         }
-        if (longerIndex == null) {
-            cutOff.add(null);
-        }
+        pendingRegions.add(regions);
         b.length = last ? validEnd : fileLength;
         if (last) {
             lastFileLength = fileLength;

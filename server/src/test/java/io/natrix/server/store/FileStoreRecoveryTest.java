@@ -409,6 +409,47 @@ class FileStoreRecoveryTest {
     }
 
     @Test
+    void recoveryReportsTheMessagesOfAWriteBlockCutInsideItsHeader() throws IOException {
+        Path dir = tmp.resolve("s");
+        fortyRecords(dir);
+        // The clean close wrote the write block's index; the cut takes the header and with it the nonce.
+        try (FileChannel ch = FileChannel.open(lastBlock(dir), StandardOpenOption.WRITE)) {
+            ch.truncate(21);
+        }
+        FileStore r = open(dir, 2048);
+        assertThat(r.state().lost().sequences()).containsExactly(40L);
+        assertThat(r.state().msgs()).isEqualTo(39);
+        assertThat(r.state().lastSeq()).as("a used sequence is not handed out again").isEqualTo(40);
+        assertThat(r.store("t", null, payload(41, 100), T0 + 41)).isEqualTo(41);
+        r.close();
+        FileStore again = open(dir, 2048);
+        assertThat(again.state().msgs()).isEqualTo(40);
+        assertThat(again.load(41).payload()).isEqualTo(payload(41, 100));
+        again.close();
+    }
+
+    @Test
+    void recoveryReportsTheMessagesOfASealedBlockCutInsideItsHeader() throws IOException {
+        Path dir = tmp.resolve("s");
+        long length = fortyRecords(dir);
+        int perBlock = (int) ((2048 - BlockFormat.BLOCK_HEADER_SIZE) / length);
+        try (FileChannel ch = FileChannel.open(files(dir, ".blk").get(1), StandardOpenOption.WRITE)) {
+            ch.truncate(BlockFormat.BLOCK_HEADER_SIZE - 1);
+        }
+        FileStore r = open(dir, 2048);
+        List<Long> expected = new ArrayList<>();
+        for (long seq = perBlock + 1; seq <= 2L * perBlock; seq++) {
+            expected.add(seq);
+        }
+        assertThat(r.state().lost().sequences()).isEqualTo(expected);
+        assertThat(r.state().msgs()).isEqualTo(40 - perBlock);
+        assertThat(r.load(perBlock).payload()).isEqualTo(payload(perBlock, 100));
+        assertThat(r.load(perBlock + 1)).isNull();
+        assertThat(r.load(2L * perBlock + 1).payload()).isEqualTo(payload(2L * perBlock + 1, 100));
+        r.close();
+    }
+
+    @Test
     void recoveryKeepsTheSequencesAndRemovalsOfACutOffWriteBlockEnd() throws IOException {
         Path dir = tmp.resolve("s");
         FileStore s = open(dir, 1 << 20);
