@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * A publisher's read (at most 64 KB, as nats-server reads) appends each message to every target's outbound buffer
  * and remembers each target whose buffer went from clean to dirty. When the read has been parsed, each remembered
  * target gets one flush task ({@link #requestFlush}) on its own event loop, the publisher's own included. A loop
- * runs its tasks after its pass over the ready channels, and a pass reads a channel up to 16 times while it has data
- * ({@code ClientListener.MAX_READS_PER_PASS}); so a target gets what it was sent during a pass of up to 1 MB of a
+ * runs its tasks after its pass over the ready channels, and a pass reads a channel up to 4 times while it has data
+ * ({@code ClientListener.MAX_READS_PER_PASS}); so a target gets what it was sent during a pass of up to 256 KB of a
  * publisher's input in one socket write, never one write per message or per read. A buffer that reaches
  * {@link #FLUSH_AT_BYTES} during a read is written right after that read instead, by the publisher when it runs on
  * the target's loop (the flush task of a target on another loop runs when that loop gets to it): a subscriber that
@@ -821,7 +821,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /**
      * Flushes the outbound buffer on this connection's event loop as a task: it runs once the loop has finished its
-     * current pass of reads (every ready channel, up to 16 reads each), so a subscriber gets all of them in one write.
+     * current pass of reads (every ready channel, up to 4 reads each), so a subscriber gets all of them in one write.
      * Any thread.
      */
     void requestFlush() {

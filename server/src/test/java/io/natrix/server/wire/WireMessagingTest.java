@@ -164,7 +164,7 @@ class WireMessagingTest {
     }
 
     /**
-     * A burst larger than one event-loop pass of reads (16 × 64 KB) is delivered whole, and its last message arrives
+     * A burst of several event-loop passes of reads (4 × 64 KB each) is delivered whole, and its last message arrives
      * on its own: no later traffic and no PING from either receiver is needed to push it out. The publisher also
      * receives its own messages, the path where a connection flushes itself.
      */
