@@ -63,9 +63,22 @@ import org.slf4j.LoggerFactory;
  * <h2>Delivery</h2>
  * A publisher's read (at most 64 KB, as nats-server reads) appends each message to every target's outbound buffer
  * and remembers each target whose buffer went from clean to dirty. When the read has been parsed, each remembered
- * target is flushed once: directly when it shares the publisher's event loop, otherwise by one task on its own
- * loop. So a target sees one socket write per publisher read, never one per message, and the hot path allocates
- * nothing: frames are copied from the publisher's input buffer into the target's pooled buffer.
+ * target gets one flush task ({@link #requestFlush}) on its own event loop, the publisher's own included. A loop
+ * runs its tasks after its pass over the ready channels, and a pass reads a channel up to 4 times while it has data
+ * ({@code ClientListener.MAX_READS_PER_PASS}); so a target gets what it was sent during a pass of up to 256 KB of a
+ * publisher's input in one socket write, never one write per message or per read. A buffer that reaches
+ * {@link #FLUSH_AT_BYTES} during a read is written right after that read instead, by the publisher when it runs on
+ * the target's loop (the flush task of a target on another loop runs when that loop gets to it): a subscriber that
+ * gets every message is written once per read as before, one that gets a share (a queue group member) once its
+ * share makes a large write, and buffers stay small, which keeps the copies in the CPU's caches. The hot path
+ * allocates nothing: frames are copied from the publisher's input buffer into the target's pooled buffer.
+ *
+ * <p>No frame waits in a buffer without a flush on its way: {@link #flushPending} is set from the moment a buffer
+ * turns dirty until the flush task swaps it out, and whoever turns it dirty makes sure a flush task is queued — a
+ * publisher at the end of its read ({@link #flushTargets}), any other thread (system services, JetStream
+ * acknowledgements and API replies, which publish with no publisher connection) at once, the connection itself for
+ * its own protocol lines (PONG, INFO, -ERR: at the end of the read, or at once outside one). Closing takes the buffer
+ * and writes it before closing the channel when the close is the server's decision ({@code -ERR} then close).
  *
  * <h2>Slow consumers</h2>
  * A target whose unsent bytes (our buffer plus the channel's) pass max_pending, or whose socket stays unwritable
@@ -99,6 +112,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** How often a stalled publisher checks whether its target has drained, and the longest stall. */
     private static final long STALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long STALL_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A buffer that reaches this size during a publisher's read is written right after that read, by a publisher on
+     * the connection's own loop, rather than at the end of the pass (as nats-server's writer stops waiting for more
+     * at 64 KB): writes stay large while buffers stay small.
+     */
+    static final int FLUSH_AT_BYTES = 64 * 1024;
 
     private final ClientHost host;
     private final long cid;
@@ -108,6 +127,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final ConcurrentHashMap<String, ClientSubscription> subs = new ConcurrentHashMap<>();
     /** Targets dirtied by the current read batch; owned by this connection's event loop. */
     private final ArrayList<ClientConnection> flushTargets = new ArrayList<>();
+    /** Targets on this loop whose buffer reached {@link #FLUSH_AT_BYTES} during the current read. Own loop. */
+    private final ArrayList<ClientConnection> fullTargets = new ArrayList<>();
     private final Runnable flushTask = this::flushNow;
     private final Runnable stallCheck = this::checkStall;
     private final Instant started = Instant.now();
@@ -284,6 +305,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void flushTargets() {
         inRead = false;
+        ArrayList<ClientConnection> full = fullTargets;
+        for (int i = 0, n = full.size(); i < n; i++) {
+            full.get(i).flushNow();
+        }
+        full.clear();
         ArrayList<ClientConnection> targets = flushTargets;
         for (int i = 0, n = targets.size(); i < n; i++) {
             targets.get(i).requestFlush();
@@ -692,6 +718,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             total -= a.headerLength;
         }
         boolean needFlush;
+        boolean filled;
         boolean becameSlow = false;
         boolean last;
         outLock.lock();
@@ -705,6 +732,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
             last = ++sub.delivered == max;
             ByteBuf o = outBuffer();
+            int before = o.readableBytes();
             o.writeBytes(withHeaders ? HMSG : MSG);
             o.writeBytes(a.line, a.subjectOffset, a.subjectLength);
             o.writeByte(' ');
@@ -734,6 +762,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
             needFlush = !flushPending;
             flushPending = true;
+            filled = before < FLUSH_AT_BYTES && o.readableBytes() >= FLUSH_AT_BYTES;
         } finally {
             outLock.unlock();
         }
@@ -744,11 +773,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (becameSlow) {
             loop.execute(() -> slowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES));
-        } else if (needFlush) {
-            if (publisher != null && publisher.inRead) {
-                publisher.flushTargets.add(this);
-            } else {
-                requestFlush();
+        } else {
+            if (needFlush) {
+                if (publisher != null && publisher.inRead) {
+                    publisher.flushTargets.add(this);
+                } else {
+                    requestFlush();
+                }
+            }
+            if (filled && publisher != null && publisher.inRead && publisher.loop == loop) {
+                // Written after this read; the flush task it is registered for finds less or nothing. (On another
+                // loop, that task runs when its loop gets to it anyway.)
+                publisher.fullTargets.add(this);
             }
         }
         if (last) {
@@ -813,8 +849,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /**
-     * Flushes the outbound buffer on this connection's event loop as a task: it runs once the loop has finished the
-     * reads it is processing, so a subscriber gets all of them in one write. Any thread.
+     * Flushes the outbound buffer on this connection's event loop as a task: it runs once the loop has finished its
+     * current pass of reads (every ready channel, up to 4 reads each), so a subscriber gets all of them in one write.
+     * Any thread.
      */
     void requestFlush() {
         loop.execute(flushTask);

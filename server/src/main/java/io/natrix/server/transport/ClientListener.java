@@ -23,11 +23,21 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
  */
 public final class ClientListener {
-    /**
-     * Largest single read, as nats-server's 64 KB read buffer: every read's deliveries are flushed before the next
-     * read, so this also bounds how much one publisher can queue to a subscriber between flushes.
-     */
+    /** Largest single read, as nats-server's 64 KB read buffer. */
     static final int MAX_READ_BYTES = 64 * 1024;
+    /**
+     * Reads of one channel per event-loop pass while its socket has data (an allocator passed through
+     * {@code RCVBUF_ALLOCATOR} would otherwise keep Netty's default for it, one read). The loop runs its tasks, and so
+     * the subscribers' flushes, after the pass: a subscriber that gets a share of a publisher's messages (one member
+     * of a queue group of four) collects its share of up to 256 KB of input for one write, instead of a ~16 KB write
+     * per 64 KB read; a buffer that passes {@code ClientConnection.FLUSH_AT_BYTES} during a read is written right after
+     * it. Measured (jnats, queue group of four, 1 KB): a quarter of the write system calls and ~15% less server CPU
+     * per message. Not more: 16 reads per pass (Netty's default for its own allocator) cost CPU per message in 1:1
+     * and fan-out, where a pass's megabyte no longer stays in the CPU's caches. It is also the fairness bound: a busy
+     * connection hands the loop to the others after this many reads. A publisher that stalls on a full subscriber
+     * (auto-read off) ends its pass at once.
+     */
+    static final int MAX_READS_PER_PASS = 4;
     private final Transport transport;
     /** Null when the client port is plain TCP. */
     private final TlsSupport tls;
@@ -92,7 +102,8 @@ public final class ClientListener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES)
+                        .maxMessagesPerRead(MAX_READS_PER_PASS))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -163,14 +163,45 @@ class WireMessagingTest {
         }
     }
 
-    /** Splits a run of MSG frames and a trailing PONG into the frames. */
+    /**
+     * A burst of several event-loop passes of reads (4 × 64 KB each) is delivered whole, and its last message arrives
+     * on its own: no later traffic and no PING from either receiver is needed to push it out. The publisher also
+     * receives its own messages, the path where a connection flushes itself.
+     */
+    @Test
+    void messagingEndOfABurstArrivesWithoutMoreTraffic() {
+        try (WireServer server = WireServer.start();
+             WireClient subscriber = WireClient.connect(server, QUIET);
+             WireClient publisher = WireClient.connect(server, QUIET)) {
+            subscriber.send("SUB foo 1\r\n").roundTrip();
+            publisher.send("SUB foo 2\r\n").roundTrip();
+            String payload = "x".repeat(1000);
+            int burst = 1200;
+            StringBuilder messages = new StringBuilder();
+            for (int i = 0; i < burst; i++) {
+                messages.append("PUB foo 1000\r\n").append(payload).append("\r\n");
+            }
+            for (int round = 0; round < 2; round++) {
+                publisher.send(messages.toString()).send("PUB foo 4\r\nlast\r\n");
+                assertThat(frames(subscriber.readThrough("MSG foo 1 4\r\nlast\r\n", WireClient.WAIT)))
+                        .hasSize(burst + 1);
+                assertThat(frames(publisher.readThrough("MSG foo 2 4\r\nlast\r\n", WireClient.WAIT)))
+                        .hasSize(burst + 1);
+            }
+            // Nothing else was left behind (the server's own RTT PING may come in between: the test can be slow).
+            assertThat(frames(subscriber.send("PING\r\n").readThrough("PONG\r\n", WireClient.WAIT))).isEmpty();
+            assertThat(frames(publisher.send("PING\r\n").readThrough("PONG\r\n", WireClient.WAIT))).isEmpty();
+        }
+    }
+
+    /** Splits a run of MSG frames, with PONGs and the server's PINGs among them, into the frames. */
     static List<String> frames(String received) {
         List<String> frames = new ArrayList<>();
         int i = 0;
         while (i < received.length()) {
             int lineEnd = received.indexOf("\r\n", i);
             String line = received.substring(i, lineEnd);
-            if (line.equals("PONG")) {
+            if (line.equals("PONG") || line.equals("PING")) {
                 i = lineEnd + 2;
                 continue;
             }
