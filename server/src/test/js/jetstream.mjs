@@ -102,6 +102,53 @@ await check("list", async () => {
   assert(JSON.stringify(names) === JSON.stringify(["JSJS"]), `names ${JSON.stringify(names)}`);
 });
 
+await check("update", async () => {
+  const si = await jsm.streams.info("JSJS");
+  const updated = await jsm.streams.update("JSJS", { ...si.config, max_msgs: 100 });
+  assert(updated.config.max_msgs === 100, `max_msgs ${updated.config.max_msgs}`);
+});
+
+async function until(condition, what) {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+await check("direct-batch", async () => {
+  await jsm.streams.add({ name: "JSD", subjects: ["jsd.>"], allow_direct: true });
+  for (const s of ["jsd.a", "jsd.b", "jsd.a"]) {
+    await js.publish(s, "d");
+  }
+  const seqs = [];
+  for await (const m of await jsm.direct.getBatch("JSD", { seq: 1, batch: 3 })) {
+    seqs.push(m.seq);
+  }
+  assert(JSON.stringify(seqs) === "[1,2,3]", `batch ${JSON.stringify(seqs)}`);
+  const last = await jsm.direct.getMessage("JSD", { last_by_subj: "jsd.a" });
+  assert(last.seq === 3, `last ${last?.seq}`);
+});
+
+await check("mirror", async () => {
+  await jsm.streams.add({ name: "JSM", mirror: { name: "JSD" } });
+  await until(async () => (await jsm.streams.info("JSM")).state.messages === 3, "mirror holds 3");
+  const si = await jsm.streams.info("JSM");
+  assert(si.mirror?.name === "JSD" && si.state.last_seq === 3, `mirror ${JSON.stringify(si.mirror)}`);
+  await jsm.streams.delete("JSM");
+  await jsm.streams.delete("JSD");
+});
+
+await check("message-ttl", async () => {
+  await jsm.streams.add({ name: "JST", subjects: ["jst.>"], allow_msg_ttl: true });
+  const a = await js.publish("jst.a", "short", { ttl: "1s" });
+  assert(a.seq === 1, `ack ${JSON.stringify(a)}`);
+  await until(async () => (await jsm.streams.info("JST")).state.messages === 0, "the message expired");
+  await jsm.streams.delete("JST");
+});
+
 await check("purge-delete", async () => {
   const p = await jsm.streams.purge("JSJS");
   assert(p.success && p.purged === 3, `purge ${JSON.stringify(p)}`);

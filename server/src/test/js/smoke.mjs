@@ -75,7 +75,7 @@ const connected = await check("connect", async () => {
   const info = nc.info;
   assert(typeof info.server_id === "string" && info.server_id.length === 56 && info.server_id.startsWith("N"),
     `server_id ${info.server_id}`);
-  assert(info.version === "2.10.0", `version ${info.version}`);
+  assert(info.version === "2.11.0", `version ${info.version}`);
   assert(info.proto === 1, `proto ${info.proto}`);
   assert(info.headers === true, `headers ${info.headers}`);
   assert(info.max_payload === 1048576, `max_payload ${info.max_payload}`);

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * client's own id and address.
  *
  * <p>Written as compact JSON in nats-server's field order, followed (as nats-server does) by a space and CRLF:
- * <pre>INFO {"server_id":"N...","server_name":"...","version":"2.10.0","proto":1,"go":"java25","host":"0.0.0.0",
+ * <pre>INFO {"server_id":"N...","server_name":"...","version":"2.11.0","proto":1,"go":"java25","host":"0.0.0.0",
  *   "port":4222,"headers":true,"max_payload":1048576,"client_id":5,"client_ip":"127.0.0.1"} \r\n</pre>
  *
  * <p>Immutable and thread-safe.

@@ -8,7 +8,7 @@ public final class Version {
      * Reported in INFO {@code version}: clients gate features on it, so it names the nats-server release whose
      * behaviour Natrix really implements, raised as features land.
      */
-    public static final String NATS_SERVER = "2.10.0";
+    public static final String NATS_SERVER = "2.11.0";
     /** The protocol level of INFO {@code proto}. */
     public static final int PROTO = 1;
     /** What nats-server calls its toolchain in INFO {@code go}; ours is the JVM. */

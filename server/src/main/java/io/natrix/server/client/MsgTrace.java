@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * have happened without delivering to any client.
  *
  * <pre>
- * {"server":{"name":"N","host":"0.0.0.0","id":"N","ver":"2.10.0","jetstream":false,"flags":0,"seq":7,
+ * {"server":{"name":"N","host":"0.0.0.0","id":"N","ver":"2.11.0","jetstream":false,"flags":0,"seq":7,
  *            "time":"2026-11-26T10:00:00.123456Z"},
  *  "request":{"header":{"Nats-Trace-Dest":["my.trace"]},"msgsize":36},
  *  "events":[

@@ -63,7 +63,8 @@ class JsClientSmokeTest {
     }
 
     private static final List<String> JETSTREAM_CHECKS = List.of("stream-add", "publish", "dedupe",
-            "expected-last-sequence", "info", "get", "list", "purge-delete");
+            "expected-last-sequence", "info", "get", "list", "update", "direct-batch", "mirror", "message-ttl",
+            "purge-delete");
 
     @Test
     void jsJetStreamClientPassesSmokeChecksAgainstNatrix(@org.junit.jupiter.api.io.TempDir Path store)

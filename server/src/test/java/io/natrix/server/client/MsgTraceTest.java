@@ -129,7 +129,7 @@ class MsgTraceTest {
                 JsonNode serverInfo = e.path("server");
                 assertThat(serverInfo.path("name").asText()).isEqualTo(server.server().serverName());
                 assertThat(serverInfo.path("id").asText()).isNotEmpty();
-                assertThat(serverInfo.path("ver").asText()).isEqualTo("2.10.0");
+                assertThat(serverInfo.path("ver").asText()).isEqualTo("2.11.0");
                 assertThat(serverInfo.path("seq").asLong()).isPositive();
                 List<String> headerNames = new ArrayList<>();
                 e.path("request").path("header").fieldNames().forEachRemaining(headerNames::add);

@@ -33,7 +33,7 @@ class ServerLifecycleTest {
             assertThat(info.getServerId()).hasSize(56).startsWith("N").matches("[A-Z2-7]+");
             assertThat(info.getServerId()).isEqualTo(server.server().serverId());
             assertThat(info.getServerName()).isEqualTo(server.server().serverId());
-            assertThat(info.getVersion()).isEqualTo("2.10.0");
+            assertThat(info.getVersion()).isEqualTo("2.11.0");
             assertThat(info.getProtocolVersion()).isEqualTo(1);
             assertThat(info.isHeadersSupported()).isTrue();
             assertThat(info.getMaxPayload()).isEqualTo(ServerOptions.DEFAULT_MAX_PAYLOAD);

@@ -95,7 +95,7 @@ class DashboardBrowserTest {
             browser.waitFor("document.getElementById('status').dataset.state === 'live' && "
                     + value("stat-connections") + " === '0'");
             assertThat(browser.text("jetstream-status")).isEqualTo("JetStream disabled");
-            assertThat(browser.text("version")).contains("nats-server 2.10.0");
+            assertThat(browser.text("version")).contains("nats-server 2.11.0");
             assertThat(browser.text("server-id")).isEqualTo(server.server().serverId());
             long subsBefore = browser.eval(value("stat-subscriptions")).asLong();
 
