@@ -1,5 +1,9 @@
 package io.natrix.server.jetstream;
 
+import static io.natrix.server.jetstream.JsTests.jetStreamServer;
+import static io.natrix.server.jetstream.JsTests.connect;
+import static io.natrix.server.jetstream.JsTests.bytes;
+import static io.natrix.server.jetstream.JsTests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,23 +47,7 @@ class ConsumerDeliveryTest {
     Path dir;
 
     private TestServer server() {
-        return TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = dir.resolve("js");
-        });
-    }
-
-    private static Connection connect(TestServer server) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
-                .connectionTimeout(TIMEOUT).build());
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Message m) {
-        return new String(m.getData(), StandardCharsets.UTF_8);
+        return jetStreamServer(dir.resolve("js"));
     }
 
     private static void stream(Connection nc, String name, String... subjects) throws Exception {
@@ -280,7 +268,7 @@ class ConsumerDeliveryTest {
             JetStreamSubscription lps = nc.jetStream().subscribe(null, PullSubscribeOptions.builder()
                     .stream("DP").configuration(ConsumerConfiguration.builder()
                             .deliverPolicy(DeliverPolicy.LastPerSubject).filterSubject("dp.*").build()).build());
-            assertThat(lps.fetch(5, Duration.ofSeconds(1))).extracting(ConsumerDeliveryTest::text)
+            assertThat(lps.fetch(5, Duration.ofSeconds(1))).extracting(JsTests::text)
                     .containsExactly("a2", "b2");
         }
     }
@@ -493,7 +481,7 @@ class ConsumerDeliveryTest {
             nc.flush(TIMEOUT);
             JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("HA", "c"));
             List<Message> got = sub.fetch(3, TIMEOUT);
-            assertThat(got).extracting(ConsumerDeliveryTest::text).containsExactly("m1", "m2", "m3");
+            assertThat(got).extracting(JsTests::text).containsExactly("m1", "m2", "m3");
             List<Long> counts = new ArrayList<>();
             for (Message m : got) {
                 counts.add(m.metaData().deliveredCount());

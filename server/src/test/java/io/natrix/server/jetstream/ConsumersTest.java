@@ -1,5 +1,9 @@
 package io.natrix.server.jetstream;
 
+import static io.natrix.server.jetstream.JsTests.jetStreamServer;
+import static io.natrix.server.jetstream.JsTests.connect;
+import static io.natrix.server.jetstream.JsTests.bytes;
+import static io.natrix.server.jetstream.JsTests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,23 +52,7 @@ class ConsumersTest {
     Path dir;
 
     private TestServer server() {
-        return TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = dir.resolve("js");
-        });
-    }
-
-    private static Connection connect(TestServer server) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
-                .connectionTimeout(TIMEOUT).build());
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Message m) {
-        return new String(m.getData(), StandardCharsets.UTF_8);
+        return jetStreamServer(dir.resolve("js"));
     }
 
     private static void stream(Connection nc, String name, RetentionPolicy retention, String... subjects)
@@ -96,7 +84,7 @@ class ConsumersTest {
                     got.add(m);
                 }
             }
-            assertThat(got).extracting(ConsumersTest::text).containsExactly("m1", "m2", "m3", "m4", "m5");
+            assertThat(got).extracting(JsTests::text).containsExactly("m1", "m2", "m3", "m4", "m5");
             assertThat(got.get(0).metaData().streamSequence()).isEqualTo(1);
             assertThat(got.get(0).metaData().consumerSequence()).isEqualTo(1);
             assertThat(got.get(0).metaData().pendingCount()).isEqualTo(9);

@@ -1,5 +1,8 @@
 package io.natrix.server.jetstream;
 
+import static io.natrix.server.jetstream.JsTests.jetStreamServer;
+import static io.natrix.server.jetstream.JsTests.connect;
+import static io.natrix.server.jetstream.JsTests.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,19 +47,7 @@ class JetStreamMessageTtlTest {
     Path dir;
 
     private TestServer server() {
-        return TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = dir.resolve("js");
-        });
-    }
-
-    private static Connection connect(TestServer server) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
-                .connectionTimeout(TIMEOUT).build());
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return jetStreamServer(dir.resolve("js"));
     }
 
     private static Message withTtl(String subject, String ttl) {

@@ -1,5 +1,7 @@
 package io.natrix.server.jetstream;
 
+import static io.natrix.server.jetstream.JsTests.jetStreamServer;
+import static io.natrix.server.jetstream.JsTests.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,15 +52,7 @@ class StreamSnapshotTest {
     Path dir;
 
     private TestServer server() {
-        return TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = dir.resolve("store");
-        });
-    }
-
-    private static Connection connect(TestServer server) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
-                .connectionTimeout(TIMEOUT).build());
+        return jetStreamServer(dir.resolve("store"));
     }
 
     private Path accountDir() {
