@@ -20,6 +20,14 @@ interface BenchCase {
     /** True if the case runs against the driver's long-lived server rather than starting its own. */
     boolean usesSharedServer();
 
+    /**
+     * True if the case needs JetStream: then its long-lived server is a separate one, started with JetStream and a
+     * fresh temporary store directory, and a case that starts its own server starts it that way.
+     */
+    default boolean needsJetStream() {
+        return false;
+    }
+
     /** Runs once. Operating failures (loss, timeouts, errors) come back as a failed {@link Sample}, not thrown. */
     Sample run(Context context) throws Exception;
 
@@ -28,5 +36,11 @@ interface BenchCase {
      * the launcher and the settings.
      */
     record Context(ServerKind kind, ServerProcess shared, ServerLauncher launcher, BenchConfig config) {
+    }
+
+    /** A case the driver also runs, unrecorded, to warm a long-lived server up before anything is measured. */
+    interface WarmUp {
+        /** Runs once for {@code millis} against {@code server}; the rate decides when the warm-up is stable. */
+        Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception;
     }
 }

@@ -28,6 +28,10 @@ import java.util.Set;
  * @param subscribers        subscribers in the fan-out and queue-group scenarios
  * @param connections        connections opened at once in the connection scenario
  * @param subscriptions      subscriptions created in the subscription-memory scenario
+ * @param jsSizes            payload sizes in bytes for the JetStream publish and direct-get scenarios
+ * @param jsInFlight         unacknowledged messages allowed in {@code js-pub-async} and while filling streams
+ * @param jsDirectMsgs       messages stored in the stream {@code js-direct-get} reads from
+ * @param jsRecoveryMb       MiB stored (1 KiB messages) before the restart in {@code js-recovery}
  * @param starts             server starts per round in the start-up scenario
  * @param settleMillis       wait before reading RSS, so the server reaches a steady state
  * @param startTimeoutMillis how long a server may take to accept its first connection
@@ -57,6 +61,10 @@ record BenchConfig(
         int subscribers,
         int connections,
         int subscriptions,
+        List<Integer> jsSizes,
+        int jsInFlight,
+        int jsDirectMsgs,
+        int jsRecoveryMb,
         int starts,
         long settleMillis,
         long startTimeoutMillis,
@@ -75,8 +83,8 @@ record BenchConfig(
             Path.of(System.getProperty("java.io.tmpdir"), "natrix-bench-logs").toString();
 
     /** Scenario families, in the order the table shows them. */
-    static final List<String> ALL_SCENARIOS =
-            List.of("pub", "pubsub", "fanout", "queue", "reqrep", "startup", "idle", "conns", "subs");
+    static final List<String> ALL_SCENARIOS = List.of("pub", "pubsub", "fanout", "queue", "reqrep", "startup", "idle",
+            "conns", "subs", "js-pub-sync", "js-pub-async", "js-direct-get", "js-recovery");
 
     static final String USAGE = """
             Usage: java -jar bench/target/natrix-bench.jar [options]   (run it under `taskset -c 1`; bench/run.sh does)
@@ -84,7 +92,8 @@ record BenchConfig(
             Compares nats-server and Natrix side by side with the same client code. Each case runs --rounds times on
             each server, alternating which server goes first; the table shows medians and the ratio Natrix/nats-server.
 
-              --scenarios LIST       pub,pubsub,fanout,queue,reqrep,startup,idle,conns,subs or 'all'   [all]
+              --scenarios LIST       pub,pubsub,fanout,queue,reqrep,startup,idle,conns,subs,
+                                     js-pub-sync,js-pub-async,js-direct-get,js-recovery or 'all'      [all]
               --clients LIST         jnats,go (go needs --go-bin)                                   [jnats,go]
               --servers LIST         nats-server,natrix                                  [nats-server,natrix]
               --rounds N             runs per case and server; medians are reported                          [3]
@@ -99,6 +108,11 @@ record BenchConfig(
               --subscribers N        subscribers for fan-out and queue group                                 [4]
               --connections N        concurrent connections in 'conns'                                    [1000]
               --subscriptions N      subscriptions in 'subs'                                             [10000]
+              --js-sizes LIST        payload sizes for js-pub-sync, js-pub-async, js-direct-get        [128,1024]
+              --js-inflight N        unacknowledged publishes in js-pub-async and when filling streams   [1000]
+              --js-direct-msgs N     messages stored for js-direct-get                                  [10000]
+              --js-recovery-mb N     MiB stored (1 KiB messages) before the restart in js-recovery
+                                     (--quick: 64)                                                       [1024]
               --starts N             server starts per round in 'startup'                                   [10]
               --settle-ms N          wait before reading a server's RSS                                   [1000]
               --start-timeout-ms N   max time for a server to accept its first connection               [120000]
@@ -162,6 +176,10 @@ record BenchConfig(
                 o.integer("subscribers", 4, 1, 1000),
                 o.integer("connections", 1000, 1, 60_000),
                 o.integer("subscriptions", 10_000, 1, 10_000_000),
+                o.integers("js-sizes", "128,1024", 0, 1 << 20),
+                o.integer("js-inflight", 1000, 1, 1_000_000),
+                o.integer("js-direct-msgs", 10_000, 1, 100_000_000),
+                o.integer("js-recovery-mb", 1024, 1, 1 << 20),
                 o.integer("starts", 10, 1, 1000),
                 o.number("settle-ms", 1000, 0, 60_000),
                 o.number("start-timeout-ms", 120_000, 100, 3_600_000),
@@ -272,7 +290,9 @@ record BenchConfig(
                 + " sizes=" + sizes + " reqrep-sizes=" + reqRepSizes
                 + (msgs > 0 ? " msgs=" + msgs : " duration-ms=" + durationMillis)
                 + " warmup-ms=" + warmupMillis + " window-bytes=" + windowBytes + " subscribers=" + subscribers
-                + " connections=" + connections + " subscriptions=" + subscriptions + " starts=" + starts
+                + " connections=" + connections + " subscriptions=" + subscriptions + " js-sizes=" + jsSizes
+                + " js-inflight=" + jsInFlight + " js-direct-msgs=" + jsDirectMsgs + " js-recovery-mb=" + jsRecoveryMb
+                + " starts=" + starts
                 + " settle-ms=" + settleMillis
                 + " pin=" + (pin ? "server cpu " + serverCpu + ", client cpu " + clientCpu : "off")
                 + " jnats-buffer=" + jnatsBufferBytes + " jnats-queue=" + jnatsOutgoingQueue

@@ -35,22 +35,34 @@ final class ChildProcesses {
      * behind): SIGTERM first, SIGKILL for whatever has not exited after the grace period.
      */
     static void end(ProcessHandle root) {
+        end(root, GRACE);
+    }
+
+    /**
+     * Like {@link #end(ProcessHandle)} with a chosen grace period; returns true when the whole tree exited on SIGTERM
+     * within it, false when something had to be killed.
+     */
+    static boolean end(ProcessHandle root, Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
         tree.addFirst(root);
         tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean clean = true;
         for (ProcessHandle handle : tree) {
             long leftNanos = deadline - System.nanoTime();
             try {
                 handle.onExit().get(Math.max(leftNanos, 1), TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 handle.destroyForcibly();
+                clean = false;
             } catch (InterruptedException e) {
                 handle.destroyForcibly();
+                clean = false;
                 Thread.currentThread().interrupt();
             }
         }
         LIVE.remove(root);
+        return clean;
     }
 
     private static void endAll() {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * synchronous requests one after another (jnats' default shared reply inbox). Each round trip is recorded in an
  * HdrHistogram; the case reports p50, p99 and the request rate. A request without a reply is a failure.
  */
-final class JnatsRequestReply implements BenchCase {
+final class JnatsRequestReply implements BenchCase, BenchCase.WarmUp {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final long MAX_REQUESTS = 10_000_000;
 
@@ -49,6 +49,11 @@ final class JnatsRequestReply implements BenchCase {
     public Sample run(Context context) throws Exception {
         BenchConfig config = context.config();
         return measure(context.shared().url(), config, config.msgs(), config.durationMillis());
+    }
+
+    @Override
+    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
+        return measure(server.url(), config, 0, millis);
     }
 
     Sample measure(String url, BenchConfig config, long fixedCount, long durationMillis) throws Exception {

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * per message) per subscriber ahead of what the subscribers received, so neither server is pushed into its
  * slow-consumer limit (64 MB pending by default) by a client that cannot keep up.
  */
-final class JnatsThroughput implements BenchCase {
+final class JnatsThroughput implements BenchCase, BenchCase.WarmUp {
     private static final long PARK_NANOS = 20_000;
     /** Roughly what a MSG line adds to each payload on the wire; the window counts it so servers see bytes. */
     private static final int PROTOCOL_OVERHEAD_BYTES = 64;
@@ -61,6 +61,11 @@ final class JnatsThroughput implements BenchCase {
     public Sample run(Context context) throws Exception {
         BenchConfig config = context.config();
         return measure(context.shared().url(), config, config.msgs(), config.durationMillis());
+    }
+
+    @Override
+    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
+        return measure(server.url(), config, 0, millis);
     }
 
     /** Runs once with the given count (if positive) or duration; also used for warm-up. */

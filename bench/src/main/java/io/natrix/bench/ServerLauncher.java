@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Starts nats-server or Natrix on a free loopback port, pinned to the server CPU with {@code taskset}, with its output
- * appended to a per-server log file. Both servers get the same listen arguments ({@code -a 127.0.0.1 -p PORT}) and
- * otherwise their defaults. Thread-safe: it holds only configuration.
+ * appended to a per-server log file. Both servers get the same listen arguments ({@code -a 127.0.0.1 -p PORT}), with
+ * JetStream the same {@code -js -sd DIR}, and otherwise their defaults. Thread-safe: it holds only configuration.
  */
 final class ServerLauncher {
     private final BenchConfig config;
@@ -22,8 +22,11 @@ final class ServerLauncher {
         Files.createDirectories(config.logDir());
     }
 
-    /** The full command for a server on a port, including the taskset prefix when pinning. */
-    List<String> command(ServerKind kind, int port) {
+    /**
+     * The full command for a server on a port, including the taskset prefix when pinning; with JetStream storing in
+     * {@code storeDir} unless that is null.
+     */
+    List<String> command(ServerKind kind, int port, Path storeDir) {
         List<String> command = new ArrayList<>();
         if (config.pin()) {
             command.addAll(List.of("taskset", "-c", Integer.toString(config.serverCpu())));
@@ -36,14 +39,22 @@ final class ServerLauncher {
             }
         }
         command.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
+        if (storeDir != null) {
+            command.addAll(List.of("-js", "-sd", storeDir.toString()));
+        }
         return command;
     }
 
     /** Starts a server without waiting for it; see {@link ServerProcess#awaitReady}. */
     ServerProcess spawn(ServerKind kind) throws IOException {
+        return spawn(kind, null);
+    }
+
+    /** Starts a server with JetStream storing in {@code storeDir} (null: without JetStream), without waiting. */
+    ServerProcess spawn(ServerKind kind, Path storeDir) throws IOException {
         int port = freePort();
         Path log = config.logDir().resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command(kind, port))
+        ProcessBuilder builder = new ProcessBuilder(command(kind, port, storeDir))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -55,7 +66,12 @@ final class ServerLauncher {
 
     /** Starts a server and waits until it greets a connection. */
     ServerProcess start(ServerKind kind) throws IOException {
-        ServerProcess server = spawn(kind);
+        return start(kind, null);
+    }
+
+    /** Starts a server with JetStream storing in {@code storeDir} (null: without) and waits until it greets. */
+    ServerProcess start(ServerKind kind, Path storeDir) throws IOException {
+        ServerProcess server = spawn(kind, storeDir);
         try {
             server.awaitReady(Duration.ofMillis(config.startTimeoutMillis()));
             return server;

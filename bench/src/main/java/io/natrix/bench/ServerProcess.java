@@ -92,6 +92,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server with SIGTERM and waits up to {@code grace} for a clean exit (a JetStream server writes its
+     * state on the way out); returns false when it had to be killed.
+     */
+    boolean stop(Duration grace) {
+        return ChildProcesses.end(process.toHandle(), grace);
+    }
+
     @Override
     public void close() {
         ChildProcesses.end(process.toHandle());

@@ -24,9 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Each server is pinned to {@code --server-cpu} with taskset; the driver JVM should run under
  *       {@code taskset -c 1} (bench/run.sh does that) and the Go client is pinned to {@code --client-cpu}, so client
  *       and server never compete for a core.</li>
- *   <li>Cases that need a fresh server (start-up, idle memory, connections, subscriptions) start one per run. The
- *       messaging cases share one long-lived server of each kind, warmed up first, so that the JIT of a Java server
- *       is measured at steady state; an idle server costs the other nothing.</li>
+ *   <li>Cases that need a fresh server (start-up, idle memory, connections, subscriptions, JetStream recovery) start
+ *       one per run. The messaging cases share one long-lived server of each kind, warmed up first, so that the JIT
+ *       of a Java server is measured at steady state; an idle server costs the other nothing. The JetStream cases
+ *       share another pair, started with JetStream on a fresh temporary store directory once the core cases are
+ *       done (and deleted with it at the end). JetStream recovery, which writes the most, runs last.</li>
  *   <li>Every case runs {@code --rounds} times on each server, and which server goes first alternates by case and
  *       by round, so slow drift of the machine does not favour one side.</li>
  *   <li>Every loop is bounded by count and time, and every process started is ended on exit, also on Ctrl-C.</li>
@@ -42,8 +44,12 @@ public final class SideBySide {
     private final ServerLauncher launcher;
     private final List<ServerKind> kinds;
     private final Results results;
+    /** The long-lived servers of the group of cases running now (core, then JetStream). */
     private final Map<ServerKind, ServerProcess> shared = new EnumMap<>(ServerKind.class);
     private final Map<ServerKind, String> sharedUnavailable = new EnumMap<>(ServerKind.class);
+    /** Store directories of the long-lived JetStream servers, deleted when those servers are closed. */
+    private final Map<ServerKind, Path> sharedStoreDirs = new EnumMap<>(ServerKind.class);
+    private boolean sharedJetStream;
     private int runsDone;
     private int runsTotal;
 
@@ -86,23 +92,15 @@ public final class SideBySide {
         System.out.print(header);
         List<BenchCase> cases = buildCases();
         cases.forEach(results::register);
-        List<BenchCase> fresh = cases.stream().filter(c -> !c.usesSharedServer()).toList();
-        List<BenchCase> sharedCases = cases.stream().filter(BenchCase::usesSharedServer).toList();
         runsTotal = cases.size() * config.rounds() * kinds.size();
 
-        // Fresh-server cases first, while nothing else is running on the server CPU.
-        runCases(fresh);
-        if (!sharedCases.isEmpty()) {
-            try {
-                for (ServerKind kind : kinds) {
-                    startShared(kind);
-                }
-                runCases(sharedCases);
-            } finally {
-                shared.values().forEach(ServerProcess::close);
-                shared.clear();
-            }
-        }
+        // Fresh-server cases first, while nothing else is running on the server CPU; then the core messaging cases
+        // and the JetStream ones, each group on its own pair of long-lived servers; JetStream recovery last, because
+        // it writes gigabytes that the kernel goes on writing back for a while.
+        runCases(cases.stream().filter(c -> !c.usesSharedServer() && !c.needsJetStream()).toList());
+        runShared(cases.stream().filter(c -> c.usesSharedServer() && !c.needsJetStream()).toList(), false);
+        runShared(cases.stream().filter(c -> c.usesSharedServer() && c.needsJetStream()).toList(), true);
+        runCases(cases.stream().filter(c -> !c.usesSharedServer() && c.needsJetStream()).toList());
 
         String table = results.markdown();
         String failures = results.failures();
@@ -153,6 +151,19 @@ public final class SideBySide {
             if (config.wants("reqrep")) {
                 config.reqRepSizes().forEach(size -> cases.add(new JnatsRequestReply(size)));
             }
+            // JetStream scenarios are driven by jnats only.
+            if (config.wants("js-pub-sync")) {
+                config.jsSizes().forEach(size -> cases.add(JsPublish.sync(size)));
+            }
+            if (config.wants("js-pub-async")) {
+                config.jsSizes().forEach(size -> cases.add(JsPublish.async(size, config.jsInFlight())));
+            }
+            if (config.wants("js-direct-get")) {
+                config.jsSizes().forEach(size -> cases.add(new JsDirectGet(size, config.jsDirectMsgs())));
+            }
+            if (config.wants("js-recovery")) {
+                cases.add(new JsRecovery(config.jsRecoveryMb(), config.jsInFlight()));
+            }
         }
         boolean go = config.clients().contains("go");
         if (go && (config.goBinary() == null || !Files.isExecutable(config.goBinary()))) {
@@ -185,6 +196,29 @@ public final class SideBySide {
             cases.add(new SubscriptionMemory(config.subscriptions()));
         }
         return cases;
+    }
+
+    /**
+     * Runs cases against long-lived servers: starts one of each kind (with JetStream on a fresh store directory when
+     * {@code jetStream}), warms them up, runs the cases, and ends the servers (deleting their store directories).
+     */
+    private void runShared(List<BenchCase> cases, boolean jetStream) throws InterruptedException {
+        if (cases.isEmpty()) {
+            return;
+        }
+        sharedJetStream = jetStream;
+        try {
+            for (ServerKind kind : kinds) {
+                startShared(kind);
+            }
+            runCases(cases);
+        } finally {
+            shared.values().forEach(ServerProcess::close);
+            shared.clear();
+            sharedUnavailable.clear();
+            sharedStoreDirs.values().forEach(JsSupport::deleteStoreDir);
+            sharedStoreDirs.clear();
+        }
     }
 
     private void runCases(List<BenchCase> cases) throws InterruptedException {
@@ -252,11 +286,13 @@ public final class SideBySide {
         Map<String, Double> values = new HashMap<>(sample.values());
         Double count = values.get("count");
         Double seconds = values.get("seconds");
+        // A case that measured the server's CPU over its own measured interval (JetStream: without creating and
+        // deleting streams) keeps its figures.
         if (count != null && count > 0) {
-            values.put(Metric.SERVER_CPU, serverCpuNanos / 1e3 / count);
+            values.putIfAbsent(Metric.SERVER_CPU, serverCpuNanos / 1e3 / count);
         }
         if (seconds != null && seconds > 0) {
-            values.put(Metric.SERVER_BUSY, Math.min(1.0, serverCpuNanos / 1e9 / seconds));
+            values.putIfAbsent(Metric.SERVER_BUSY, Math.min(1.0, serverCpuNanos / 1e9 / seconds));
         }
         if (wallNanos > 0) {
             // The driver JVM's own CPU use: near 100% means jnats, not the server, set the pace.
@@ -289,10 +325,18 @@ public final class SideBySide {
 
     private void startShared(ServerKind kind) throws InterruptedException {
         try {
-            ServerProcess server = launcher.start(kind);
+            Path storeDir = null;
+            if (sharedJetStream) {
+                // A restarted server starts on an empty store as well: nothing an earlier server wrote is measured.
+                JsSupport.deleteStoreDir(sharedStoreDirs.remove(kind));
+                storeDir = JsSupport.newStoreDir(kind);
+                sharedStoreDirs.put(kind, storeDir);
+            }
+            ServerProcess server = launcher.start(kind, storeDir);
             shared.put(kind, server);
             sharedUnavailable.remove(kind);
-            System.out.println("Started " + server + " for the messaging cases; warming up in runs of "
+            System.out.println("Started " + server + (sharedJetStream ? " with JetStream in " + storeDir
+                    + " for the JetStream cases" : " for the messaging cases") + "; warming up in runs of "
                     + config.warmupMillis() + " ms until each pattern's rate is stable");
             warmUp(server);
         } catch (IOException e) {
@@ -302,22 +346,34 @@ public final class SideBySide {
     }
 
     /**
-     * Runs each selected messaging pattern at 128 B until its rate is stable (three runs within 10%), so both the
-     * server's and the client's JIT reach steady state before anything is measured. Failures here are only
-     * reported; the measured runs judge.
+     * Runs each selected messaging pattern (or JetStream scenario, on a JetStream server) at 128 B until its rate is
+     * stable (three runs within 10%), so both the server's and the client's JIT reach steady state before anything
+     * is measured. Failures here are only reported; the measured runs judge.
      */
     private void warmUp(ServerProcess server) throws InterruptedException {
         if (config.warmupMillis() <= 0) {
             return;
         }
         List<BenchCase> warmups = new ArrayList<>();
-        for (Pattern pattern : Pattern.values()) {
-            if (config.wants(pattern.option())) {
-                warmups.add(new JnatsThroughput(pattern, 128, config.subscribers()));
+        if (sharedJetStream) {
+            if (config.wants("js-pub-sync")) {
+                warmups.add(JsPublish.sync(128));
             }
-        }
-        if (config.wants("reqrep")) {
-            warmups.add(new JnatsRequestReply(128));
+            if (config.wants("js-pub-async")) {
+                warmups.add(JsPublish.async(128, config.jsInFlight()));
+            }
+            if (config.wants("js-direct-get")) {
+                warmups.add(new JsDirectGet(128, config.jsDirectMsgs()));
+            }
+        } else {
+            for (Pattern pattern : Pattern.values()) {
+                if (config.wants(pattern.option())) {
+                    warmups.add(new JnatsThroughput(pattern, 128, config.subscribers()));
+                }
+            }
+            if (config.wants("reqrep")) {
+                warmups.add(new JnatsRequestReply(128));
+            }
         }
         for (BenchCase warmup : warmups) {
             // Repeat until three consecutive rates agree within 10% (at most WARMUP_RUNS_MAX runs): on one CPU the
@@ -327,11 +383,7 @@ public final class SideBySide {
             for (int run = 1; run <= WARMUP_RUNS_MAX; run++) {
                 Sample sample;
                 try {
-                    sample = switch (warmup) {
-                        case JnatsThroughput t -> t.measure(server.url(), config, 0, config.warmupMillis());
-                        case JnatsRequestReply r -> r.measure(server.url(), config, 0, config.warmupMillis());
-                        default -> throw new IllegalStateException("no warm-up for " + warmup.title());
-                    };
+                    sample = ((BenchCase.WarmUp) warmup).warmUp(server, config, config.warmupMillis());
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
