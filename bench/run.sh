@@ -34,7 +34,7 @@ while (($#)); do
   case $1 in
     --skip-build) skip_build=1 ;;
     --live-natrix) live_natrix=1 ;;
-    --quick) driver_args+=(--rounds 1 --duration-ms 300 --warmup-ms 300 --starts 3 --settle-ms 300 --js-recovery-mb 64) ;;
+    --quick) driver_args+=(--rounds 1 --duration-ms 300 --warmup-ms 300 --starts 3 --settle-ms 300 --js-recovery-mb 64 --js-consume-msgs 10000) ;;
     --client-cpu) client_cpu=${2:?--client-cpu needs a value}; driver_args+=("$1" "$2"); shift ;;
     --client-cpu=*) client_cpu=${1#*=}; driver_args+=("$1") ;;
     --no-pin) pin=0; driver_args+=("$1") ;;

@@ -32,6 +32,7 @@ import java.util.Set;
  * @param jsInFlight         unacknowledged messages allowed in {@code js-pub-async} and while filling streams
  * @param jsDirectMsgs       messages stored in the stream {@code js-direct-get} reads from
  * @param jsRecoveryMb       MiB stored (1 KiB messages) before the restart in {@code js-recovery}
+ * @param jsConsumeMsgs      messages stored in, and consumed from, the stream of each JetStream consumer scenario
  * @param starts             server starts per round in the start-up scenario
  * @param settleMillis       wait before reading RSS, so the server reaches a steady state
  * @param startTimeoutMillis how long a server may take to accept its first connection
@@ -65,6 +66,7 @@ record BenchConfig(
         int jsInFlight,
         int jsDirectMsgs,
         int jsRecoveryMb,
+        int jsConsumeMsgs,
         int starts,
         long settleMillis,
         long startTimeoutMillis,
@@ -84,7 +86,8 @@ record BenchConfig(
 
     /** Scenario families, in the order the table shows them. */
     static final List<String> ALL_SCENARIOS = List.of("pub", "pubsub", "fanout", "queue", "reqrep", "startup", "idle",
-            "conns", "subs", "js-pub-sync", "js-pub-async", "js-direct-get", "js-recovery");
+            "conns", "subs", "js-pub-sync", "js-pub-async", "js-direct-get", "js-recovery", "js-pull", "js-ordered",
+            "js-push", "js-redeliver");
 
     static final String USAGE = """
             Usage: java -jar bench/target/natrix-bench.jar [options]   (run it under `taskset -c 1`; bench/run.sh does)
@@ -93,7 +96,8 @@ record BenchConfig(
             each server, alternating which server goes first; the table shows medians and the ratio Natrix/nats-server.
 
               --scenarios LIST       pub,pubsub,fanout,queue,reqrep,startup,idle,conns,subs,
-                                     js-pub-sync,js-pub-async,js-direct-get,js-recovery or 'all'      [all]
+                                     js-pub-sync,js-pub-async,js-direct-get,js-recovery,
+                                     js-pull,js-ordered,js-push,js-redeliver or 'all'                [all]
               --clients LIST         jnats,go (go needs --go-bin)                                   [jnats,go]
               --servers LIST         nats-server,natrix                                  [nats-server,natrix]
               --rounds N             runs per case and server; medians are reported                          [3]
@@ -108,11 +112,13 @@ record BenchConfig(
               --subscribers N        subscribers for fan-out and queue group                                 [4]
               --connections N        concurrent connections in 'conns'                                    [1000]
               --subscriptions N      subscriptions in 'subs'                                             [10000]
-              --js-sizes LIST        payload sizes for js-pub-sync, js-pub-async, js-direct-get        [128,1024]
+              --js-sizes LIST        payload sizes of the JetStream scenarios (not js-recovery)       [128,1024]
               --js-inflight N        unacknowledged publishes in js-pub-async and when filling streams   [1000]
               --js-direct-msgs N     messages stored for js-direct-get                                  [10000]
               --js-recovery-mb N     MiB stored (1 KiB messages) before the restart in js-recovery
                                      (--quick: 64)                                                       [1024]
+              --js-consume-msgs N    messages stored and consumed in js-pull, js-ordered, js-push,
+                                     js-redeliver (--quick: 10000)                                     [100000]
               --starts N             server starts per round in 'startup'                                   [10]
               --settle-ms N          wait before reading a server's RSS                                   [1000]
               --start-timeout-ms N   max time for a server to accept its first connection               [120000]
@@ -180,6 +186,7 @@ record BenchConfig(
                 o.integer("js-inflight", 1000, 1, 1_000_000),
                 o.integer("js-direct-msgs", 10_000, 1, 100_000_000),
                 o.integer("js-recovery-mb", 1024, 1, 1 << 20),
+                o.integer("js-consume-msgs", 100_000, 1, 100_000_000),
                 o.integer("starts", 10, 1, 1000),
                 o.number("settle-ms", 1000, 0, 60_000),
                 o.number("start-timeout-ms", 120_000, 100, 3_600_000),
@@ -292,6 +299,7 @@ record BenchConfig(
                 + " warmup-ms=" + warmupMillis + " window-bytes=" + windowBytes + " subscribers=" + subscribers
                 + " connections=" + connections + " subscriptions=" + subscriptions + " js-sizes=" + jsSizes
                 + " js-inflight=" + jsInFlight + " js-direct-msgs=" + jsDirectMsgs + " js-recovery-mb=" + jsRecoveryMb
+                + " js-consume-msgs=" + jsConsumeMsgs
                 + " starts=" + starts
                 + " settle-ms=" + settleMillis
                 + " pin=" + (pin ? "server cpu " + serverCpu + ", client cpu " + clientCpu : "off")

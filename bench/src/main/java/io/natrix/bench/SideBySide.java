@@ -161,6 +161,7 @@ public final class SideBySide {
             if (config.wants("js-direct-get")) {
                 config.jsSizes().forEach(size -> cases.add(new JsDirectGet(size, config.jsDirectMsgs())));
             }
+            cases.addAll(JsConsume.cases(config));
             if (config.wants("js-recovery")) {
                 cases.add(new JsRecovery(config.jsRecoveryMb(), config.jsInFlight()));
             }
@@ -365,6 +366,7 @@ public final class SideBySide {
             if (config.wants("js-direct-get")) {
                 warmups.add(new JsDirectGet(128, config.jsDirectMsgs()));
             }
+            warmups.addAll(JsConsume.warmUps(config));
         } else {
             for (Pattern pattern : Pattern.values()) {
                 if (config.wants(pattern.option())) {
