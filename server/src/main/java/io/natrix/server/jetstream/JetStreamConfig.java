@@ -89,7 +89,7 @@ public record JetStreamConfig(boolean enabled, Path storeDir, long maxMemory, lo
             file = DEFAULT_MAX_FILE;
         }
         Object domain = js.get("domain");
-        Object sync = js.get("sync_interval");
+        Object sync = js.containsKey("sync_interval") ? js.get("sync_interval") : js.get("sync");
         SyncPolicy policy = DEFAULT_SYNC_POLICY;
         Duration interval = DEFAULT_SYNC_INTERVAL;
         if (sync instanceof String s && s.equalsIgnoreCase("always")) {
