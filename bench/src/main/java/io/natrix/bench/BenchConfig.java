@@ -38,6 +38,8 @@ import java.util.Set;
  * @param startTimeoutMillis how long a server may take to accept its first connection
  * @param natsServer         the nats-server executable
  * @param natrixCommand      the command that starts Natrix, before its {@code server …} arguments
+ * @param natrixArgs         extra arguments for Natrix after the common ones (e.g. {@code -c FILE} with a
+ *                           {@code jetstream { sync_interval: … }} to compare durability policies)
  * @param goBinary           the Go client driver binary, or null to skip the Go rows
  * @param pin                whether servers and the Go client are pinned with taskset
  * @param serverCpu          the CPU servers are pinned to
@@ -72,6 +74,7 @@ record BenchConfig(
         long startTimeoutMillis,
         String natsServer,
         List<String> natrixCommand,
+        List<String> natrixArgs,
         Path goBinary,
         boolean pin,
         int serverCpu,
@@ -124,6 +127,7 @@ record BenchConfig(
               --start-timeout-ms N   max time for a server to accept its first connection               [120000]
               --nats-server PATH     nats-server executable                                 [/usr/sbin/nats-server]
               --natrix CMD           command starting Natrix, split on spaces                             [./natrix]
+              --natrix-args ARGS     extra Natrix arguments, split on spaces (e.g. "-c sync.conf")              []
               --go-bin PATH          Go client driver (bench/go); 'none' to skip        [bench/go/target/natrix-gobench]
               --server-cpu N         CPU for the servers (taskset)                                           [0]
               --client-cpu N         CPU for the Go client (taskset); pin the JVM yourself                    [1]
@@ -192,6 +196,8 @@ record BenchConfig(
                 o.number("start-timeout-ms", 120_000, 100, 3_600_000),
                 o.text("nats-server", "/usr/sbin/nats-server"),
                 List.of(o.text("natrix", "./natrix").trim().split("\\s+")),
+                o.text("natrix-args", "").isBlank() ? List.of()
+                        : List.of(o.text("natrix-args", "").trim().split("\\s+")),
                 goBin.equals("none") ? null : Path.of(goBin),
                 !given.containsKey("no-pin"),
                 o.integer("server-cpu", 0, 0, 4095),

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Starts nats-server or Natrix on a free loopback port, pinned to the server CPU with {@code taskset}, with its output
  * appended to a per-server log file. Both servers get the same listen arguments ({@code -a 127.0.0.1 -p PORT}), with
- * JetStream the same {@code -js -sd DIR}, and otherwise their defaults. Thread-safe: it holds only configuration.
+ * JetStream the same {@code -js -sd DIR}, and otherwise their defaults (plus {@code --natrix-args} for Natrix).
+ * Thread-safe: it holds only configuration.
  */
 final class ServerLauncher {
     private final BenchConfig config;
@@ -41,6 +42,9 @@ final class ServerLauncher {
         command.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
         if (storeDir != null) {
             command.addAll(List.of("-js", "-sd", storeDir.toString()));
+        }
+        if (kind == ServerKind.NATRIX) {
+            command.addAll(config.natrixArgs());
         }
         return command;
     }

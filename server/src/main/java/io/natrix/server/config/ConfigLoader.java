@@ -312,7 +312,9 @@ public final class ConfigLoader {
                                     storageSize(sub);
                             case "domain" -> sub.string();
                             case "sync", "sync_interval" -> {
-                                if (!(sub.value() instanceof String s && s.equalsIgnoreCase("always"))) {
+                                // "group" is Natrix's group commit (JetStreamConfig); the rest is nats-server's.
+                                if (!(sub.value() instanceof String s
+                                        && (s.equalsIgnoreCase("always") || s.equalsIgnoreCase("group")))) {
                                     sub.duration(warnings);
                                 }
                             }

@@ -69,9 +69,13 @@ public final class JetStream implements AutoCloseable {
         return t;
     });
 
+    /** Sends file streams' PubAcks after an fsync ({@code sync_interval: group | always}); null otherwise. */
+    private final GroupCommit groupCommit;
+
     /** JetStream on the server named {@code serverName} (the name its advisories and monitoring carry). */
     public JetStream(JetStreamConfig config, String serverName) {
         this.config = config;
+        this.groupCommit = config.acksAfterSync() ? new GroupCommit() : null;
         this.storage = StorageQuota.server(config);
         this.serverName = serverName;
         executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -198,8 +202,14 @@ public final class JetStream implements AutoCloseable {
         if (c.storage() == StorageType.MEMORY) {
             return new MemoryStore(limits, firstSeq);
         }
+        // With group/always the PubAck path fsyncs (GroupCommit): the store itself only syncs on its timer.
         return FileStore.open(new FileStore.Config(streamDir, FileStore.Config.BLOCK_SIZE_DEFAULT, config.syncInterval(),
-                config.syncAlways()), limits, firstSeq);
+                false), limits, firstSeq);
+    }
+
+    /** What sends file streams' PubAcks after an fsync, or null when they go at once (sync_interval a duration). */
+    GroupCommit groupCommit() {
+        return groupCommit;
     }
 
     void reply(Account account, String subject, Object answer) {
@@ -238,6 +248,9 @@ public final class JetStream implements AutoCloseable {
             sourcing.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (groupCommit != null) {
+            groupCommit.close(); // the waiting PubAcks go before their stores close
         }
         for (var e : accounts.entrySet()) {
             e.getValue().stop();

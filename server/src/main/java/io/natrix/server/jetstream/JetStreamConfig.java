@@ -15,24 +15,66 @@ import java.util.Map;
  *   max_memory_store: 1G          # default 75% of the machine's memory
  *   max_file_store: 10G           # default 1 TB
  *   domain: hub                   # API also on $JS.hub.API.>
- *   sync_interval: "2m" | always  # how often file stores fsync; "always" after every write
+ *   sync_interval: "2m" | always | group   # when file streams fsync; see below
  * }
  * }</pre>
+ *
+ * <h2>sync_interval: when an acknowledged message is on disk</h2>
+ * Every publish reaches the OS page cache before its acknowledgement, so a killed server loses nothing; what a power
+ * loss (or kernel crash) may take depends on {@code sync_interval}:
+ * <ul>
+ *   <li>a duration ({@code "2m"}, nats-server's meaning; {@link SyncPolicy#INTERVAL}): file stores fsync on a
+ *       timer, and a PubAck is sent at once. Up to one interval of acknowledged messages can be lost.</li>
+ *   <li>{@code group} (a Natrix extension; {@link SyncPolicy#GROUP}): a PubAck of a file stream is sent only after
+ *       an fsync covered the message. Messages are appended on the publisher's thread as always, and
+ *       {@link GroupCommit}'s thread fsyncs each store with waiting acknowledgements once per batch, then sends the
+ *       batch's acknowledgements in order; while one fsync runs the next batch gathers. The timer still runs (every
+ *       2 minutes) for what publishes do not cover: removals, index files, the TTL index.</li>
+ *   <li>{@code always} (nats-server's; {@link SyncPolicy#ALWAYS}): as {@code group} for publishes (an fsync per
+ *       batch gives each acknowledged message the same guarantee as one per message, without blocking an event
+ *       loop), and durable consumers' state is fsynced on every write. Unlike nats-server, a removal (an ack in a
+ *       work-queue stream, expiry, a purge's tail) is not fsynced by itself: it is covered by the next publish
+ *       batch of its stream or the timer, so after a power loss a removed message may come back (and be delivered
+ *       again), never an acknowledged one go missing.</li>
+ * </ul>
+ * The default is {@link #DEFAULT_SYNC_POLICY}, chosen from measurements recorded in docs/PERFORMANCE.md.
  *
  * @param enabled      whether JetStream runs
  * @param storeDir     where file streams live ({@code <storeDir>/jetstream/<account>/streams/<stream>})
  * @param maxMemory    bytes all memory streams together may hold
  * @param maxFile      bytes all file streams together may hold
  * @param domain       the JetStream domain, or "" for none
- * @param syncInterval how often file stores flush to disk
- * @param syncAlways   whether file stores flush after every write
+ * @param syncInterval how often file stores flush to disk on their timer
+ * @param syncPolicy   when a publish is fsynced relative to its acknowledgement
  */
 public record JetStreamConfig(boolean enabled, Path storeDir, long maxMemory, long maxFile, String domain,
-                              Duration syncInterval, boolean syncAlways) {
+                              Duration syncInterval, SyncPolicy syncPolicy) {
     /** nats-server's default sync interval. */
     public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(2);
+    /** The policy when {@code sync_interval} is not set (see the class doc and docs/PERFORMANCE.md). */
+    public static final SyncPolicy DEFAULT_SYNC_POLICY = SyncPolicy.GROUP;
     /** nats-server's default for max_file_store when the disk size cannot be read: 1 TB. */
     public static final long DEFAULT_MAX_FILE = 1L << 40;
+
+    /** When a file stream's publishes are fsynced (the {@code sync_interval} setting). */
+    public enum SyncPolicy {
+        /** On the store's timer only; PubAcks at once. */
+        INTERVAL,
+        /** Before the PubAck, one fsync per store per batch of acknowledgements (Natrix's {@code group}). */
+        GROUP,
+        /** As {@link #GROUP} for publishes; consumer state fsynced on every write (nats-server's {@code always}). */
+        ALWAYS
+    }
+
+    /** Whether PubAcks of file streams wait for an fsync ({@link GroupCommit}). */
+    public boolean acksAfterSync() {
+        return syncPolicy != SyncPolicy.INTERVAL;
+    }
+
+    /** nats-server's {@code sync_always}: every write fsynced (here: before it is acknowledged). */
+    public boolean syncAlways() {
+        return syncPolicy == SyncPolicy.ALWAYS;
+    }
 
     /** The settings in force for {@code options}. */
     public static JetStreamConfig of(ServerOptions options) {
@@ -47,16 +89,22 @@ public record JetStreamConfig(boolean enabled, Path storeDir, long maxMemory, lo
             file = DEFAULT_MAX_FILE;
         }
         Object domain = js.get("domain");
-        Object sync = js.get("sync_interval");
-        boolean always = sync instanceof String s && s.equalsIgnoreCase("always");
+        Object sync = js.containsKey("sync_interval") ? js.get("sync_interval") : js.get("sync");
+        SyncPolicy policy = DEFAULT_SYNC_POLICY;
         Duration interval = DEFAULT_SYNC_INTERVAL;
-        if (sync instanceof String s && !always) {
+        if (sync instanceof String s && s.equalsIgnoreCase("always")) {
+            policy = SyncPolicy.ALWAYS;
+        } else if (sync instanceof String s && s.equalsIgnoreCase("group")) {
+            policy = SyncPolicy.GROUP;
+        } else if (sync instanceof String s) {
+            policy = SyncPolicy.INTERVAL;
             interval = ConfigUnits.parseDuration(s);
         } else if (sync instanceof Long seconds) {
+            policy = SyncPolicy.INTERVAL;
             interval = Duration.ofSeconds(seconds);
         }
         return new JetStreamConfig(options.jetstream(), options.storeDir(), memory, file,
-                domain == null ? "" : domain.toString(), interval, always);
+                domain == null ? "" : domain.toString(), interval, policy);
     }
 
     private static long size(Object value, long fallback) {

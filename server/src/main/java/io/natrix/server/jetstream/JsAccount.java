@@ -118,7 +118,7 @@ final class JsAccount {
                         continue;
                     }
                     Stream s = new Stream(account, js.config().domain(), meta.config(),
-                            js.openStore(meta.config(), d), meta.created(), quota);
+                            js.openStore(meta.config(), d), meta.created(), quota, js.groupCommit());
                     synchronized (this) {
                         streams.put(meta.config().name(), s);
                     }
@@ -437,7 +437,8 @@ final class JsAccount {
             if (config.storage() == StorageType.FILE) {
                 writeMeta(d, new StreamMeta(config, created));
             }
-            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota);
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota,
+                    js.groupCommit());
             streams.put(name, s);
             startSourcing(s);
             wakeSourcing();
@@ -484,7 +485,8 @@ final class JsAccount {
         Files.move(prepared, d, StandardCopyOption.ATOMIC_MOVE);
         try {
             writeMeta(d, new StreamMeta(config, created));
-            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota);
+            Stream s = new Stream(account, js.config().domain(), config, js.openStore(config, d), created, quota,
+                    js.groupCommit());
             streams.put(config.name(), s);
             consumers.recover(s, d);
             return s;

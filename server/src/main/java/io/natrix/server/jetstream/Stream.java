@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * on the publisher's thread: the checks nats-server makes (sealed, size, {@code Nats-Expected-*}, duplicate
  * {@code Nats-Msg-Id} within the window, discard-new limits, roll-ups) run under the stream's lock, the message is
  * appended to the store, and the publisher's reply subject gets the {@link PubAck} (or the error) unless the
- * stream is {@code no_ack}.
+ * stream is {@code no_ack}. With {@code sync_interval: group} or {@code always} a file stream's answers go through
+ * {@link GroupCommit}, which sends them after an fsync covered the message.
  *
  * <p>Per-message TTLs ({@code Nats-TTL}, read by {@link MessageTtl}) are refused unless the stream allows them, and
  * handed to the store, which expires them. Storage is checked against the account's and the server's ceilings
@@ -63,6 +64,10 @@ final class Stream {
     private String lastMsgId;
     /** Told after every append; an empty array (never null) when nobody listens, so the append allocates nothing. */
     private volatile AppendListener[] appendListeners = NO_LISTENERS;
+    /** Sends file-stream PubAcks after an fsync (sync_interval group/always); null: at once. */
+    private final GroupCommit commit;
+    /** The store as group commit's key: one object, so a batch fsyncs it once. */
+    private final GroupCommit.Durable durable;
     /** What copies messages into this stream from its mirror's or sources' origins; null when it has none. */
     private volatile StreamSourcing sourcing;
 
@@ -79,7 +84,14 @@ final class Stream {
 
     Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created,
            StorageQuota quota) throws IOException {
+        this(account, domain, config, store, created, quota, null);
+    }
+
+    Stream(Account account, String domain, StreamConfig config, MessageStore store, Instant created,
+           StorageQuota quota, GroupCommit commit) throws IOException {
         this.account = account;
+        this.commit = commit;
+        this.durable = store::syncWrites;
         this.domain = domain;
         this.config = config;
         this.store = store;
@@ -247,8 +259,10 @@ final class Stream {
     private void ingest(Message m) {
         String reply = m.reply();
         byte[] answer;
+        boolean stored = false;
         try {
             answer = store(m.subject(), m.headers(), m.payload()).wire();
+            stored = true;
         } catch (JsApiException e) {
             answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), e.error()));
         } catch (IOException e) {
@@ -256,8 +270,23 @@ final class Stream {
             answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), storeFailed(e.getMessage())));
         }
         if (reply != null && !config.noAck()) {
-            Router.publish(account, reply, null, null, answer);
+            GroupCommit g = commit;
+            if (g != null && config.storage() == StorageType.FILE) {
+                acknowledgeAfterSync(g, reply, answer, stored);
+            } else {
+                Router.publish(account, reply, null, null, answer);
+            }
         }
+    }
+
+    /**
+     * Hands the answer to group commit: sent once the store's fsync covered the message ({@code stored}), or in
+     * turn behind this publisher's earlier answers (an error); a failed fsync turns it into the store error.
+     */
+    private void acknowledgeAfterSync(GroupCommit g, String reply, byte[] answer, boolean stored) {
+        g.acknowledge(stored ? durable : null, failure -> Router.publish(account, reply, null, null,
+                failure == null ? answer : JsJson.write(JsApi.PubAckResponse.failed(config.name(),
+                        storeFailed(failure.getMessage())))));
     }
 
     /** Stores one message after nats-server's checks; the acknowledgement (a duplicate's names the first copy). */

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -128,7 +129,7 @@ import static io.natrix.server.store.BlockFormat.*;
  * recovery, and a truncate deletes the file, so a saved entry never names a sequence that was given again.
  *
  * <p>Thread-safety: any thread; one read-write lock (see {@link IndexedStore}). Disk writes and fsyncs happen under
- * the write lock; loads read with positional reads under the read lock. The sync timer runs on a shared daemon
+ * the write lock, except {@link #syncWrites}'s fsyncs, which let writers go on; loads read with positional reads under the read lock. The sync timer runs on a shared daemon
  * thread ({@code natrix-store-sync}) and takes the write lock.
  */
 public final class FileStore extends IndexedStore {
@@ -218,6 +219,8 @@ public final class FileStore extends IndexedStore {
     /** Reused by the writer (under the write lock) to assemble records. */
     private ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
     private boolean dirDirty;
+    /** Mutations so far (under the write lock): tells {@link #syncWrites} whether writes ran while it fsynced. */
+    private long mutations;
     private volatile IOException failure;
     private ScheduledFuture<?> syncTask;
     private RecoveryReport recoveryReport;
@@ -445,6 +448,7 @@ public final class FileStore extends IndexedStore {
 
     @Override
     void afterWrite() throws IOException {
+        mutations++;
         cleanUp();
         if (config.syncAlways()) {
             syncAll();
@@ -517,6 +521,67 @@ public final class FileStore extends IndexedStore {
             checkWritable();
             syncAll();
             saveTtls();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Fsyncs the blocks written since their last fsync with the write lock released, so appends go on meanwhile
+     * (they are covered by the next call). The blocks are chosen and marked clean under the lock only if no mutation
+     * ran while the disk worked; otherwise they stay dirty and the next sync forces them again. A block closed under
+     * it (deleted, rewritten, the store closed) falls back to {@link #sync()}, which fails when the store closed.
+     */
+    @Override
+    public void syncWrites() throws IOException {
+        List<Block> dirty = new ArrayList<>();
+        boolean dir;
+        long mutations;
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            checkWritable();
+            for (Block b : blocks.values()) {
+                if (b.dirty) {
+                    dirty.add(b);
+                }
+            }
+            dir = dirDirty;
+            mutations = this.mutations;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            for (Block b : dirty) {
+                b.channel.force(false);
+            }
+            if (dir) {
+                try (FileChannel d = FileChannel.open(msgsDir, StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+            }
+        } catch (ClosedChannelException e) {
+            sync();
+            return;
+        } catch (IOException e) {
+            lock.writeLock().lock();
+            try {
+                fail(e);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            throw e;
+        }
+        lock.writeLock().lock();
+        try {
+            if (this.mutations == mutations) {
+                for (Block b : dirty) {
+                    b.dirty = false;
+                }
+                if (dir) {
+                    dirDirty = false;
+                }
+            }
         } finally {
             lock.writeLock().unlock();
         }

@@ -131,6 +131,15 @@ public interface MessageStore extends AutoCloseable {
     /** Makes everything stored so far durable (a no-op in memory). */
     void sync() throws IOException;
 
+    /**
+     * Makes the messages stored so far durable, like {@link #sync()}, but without the bookkeeping {@code sync} also
+     * does (index files, the TTL index) and, where the store can, without holding up writers while the disk works:
+     * what group commit calls once per batch of acknowledgements. A failure makes the store read-only as {@code sync}.
+     */
+    default void syncWrites() throws IOException {
+        sync();
+    }
+
     /** Releases the store; its data stays (on disk for a file store). */
     @Override
     void close() throws IOException;

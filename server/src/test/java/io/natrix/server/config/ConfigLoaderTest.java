@@ -341,6 +341,16 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void syncIntervalTakesGroupAlwaysOrADuration() {
+            for (String value : List.of("group", "always", "\"10s\"")) {
+                load("jetstream { sync_interval: " + value + " }");
+                assertThat(warnings).isEmpty();
+            }
+            assertThatThrownBy(() -> load("jetstream { sync_interval: sometimes }"))
+                    .hasMessageContaining("sync_interval");
+        }
+
+        @Test
         void storeDirMayBeSetAtTheTopLevelButOnlyOnce() {
             load("store_dir: /top");
             assertThat(builder.storeDir).isEqualTo(Path.of("/top"));
