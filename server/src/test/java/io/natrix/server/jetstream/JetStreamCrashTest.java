@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A JetStream server killed with SIGKILL in the middle of a publishing storm loses no acknowledged message.
  *
- * <p>The server runs in a child JVM ({@link ChildServer}) with the default durability settings (group commit: an
- * ack follows an fsync; see {@link JetStreamConfig}). Four jnats publishers send 100,000 messages in total to a file stream with asynchronous acked publishes
+ * <p>The server runs in a child JVM ({@link ChildServer}) with the default durability settings (nats-server's
+ * two-minute sync interval; see {@link JetStreamConfig}). Four jnats publishers send 100,000 messages in total to a file stream with asynchronous acked publishes
  * (a window of outstanding acks each). Once half are acknowledged the child is killed
  * ({@link Process#destroyForcibly}); a new child on the same store takes the rest, and is killed too when they are
  * acknowledged. A third server must load the stream from that store, and the store must hold every acknowledged
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>What "acknowledged" guarantees: with any {@code sync_interval} the ack is sent after the message is written to
  * the operating system (the page cache), so it survives the death of the process — which is what this test checks.
- * With the default ({@code group}) or {@code always} it is sent after an fsync too, so it also survives the loss of
- * the machine's power (checked at the store level by {@code FileStoreSyncWritesTest}); with a duration, as under
- * nats-server's default, a power loss may take what came after the last timed fsync.
+ * With {@code group} or {@code always} it is sent after an fsync too, so it also survives the loss of the machine's
+ * power (checked at the store level by {@code FileStoreSyncWritesTest}); with a duration (the default, as
+ * nats-server's), a power loss may take what came after the last timed fsync.
  */
 class JetStreamCrashTest {
     private static final int PUBLISHERS = 4;
