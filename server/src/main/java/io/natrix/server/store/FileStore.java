@@ -1208,6 +1208,11 @@ public final class FileStore extends IndexedStore {
             return;
         }
         int fromIndex = 0;
+        long recordCount = 0;
+        for (BlockRecords recs : r.records) {
+            recordCount += recs.count;
+        }
+        slots.reserve((int) Math.min(recordCount, 1 << 30));
         for (int i = 0; i < r.blocks.size(); i++) {
             Block b = r.blocks.get(i);
             blocks.put(b.id, b);
@@ -1217,6 +1222,8 @@ public final class FileStore extends IndexedStore {
             }
             BlockRecords recs = r.records.get(i);
             byte[] verdict = r.verdicts.get(i);
+            // This block's subjects as store entries, looked up once each: this loop runs once per record.
+            SubjectStates.Entry[] entries = new SubjectStates.Entry[recs.subjectCount()];
             for (int j = 0; j < recs.count; j++) {
                 byte kind = recs.kinds[j];
                 long seq = recs.seqs[j];
@@ -1233,7 +1240,13 @@ public final class FileStore extends IndexedStore {
                     b.markDead(seq);
                 }
                 if (verdict[j] == Recovery.LIVE) {
-                    SubjectStates.Entry e = subjects.add(recs.subject(j), seq);
+                    int sid = recs.subjects[j];
+                    SubjectStates.Entry e = entries[sid];
+                    if (e == null) {
+                        e = entries[sid] = subjects.add(recs.subjectName(sid), seq);
+                    } else {
+                        subjects.addAgain(e, seq);
+                    }
                     slots.append(seq, e.id, recs.sizes[j], ref(b.id, recs.offsets[j]), null);
                     msgs++;
                     bytes += recs.sizes[j];

@@ -242,6 +242,13 @@ final class SlotTable {
         return n;
     }
 
+    /** Makes room for {@code slots} slots in all, so that appending that many never resizes (recovery knows). */
+    void reserve(int slots) {
+        if (slots > subjects.length && slots <= 1 << 30) {
+            resize(Integer.highestOneBit(slots - 1) << 1);
+        }
+    }
+
     private void shrinkIfSparse() {
         int capacity = subjects.length;
         if (capacity > 1024 && count < capacity / 8) {

@@ -65,6 +65,16 @@ final class SubjectStates {
         return e;
     }
 
+    /**
+     * {@link #add} for a subject whose entry the caller already holds (recovery keeps one per subject of a block, so
+     * it hashes each subject once per block, not once per message).
+     */
+    void addAgain(Entry e, long seq) {
+        e.msgs++;
+        e.last = seq;
+        e.lastStale = false;
+    }
+
     /** Forgets a subject that holds no message any more, freeing its id. */
     void remove(Entry e) {
         bySubject.remove(e.subject);
