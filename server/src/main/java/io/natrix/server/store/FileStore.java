@@ -42,6 +42,7 @@ import static io.natrix.server.store.BlockFormat.*;
  *   &lt;dir&gt;/msgs/1.blk  2.blk  ...   append-only block files, ids ascending in time; the last is the write block
  *   &lt;dir&gt;/msgs/1.idx  2.idx  ...   index of a sealed block (optional: recovery rebuilds it from the block)
  *   &lt;dir&gt;/msgs/ttl.db              the per-message TTL index as of the last sync (see {@link TtlFile})
+ *   &lt;dir&gt;/msgs/state.db            the whole in-memory index as a clean close left it (see {@link StateFile})
  *   &lt;dir&gt;/msgs/*.tmp               a rewrite or index write in progress; deleted on open
  * </pre>
  * A block grows to {@link Config#blockSize()} (a bigger record gets a block of its own), is then sealed and a new
@@ -82,9 +83,11 @@ import static io.natrix.server.store.BlockFormat.*;
  * <pre>
  *   "NXIX" | v1 | 0 0 0 | block nonce (u64) | bytes covered (u64) | records (u32) | subjects (u32)
  *   subjects: [ length (u16) | UTF-8 ] ...
- *   records:  [ kind (u8) | sequence (u64) | offset (u32) | subject index (i32) | size (u32) ] ...
+ *   kinds (u8 × records) | sequences (u64 ×) | offsets (u32 ×) | subject indexes (i32 ×, -1 none) | sizes (u32 ×)
  *   CRC32C of everything before
  * </pre>
+ * Version 2 keeps the records' fields in columns so that reading one is a bulk copy per column; version 1 (one
+ * 21-byte row per record, same fields) is still read.
  * Written (temp file + rename) for a sealed block at the first sync after it was sealed, for the write block on
  * close, and for any block recovery had to scan. It is used only when its checksum holds and its nonce equals the
  * block's; the block bytes past "covered" are scanned. A removal never changes an index: removals are tombstones in
@@ -114,7 +117,11 @@ import static io.natrix.server.store.BlockFormat.*;
  * stays writable.
  *
  * <h2>Recovery</h2>
- * On open every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
+ * After a clean close the store opens from {@code state.db} ({@link StateFile}): the slot table, subjects, block
+ * accounting and figures are bulk-loaded, and only the block headers and the write block's index file are read, no
+ * record. It is used only when the block files are exactly the ones it describes, and deleted (directory fsynced)
+ * before the store can change, so it never outlives an open. Otherwise (a crash, or a missing, damaged or stale
+ * file) every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
  * record running past the end of the write block, or unreadable bytes at its end, is a torn write: cut off and
  * counted. A message whose body fails its checksum, or a damaged stretch in the middle, is skipped, logged and
  * reported in {@link StoreState#lost()}; the store still opens. Everything that was synced before a crash is
