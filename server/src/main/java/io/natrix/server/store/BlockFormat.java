@@ -64,7 +64,14 @@ final class BlockFormat {
     static final int IX_COVERED = 16;
     static final int IX_RECORDS = 24;
     static final int IX_SUBJECTS = 28;
-    /** kind(1) seq(8) offset(4) subject(4) size(4). */
+    /** Index files of version 1 hold one row per record: kind(1) seq(8) offset(4) subject(4) size(4). */
+    static final byte INDEX_VERSION_ROWS = 1;
+    /**
+     * Version 2 (written since) holds the same fields as columns: all kinds, then all sequences, offsets, subject
+     * indexes and sizes, so that reading one is a bulk copy per column rather than a loop per record.
+     */
+    static final byte INDEX_VERSION_COLUMNS = 2;
+    /** Bytes per record in either version. */
     static final int INDEX_ENTRY_SIZE = 21;
 
     static long recordLength(int subjectLength, int headersLength, int payloadLength) {

@@ -26,11 +26,28 @@ final class BlockRecords {
     int[] subjects = new int[64];
     int[] sizes = new int[64];
     private final ArrayList<String> subjectNames = new ArrayList<>();
-    private final HashMap<String, Integer> subjectIds = new HashMap<>();
+    /** Subject name to its index in {@link #subjectNames}; built on the first {@link #add} (records read from an
+     *  index file carry their subject indexes, so a block that only recovery reads never hashes a subject). */
+    private HashMap<String, Integer> subjectIds;
+
+    BlockRecords() {
+    }
+
+    /** Records read from an index file: the arrays and subject names are taken as they are (not copied). */
+    private BlockRecords(int count, byte[] kinds, long[] seqs, int[] offsets, int[] subjects, int[] sizes,
+                         String[] names) {
+        this.count = count;
+        this.kinds = kinds;
+        this.seqs = seqs;
+        this.offsets = offsets;
+        this.subjects = subjects;
+        this.sizes = sizes;
+        this.subjectNames.addAll(Arrays.asList(names));
+    }
 
     void add(byte kind, long seq, int offset, String subject, int size) {
         if (count == kinds.length) {
-            int n = count * 2;
+            int n = Math.max(64, count * 2);
             kinds = Arrays.copyOf(kinds, n);
             seqs = Arrays.copyOf(seqs, n);
             offsets = Arrays.copyOf(offsets, n);
@@ -46,6 +63,12 @@ final class BlockRecords {
     }
 
     private int intern(String subject) {
+        if (subjectIds == null) {
+            subjectIds = new HashMap<>();
+            for (int i = 0; i < subjectNames.size(); i++) {
+                subjectIds.put(subjectNames.get(i), i);
+            }
+        }
         Integer id = subjectIds.get(subject);
         if (id == null) {
             id = subjectNames.size();
@@ -58,6 +81,15 @@ final class BlockRecords {
     String subject(int i) {
         int id = subjects[i];
         return id < 0 ? null : subjectNames.get(id);
+    }
+
+    /** The distinct subjects of these records; {@link #subjects} holds indexes into them (-1: none). */
+    int subjectCount() {
+        return subjectNames.size();
+    }
+
+    String subjectName(int id) {
+        return subjectNames.get(id);
     }
 
     /** Drops every record from index {@code i} on (a block cut short). */
@@ -75,13 +107,17 @@ final class BlockRecords {
             namesBytes += 2 + b.length;
         }
         ByteBuffer b = ByteBuffer.allocate(INDEX_HEADER_SIZE + namesBytes + count * INDEX_ENTRY_SIZE + 4);
-        b.putInt(INDEX_MAGIC).put(VERSION).put(new byte[3]).putLong(nonce).putLong(covered).putInt(count)
-                .putInt(names.size());
+        b.putInt(INDEX_MAGIC).put(INDEX_VERSION_COLUMNS).put(new byte[3]).putLong(nonce).putLong(covered)
+                .putInt(count).putInt(names.size());
         for (byte[] n : names) {
             b.putShort((short) n.length).put(n);
         }
-        for (int i = 0; i < count; i++) {
-            b.put(kinds[i]).putLong(seqs[i]).putInt(offsets[i]).putInt(subjects[i]).putInt(sizes[i]);
+        b.put(kinds, 0, count);
+        b.asLongBuffer().put(seqs, 0, count);
+        b.position(b.position() + count * Long.BYTES);
+        for (int[] column : new int[][] {offsets, subjects, sizes}) {
+            b.asIntBuffer().put(column, 0, count);
+            b.position(b.position() + count * Integer.BYTES);
         }
         b.putInt(crc(b.array(), 0, b.position()));
         return b.array();
@@ -105,8 +141,9 @@ final class BlockRecords {
      */
     static BlockRecords fromIndexFileOfAnyGeneration(byte[] d, long[] covered) {
         try {
-            if (d.length < INDEX_HEADER_SIZE + 4 || getInt(d, IX_MAGIC) != INDEX_MAGIC || d[IX_VERSION] != VERSION
-                    || getInt(d, d.length - 4) != crc(d, 0, d.length - 4)) {
+            byte version = d.length < INDEX_HEADER_SIZE + 4 ? 0 : d[IX_VERSION];
+            if ((version != INDEX_VERSION_COLUMNS && version != INDEX_VERSION_ROWS)
+                    || getInt(d, IX_MAGIC) != INDEX_MAGIC || getInt(d, d.length - 4) != crc(d, 0, d.length - 4)) {
                 return null;
             }
             ByteBuffer b = ByteBuffer.wrap(d, 0, d.length - 4);
@@ -120,15 +157,46 @@ final class BlockRecords {
                 b.get(n);
                 names[i] = new String(n, StandardCharsets.UTF_8);
             }
-            BlockRecords r = new BlockRecords();
-            for (int i = 0; i < records; i++) {
-                byte kind = b.get();
-                long seq = b.getLong();
-                int offset = b.getInt();
-                int subject = b.getInt();
-                int size = b.getInt();
-                r.add(kind, seq, offset, subject < 0 ? null : names[subject], size);
+            if (records < 0 || (long) records * INDEX_ENTRY_SIZE != b.remaining()) {
+                return null;
             }
+            byte[] kinds = new byte[records];
+            long[] seqs = new long[records];
+            int[] offsets = new int[records];
+            int[] subjects = new int[records];
+            int[] sizes = new int[records];
+            if (version == INDEX_VERSION_COLUMNS) {
+                // Bulk copies: this runs for every record of the store on every open.
+                b.get(kinds);
+                b.asLongBuffer().get(seqs);
+                b.position(b.position() + records * Long.BYTES);
+                for (int[] column : new int[][] {offsets, subjects, sizes}) {
+                    b.asIntBuffer().get(column);
+                    b.position(b.position() + records * Integer.BYTES);
+                }
+            } else {
+                int p = b.position();
+                for (int i = 0; i < records; i++, p += INDEX_ENTRY_SIZE) {
+                    kinds[i] = d[p];
+                    seqs[i] = getLong(d, p + 1);
+                    offsets[i] = getInt(d, p + 9);
+                    subjects[i] = getInt(d, p + 13);
+                    sizes[i] = getInt(d, p + 17);
+                }
+                b.position(p);
+            }
+            // The checksum held, so these are as the store wrote them; a subject index out of range would still be
+            // a store bug, caught here rather than as a failed open.
+            int minSubject = 0;
+            int maxSubject = -1;
+            for (int i = 0; i < records; i++) {
+                minSubject = Math.min(minSubject, subjects[i]);
+                maxSubject = Math.max(maxSubject, subjects[i]);
+            }
+            if (minSubject < -1 || maxSubject >= nameCount) {
+                return null;
+            }
+            BlockRecords r = new BlockRecords(records, kinds, seqs, offsets, subjects, sizes, names);
             return b.hasRemaining() ? null : r;
         } catch (RuntimeException e) {
             // Sizes that do not add up although the checksum matched: treat as damaged, the block is scanned.

@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ import static io.natrix.server.store.BlockFormat.*;
  *   &lt;dir&gt;/msgs/1.blk  2.blk  ...   append-only block files, ids ascending in time; the last is the write block
  *   &lt;dir&gt;/msgs/1.idx  2.idx  ...   index of a sealed block (optional: recovery rebuilds it from the block)
  *   &lt;dir&gt;/msgs/ttl.db              the per-message TTL index as of the last sync (see {@link TtlFile})
+ *   &lt;dir&gt;/msgs/state.db            the whole in-memory index as a clean close left it (see {@link StateFile})
  *   &lt;dir&gt;/msgs/*.tmp               a rewrite or index write in progress; deleted on open
  * </pre>
  * A block grows to {@link Config#blockSize()} (a bigger record gets a block of its own), is then sealed and a new
@@ -82,9 +84,11 @@ import static io.natrix.server.store.BlockFormat.*;
  * <pre>
  *   "NXIX" | v1 | 0 0 0 | block nonce (u64) | bytes covered (u64) | records (u32) | subjects (u32)
  *   subjects: [ length (u16) | UTF-8 ] ...
- *   records:  [ kind (u8) | sequence (u64) | offset (u32) | subject index (i32) | size (u32) ] ...
+ *   kinds (u8 × records) | sequences (u64 ×) | offsets (u32 ×) | subject indexes (i32 ×, -1 none) | sizes (u32 ×)
  *   CRC32C of everything before
  * </pre>
+ * Version 2 keeps the records' fields in columns so that reading one is a bulk copy per column; version 1 (one
+ * 21-byte row per record, same fields) is still read.
  * Written (temp file + rename) for a sealed block at the first sync after it was sealed, for the write block on
  * close, and for any block recovery had to scan. It is used only when its checksum holds and its nonce equals the
  * block's; the block bytes past "covered" are scanned. A removal never changes an index: removals are tombstones in
@@ -114,7 +118,11 @@ import static io.natrix.server.store.BlockFormat.*;
  * stays writable.
  *
  * <h2>Recovery</h2>
- * On open every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
+ * After a clean close the store opens from {@code state.db} ({@link StateFile}): the slot table, subjects, block
+ * accounting and figures are bulk-loaded, and only the block headers and the write block's index file are read, no
+ * record. It is used only when the block files are exactly the ones it describes, and deleted (directory fsynced)
+ * before the store can change, so it never outlives an open. Otherwise (a crash, or a missing, damaged or stale
+ * file) every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
  * record running past the end of the write block, or unreadable bytes at its end, is a torn write: cut off and
  * counted. A message whose body fails its checksum, or a damaged stretch in the middle, is skipped, logged and
  * reported in {@link StoreState#lost()}; the store still opens. Everything that was synced before a crash is
@@ -179,10 +187,11 @@ public final class FileStore extends IndexedStore {
      * @param tornBytes        bytes of an unfinished write cut off the end of the write block
      * @param damagedStretches unreadable stretches of blocks stepped over
      * @param lostMsgs         messages lost to damage
+     * @param fromSavedState   loaded from the state a clean close saved ({@link StateFile}): no record was read
      * @param durationNanos    how long recovery took
      */
     public record RecoveryReport(int blocks, int blocksFromIndex, long tornBytes, int damagedStretches, long lostMsgs,
-                                 long durationNanos) {
+                                 boolean fromSavedState, long durationNanos) {
     }
 
     /** Opens block files; tests put a channel that injects faults here. */
@@ -596,10 +605,53 @@ public final class FileStore extends IndexedStore {
                 saveTtls();
                 if (writeBlock != null && writeBlock.log != null) {
                     writeIndex(writeBlock, writeBlock.log);
+                    saveState();
                 }
             }
         } finally {
             closeChannels();
+        }
+    }
+
+    /**
+     * Saves the whole index for the next open ({@link StateFile}); only on a clean close, after everything it
+     * describes was synced. Failing is logged: the next open then reads the blocks.
+     */
+    private void saveState() {
+        if (!Files.exists(indexPath(msgsDir, writeBlock.id))) {
+            return; // The write block's index could not be written: the next open must read the blocks.
+        }
+        List<StateFile.BlockState> blockStates = new ArrayList<>(blocks.size());
+        for (Block b : blocks.values()) {
+            if (!b.headerSound) {
+                return;
+            }
+            blockStates.add(new StateFile.BlockState(b.id, b.nonce, b.length, b.liveMsgs, b.liveBytes,
+                    b.messageBytes, b.minSeq, b.maxSeq, Arrays.copyOf(b.tombstones, b.tombstoneCount),
+                    b.dead.toLongArray()));
+        }
+        List<StateFile.SubjectState> subjectStates = new ArrayList<>(subjects.size());
+        for (SubjectStates.Entry e : subjects.entries()) {
+            subjectStates.add(new StateFile.SubjectState(e.id, e.subject, e.msgs, e.first, e.last));
+        }
+        int n = slots.slotCount();
+        int[] slotSubjects = new int[n];
+        int[] slotSizes = new int[n];
+        long[] slotRefs = new long[n];
+        slots.exportColumns(slotSubjects, slotSizes, slotRefs);
+        LostData lost = lostData();
+        try {
+            StateFile.write(msgsDir, new StateFile.Saved(firstSeq, lastSeq, lastTime, msgs, bytes, nextBlockId,
+                    lost == null ? 0 : lost.count(), lost == null ? 0 : lost.bytes(),
+                    lost == null ? List.of() : lost.sequences(), blockStates, subjectStates, slots.base(), n,
+                    slotSubjects, slotSizes, slotRefs));
+        } catch (IOException e) {
+            LOG.warn("Message store {}: could not save its state for the next open: {}", config.dir(), e.toString());
+            try {
+                StateFile.delete(msgsDir);
+            } catch (IOException ignored) {
+                // Unsound or missing, the next open checks it and reads the blocks.
+            }
         }
     }
 
@@ -1258,6 +1310,17 @@ public final class FileStore extends IndexedStore {
 
     private void recover(long firstSeqOption) throws IOException {
         long started = System.nanoTime();
+        StateFile.Saved saved = StateFile.read(msgsDir);
+        if (StateFile.delete(msgsDir)) {
+            // From here on the store may change: the saved state must not outlive this open, even across a crash.
+            syncDirectory();
+        }
+        if (saved != null && loadState(saved)) {
+            finishRecovery();
+            recoveryReport = new RecoveryReport(blocks.size(), blocks.size(), 0, 0, 0, true,
+                    System.nanoTime() - started);
+            return;
+        }
         Recovery r = Recovery.run(msgsDir, opener);
         if (r.blocks.isEmpty()) {
             if (firstSeqOption > 0) {
@@ -1269,10 +1332,15 @@ public final class FileStore extends IndexedStore {
             }
             // No block, no message: a TTL index left behind names nothing (and its sequences will be given again).
             TtlFile.delete(msgsDir);
-            recoveryReport = new RecoveryReport(0, 0, 0, 0, 0, System.nanoTime() - started);
+            recoveryReport = new RecoveryReport(0, 0, 0, 0, 0, false, System.nanoTime() - started);
             return;
         }
         int fromIndex = 0;
+        long recordCount = 0;
+        for (BlockRecords recs : r.records) {
+            recordCount += recs.count;
+        }
+        slots.reserve((int) Math.min(recordCount, 1 << 30));
         for (int i = 0; i < r.blocks.size(); i++) {
             Block b = r.blocks.get(i);
             blocks.put(b.id, b);
@@ -1282,6 +1350,8 @@ public final class FileStore extends IndexedStore {
             }
             BlockRecords recs = r.records.get(i);
             byte[] verdict = r.verdicts.get(i);
+            // This block's subjects as store entries, looked up once each: this loop runs once per record.
+            SubjectStates.Entry[] entries = new SubjectStates.Entry[recs.subjectCount()];
             for (int j = 0; j < recs.count; j++) {
                 byte kind = recs.kinds[j];
                 long seq = recs.seqs[j];
@@ -1298,7 +1368,13 @@ public final class FileStore extends IndexedStore {
                     b.markDead(seq);
                 }
                 if (verdict[j] == Recovery.LIVE) {
-                    SubjectStates.Entry e = subjects.add(recs.subject(j), seq);
+                    int sid = recs.subjects[j];
+                    SubjectStates.Entry e = entries[sid];
+                    if (e == null) {
+                        e = entries[sid] = subjects.add(recs.subjectName(sid), seq);
+                    } else {
+                        subjects.addAgain(e, seq);
+                    }
                     slots.append(seq, e.id, recs.sizes[j], ref(b.id, recs.offsets[j]), null);
                     msgs++;
                     bytes += recs.sizes[j];
@@ -1335,18 +1411,112 @@ public final class FileStore extends IndexedStore {
             LOG.error("Message store {}: clean-up after recovery failed; the store is read-only", config.dir(), e);
             fail(e);
         }
+        finishRecovery();
+        recoveryReport = new RecoveryReport(r.blocks.size(), fromIndex, r.tornBytes, r.damagedStretches,
+                r.lostCount, false, System.nanoTime() - started);
+        if (r.tornBytes > 0 || r.damagedStretches > 0 || r.lostCount > 0) {
+            LOG.warn("Message store {} recovered {} messages; cut {} torn bytes, skipped {} damaged stretches, "
+                    + "lost {} messages", config.dir(), msgs, r.tornBytes, r.damagedStretches, r.lostCount);
+        }
+    }
+
+    /** What both ways of opening end with: limits that may have changed, clean-up, and the TTL index. */
+    private void finishRecovery() throws IOException {
         enforceLimitsAfterRecovery();
         if (failure == null) {
             cleanUp();
             syncAll();
         }
         recoverTtls();
-        recoveryReport = new RecoveryReport(r.blocks.size(), fromIndex, r.tornBytes, r.damagedStretches,
-                r.lostCount, System.nanoTime() - started);
-        if (r.tornBytes > 0 || r.damagedStretches > 0 || r.lostCount > 0) {
-            LOG.warn("Message store {} recovered {} messages; cut {} torn bytes, skipped {} damaged stretches, "
-                    + "lost {} messages", config.dir(), msgs, r.tornBytes, r.damagedStretches, r.lostCount);
+    }
+
+    /**
+     * Opens the store from the state a clean close saved, when the block files are still exactly the ones it
+     * describes (see {@link StateFile}); false, with nothing changed, when they are not. Reads each block's header
+     * and the write block's index file, no message.
+     */
+    private boolean loadState(StateFile.Saved s) throws IOException {
+        List<Integer> ids = Recovery.blockIds(msgsDir);
+        if (s.blocks().isEmpty() || ids.size() != s.blocks().size()) {
+            LOG.info("Message store {}: its saved state does not match its blocks; reading the blocks", config.dir());
+            return false;
         }
+        List<Block> opened = new ArrayList<>(ids.size());
+        BlockRecords writeLog = null;
+        try {
+            for (int i = 0; i < ids.size(); i++) {
+                StateFile.BlockState k = s.blocks().get(i);
+                if (k.id() != ids.get(i) || !Files.exists(indexPath(msgsDir, k.id()))) {
+                    return mismatch(opened);
+                }
+                Block b = new Block(k.id(), blockPath(msgsDir, k.id()));
+                b.channel = opener.open(b.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                opened.add(b);
+                byte[] header = b.read(0, BLOCK_HEADER_SIZE);
+                if (header.length != BLOCK_HEADER_SIZE || !blockHeaderValid(header)
+                        || getLong(header, BH_NONCE) != k.nonce() || b.channel.size() != k.length()) {
+                    return mismatch(opened);
+                }
+                b.headerSound = true;
+                b.base = getLong(header, BH_BASE);
+                b.floor = getLong(header, BH_FLOOR);
+                b.headerLastTime = getLong(header, BH_LAST_TIME);
+                b.nonce = k.nonce();
+                b.length = k.length();
+                b.liveMsgs = k.liveMsgs();
+                b.liveBytes = k.liveBytes();
+                b.messageBytes = k.messageBytes();
+                b.minSeq = k.minSeq();
+                b.maxSeq = k.maxSeq();
+                b.dead = BitSet.valueOf(k.deadWords());
+                b.tombstones = k.tombstones();
+                b.tombstoneCount = k.tombstones().length;
+            }
+            Block last = opened.getLast();
+            long[] covered = new long[1];
+            writeLog = BlockRecords.fromIndexFile(Files.readAllBytes(indexPath(msgsDir, last.id)), last.nonce,
+                    covered);
+            if (writeLog == null || covered[0] != last.length) {
+                return mismatch(opened);
+            }
+        } catch (IOException | RuntimeException e) {
+            mismatch(opened);
+            throw e;
+        }
+        for (Block b : opened) {
+            blocks.put(b.id, b);
+            if (b.minSeq != 0) {
+                bySeq.put(b.minSeq, b);
+            }
+        }
+        writeBlock = opened.getLast();
+        writeBlock.log = writeLog;
+        nextBlockId = s.nextBlockId();
+        for (StateFile.SubjectState e : s.subjects()) {
+            subjects.restore(e.id(), e.subject(), e.msgs(), e.first(), e.last());
+        }
+        subjects.restoreDone();
+        slots.importColumns(s.slotBase(), s.slots(), s.slotSubjects(), s.slotSizes(), s.slotRefs());
+        firstSeq = s.firstSeq();
+        lastSeq = s.lastSeq();
+        lastTime = s.lastTime();
+        msgs = s.msgs();
+        bytes = s.bytes();
+        addLost(s.lostSequences(), s.lostCount(), s.lostBytes());
+        for (Block b : blocks.values()) {
+            if (b != writeBlock && b.liveMsgs == 0) {
+                cleanupCandidates.add(b);
+            }
+        }
+        return true;
+    }
+
+    private boolean mismatch(List<Block> opened) {
+        for (Block b : opened) {
+            closeQuietly(b);
+        }
+        LOG.info("Message store {}: its saved state does not match its blocks; reading the blocks", config.dir());
+        return false;
     }
 
     /**

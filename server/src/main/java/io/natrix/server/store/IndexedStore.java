@@ -707,6 +707,11 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
         recordLost(seq, size);
     }
 
+    /** The messages lost so far (null when none): what a clean close saves. */
+    final LostData lostData() {
+        return lostCount == 0 ? null : new LostData(lostSequences, lostCount, lostBytes);
+    }
+
     /** Counts messages found lost while opening. */
     final void addLost(List<Long> sequences, long count, long lostByteCount) {
         for (Long seq : sequences) {

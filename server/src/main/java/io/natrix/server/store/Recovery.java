@@ -24,6 +24,11 @@ import static io.natrix.server.store.BlockFormat.*;
  * a block's index file is deleted before the block is ever rewritten, cut or deleted, so one that is there is of
  * that block, nonce or not.
  *
+ * <p>This is the path after a crash, or whenever a clean close's saved state ({@link StateFile}) is missing or does
+ * not match the blocks; a clean restart skips it. Its cost is per record (every record's kind, sequence, offset,
+ * subject and size pass through {@link #decide} and the store's rebuild), so with index files it reads no message
+ * bytes but still does work for every message; the saved state is a few bulk copies.
+ *
  * <p>It changes nothing on disk except deleting leftover temporary files: {@link FileStore} applies the result,
  * cuts a torn tail and cleans up.
  *

@@ -242,6 +242,62 @@ final class SlotTable {
         return n;
     }
 
+    /** The number of slots, held or empty: {@link #end()} - {@link #base()}. */
+    int slotCount() {
+        return count;
+    }
+
+    /**
+     * Copies the subject, size and reference columns of every slot, first to last, into the given arrays (at least
+     * {@link #slotCount()} long): for the file store's state file.
+     */
+    void exportColumns(int[] subjectsOut, int[] sizesOut, long[] refsOut) {
+        int first = Math.min(count, subjects.length - head);
+        System.arraycopy(subjects, head, subjectsOut, 0, first);
+        System.arraycopy(sizes, head, sizesOut, 0, first);
+        System.arraycopy(refs, head, refsOut, 0, first);
+        System.arraycopy(subjects, 0, subjectsOut, first, count - first);
+        System.arraycopy(sizes, 0, sizesOut, first, count - first);
+        System.arraycopy(refs, 0, refsOut, first, count - first);
+    }
+
+    /**
+     * Replaces an empty table by {@code n} slots from {@code base} with the given columns (as {@link #exportColumns}
+     * wrote them; taken, not copied, when their length is a power of two). For a table without objects only.
+     */
+    void importColumns(long base, int n, int[] subjectColumn, int[] sizeColumn, long[] refColumn) {
+        if (withObjects || count != 0) {
+            throw new IllegalStateException("columns go into an empty table without objects");
+        }
+        int capacity = capacityFor(n);
+        if (subjectColumn.length == capacity && sizeColumn.length == capacity && refColumn.length == capacity) {
+            subjects = subjectColumn;
+            sizes = sizeColumn;
+            refs = refColumn;
+            mask = capacity - 1;
+            head = 0;
+        } else {
+            allocate(capacity);
+            System.arraycopy(subjectColumn, 0, subjects, 0, n);
+            System.arraycopy(sizeColumn, 0, sizes, 0, n);
+            System.arraycopy(refColumn, 0, refs, 0, n);
+        }
+        this.base = base;
+        this.count = n;
+    }
+
+    /** The capacity {@link #importColumns} takes columns of without copying, for {@code n} slots. */
+    static int capacityFor(int n) {
+        return Math.max(CAPACITY_MIN, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
+    }
+
+    /** Makes room for {@code slots} slots in all, so that appending that many never resizes (recovery knows). */
+    void reserve(int slots) {
+        if (slots > subjects.length && slots <= 1 << 30) {
+            resize(Integer.highestOneBit(slots - 1) << 1);
+        }
+    }
+
     private void shrinkIfSparse() {
         int capacity = subjects.length;
         if (capacity > 1024 && count < capacity / 8) {

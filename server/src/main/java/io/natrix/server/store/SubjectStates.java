@@ -65,6 +65,45 @@ final class SubjectStates {
         return e;
     }
 
+    /**
+     * {@link #add} for a subject whose entry the caller already holds (recovery keeps one per subject of a block, so
+     * it hashes each subject once per block, not once per message).
+     */
+    void addAgain(Entry e, long seq) {
+        e.msgs++;
+        e.last = seq;
+        e.lastStale = false;
+    }
+
+    /**
+     * Puts back an entry as it was saved (the file store's state file), keeping its id; call on an empty instance,
+     * then {@link #restoreDone}.
+     */
+    void restore(int id, String subject, long msgs, long first, long last) {
+        if (id >= byId.length) {
+            byId = Arrays.copyOf(byId, Math.max(byId.length * 2, Integer.highestOneBit(id) << 1));
+        }
+        Entry e = new Entry(subject, id);
+        e.msgs = msgs;
+        e.first = first;
+        e.last = last;
+        byId[id] = e;
+        bySubject.put(subject, e);
+        nextId = Math.max(nextId, id + 1);
+    }
+
+    /** After {@link #restore}: the ids below the highest that no entry has are free again. */
+    void restoreDone() {
+        for (int id = 0; id < nextId; id++) {
+            if (byId[id] == null) {
+                if (freeCount == freeIds.length) {
+                    freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
+                }
+                freeIds[freeCount++] = id;
+            }
+        }
+    }
+
     /** Forgets a subject that holds no message any more, freeing its id. */
     void remove(Entry e) {
         bySubject.remove(e.subject);

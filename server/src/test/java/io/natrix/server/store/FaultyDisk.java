@@ -30,6 +30,8 @@ final class FaultyDisk implements FileStore.ChannelOpener {
     private volatile IOException writeFailure;
     private volatile IOException forceFailure;
     int forces;
+    /** Bytes read through the channels of this disk (any thread). */
+    final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public synchronized FileChannel open(Path path, OpenOption... options) throws IOException {
@@ -148,17 +150,24 @@ final class FaultyDisk implements FileStore.ChannelOpener {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            return real.read(dst);
+            return counted(real.read(dst));
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return real.read(dsts, offset, length);
+            long n = real.read(dsts, offset, length);
+            bytesRead.addAndGet(Math.max(0, n));
+            return n;
         }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            return real.read(dst, position);
+            return counted(real.read(dst, position));
+        }
+
+        private int counted(int n) {
+            bytesRead.addAndGet(Math.max(0, n));
+            return n;
         }
 
         @Override

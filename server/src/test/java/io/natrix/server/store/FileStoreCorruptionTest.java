@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded random damage to a file store's files, hundreds of cases: bit flips, overwritten and zeroed stretches,
  * truncations, appended garbage, deleted index files, one to three at a time, in any file of {@code msgs/} (the
- * blocks, their indexes and {@code ttl.db}, which holds no message and so must never cost one). After
+ * blocks, their indexes, {@code ttl.db} and, after a clean close, {@code state.db}: these two hold no message and so
+ * must never cost one). Run as after a crash (no {@code state.db}) and as after a clean close. After
  * each, the store must open, must never return a message that differs from what was written at its sequence, and
  * must report what it lost: a message that was held and is no longer served is either in the reported lost data or
  * was cut with the end of the write block (which is what a torn write looks like, and is only done to the last
@@ -167,17 +168,32 @@ class FileStoreCorruptionTest {
         }
     }
 
+    /** The blocks read record by record, as after a crash (no saved state from a clean close). */
     @Test
     void randomDamageNeverServesAWrongMessageAndReportsWhatIsLost() throws IOException {
         Path pristine = tmp.resolve("pristine");
         Written written = build(pristine, SEED);
+        Files.delete(StateFile.path(pristine.resolve("msgs")));
+        damageCases(pristine, written, CASES, 0);
+    }
+
+    /** After a clean close: the saved state ({@code state.db}) is among the files damaged, and trusted when sound. */
+    @Test
+    void randomDamageAfterACleanCloseNeverServesAWrongMessageAndReportsWhatIsLost() throws IOException {
+        Path pristine = tmp.resolve("pristine");
+        Written written = build(pristine, SEED);
+        assertThat(StateFile.path(pristine.resolve("msgs"))).exists();
+        damageCases(pristine, written, CASES / 2, CASES);
+    }
+
+    private void damageCases(Path pristine, Written written, int cases, int firstCase) throws IOException {
         assertThat(files(pristine).size()).as("many blocks, each with its index").isGreaterThan(20);
         String lastBlock = lastBlock(pristine).getFileName().toString();
         Set<String> lastBlockFiles = Set.of(lastBlock, lastBlock.replace(".blk", ".idx"));
         int silentTails = 0;
         int reported = 0;
         int unreported = 0;
-        for (int c = 0; c < CASES; c++) {
+        for (int c = firstCase; c < firstCase + cases; c++) {
             SplittableRandom rnd = new SplittableRandom(SEED * 31 + c);
             Path dir = tmp.resolve("case");
             deleteTree(dir);
@@ -192,8 +208,10 @@ class FileStoreCorruptionTest {
             boolean undetectable = damage.stream().map(d -> d.split(" "))
                     .anyMatch(d -> d[0].equals("truncated") && d[1].endsWith(".blk")
                             && damaged.contains(d[1].replace(".blk", ".idx")));
-            // ttl.db holds no message: damage to it changes nothing about which messages a cut could take.
+            // ttl.db and state.db hold no message: damage to them changes nothing about which messages a cut could
+            // take (a damaged state.db is not used).
             damaged.remove(TtlFile.NAME);
+            damaged.remove(StateFile.NAME);
             boolean onlyLastBlock = lastBlockFiles.containsAll(damaged);
 
             FileStore s;
@@ -240,7 +258,7 @@ class FileStoreCorruptionTest {
             }
         }
         System.out.printf("FileStoreCorruptionTest: %d cases, %d reported lost data, %d cut a tail silently, %d lost"
-                + " what cannot be detected%n", CASES, reported, silentTails, unreported);
+                + " what cannot be detected%n", cases, reported, silentTails, unreported);
     }
 
     private static void checkSame(StoredMessage m, Written written, String where) {

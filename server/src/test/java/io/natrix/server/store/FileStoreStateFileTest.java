@@ -1,0 +1,202 @@
+package io.natrix.server.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import static io.natrix.server.store.MessageStoreContract.assertSame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A cleanly closed file store opens from the state it saved ({@link StateFile}) without reading a message, into
+ * exactly the state that reading the blocks gives; and the saved state is never trusted when the files changed, nor
+ * after the store was opened (a later crash recovers from the blocks).
+ */
+class FileStoreStateFileTest {
+    private static final long T0 = 1_700_000_000_000_000_000L;
+    private static final long BLOCK_SIZE = 4096;
+
+    @TempDir
+    Path tmp;
+
+    private static FileStore open(Path dir, FileStore.ChannelOpener opener) throws IOException {
+        return FileStore.open(new FileStore.Config(dir, BLOCK_SIZE, Duration.ofHours(1), false), StoreLimits.NONE, 0,
+                opener);
+    }
+
+    private static FileStore open(Path dir) throws IOException {
+        return open(dir, new FaultyDisk());
+    }
+
+    private static byte[] payload(long seq, int size) {
+        byte[] p = new byte[size];
+        new SplittableRandom(seq).nextBytes(p);
+        return p;
+    }
+
+    /** Stores, removes, erases, skips and purges across many small blocks. */
+    private static void workload(FileStore s, int n, long seed) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            int dice = rnd.nextInt(40);
+            StoreState st = s.state();
+            if (dice == 0) {
+                s.skip();
+            } else if (dice == 1 && st.msgs() > 0) {
+                s.purge("w.3", 0, 0);
+            } else if (dice < 6 && st.msgs() > 0) {
+                s.remove(st.firstSeq() + rnd.nextLong(st.lastSeq() - st.firstSeq() + 1), dice == 2);
+            } else {
+                byte[] headers = rnd.nextInt(5) == 0 ? "NATS/1.0\r\nA: b\r\n\r\n".getBytes(StandardCharsets.UTF_8)
+                        : null;
+                s.store("w." + rnd.nextInt(10), headers, payload(i, rnd.nextInt(300)), T0 + i);
+            }
+        }
+    }
+
+    private static Map<Long, StoredMessage> contents(MessageStore s) throws IOException {
+        Map<Long, StoredMessage> all = new TreeMap<>();
+        for (StoredMessage m = s.loadNext(null, 0); m != null; m = s.loadNext(null, m.sequence() + 1)) {
+            all.put(m.sequence(), m);
+        }
+        return all;
+    }
+
+    private static void assertSameStore(FileStore actual, FileStore expected) throws IOException {
+        assertThat(actual.state()).isEqualTo(expected.state());
+        assertThat(actual.subjectCounts(null)).isEqualTo(expected.subjectCounts(null));
+        Map<Long, StoredMessage> want = contents(expected);
+        Map<Long, StoredMessage> got = contents(actual);
+        assertThat(got.keySet()).isEqualTo(want.keySet());
+        for (StoredMessage m : want.values()) {
+            assertSame(got.get(m.sequence()), m, "seq " + m.sequence());
+        }
+    }
+
+    /** A copy of the store's files without the saved state: what a crash would leave to recover from. */
+    private static Path copyWithoutState(Path dir, Path to) throws IOException {
+        Files.createDirectories(to.resolve("msgs"));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("msgs"))) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(StateFile.NAME)) {
+                    Files.copy(f, to.resolve("msgs").resolve(f.getFileName()));
+                }
+            }
+        }
+        return to;
+    }
+
+    @Test
+    void stateFileCleanCloseOpensWithoutReadingABlockPayload() throws IOException {
+        Path dir = tmp.resolve("s");
+        FileStore s = open(dir);
+        workload(s, 3000, 1);
+        s.close();
+        assertThat(StateFile.path(dir.resolve("msgs"))).exists();
+
+        FaultyDisk disk = new FaultyDisk();
+        FileStore r = open(dir, disk);
+        assertThat(r.recovery().fromSavedState()).isTrue();
+        assertThat(r.recovery().blocks()).isGreaterThan(20);
+        // One header per block, nothing else: no record was read.
+        assertThat(disk.bytesRead.get()).isEqualTo((long) r.recovery().blocks() * BlockFormat.BLOCK_HEADER_SIZE);
+        // Open, the store may change: the saved state is gone (a crash now recovers from the blocks).
+        assertThat(StateFile.path(dir.resolve("msgs"))).doesNotExist();
+        r.close();
+    }
+
+    @Test
+    void stateFileGivesWhatReadingTheBlocksGivesAndKeepsWorking() throws IOException {
+        Path dir = tmp.resolve("s");
+        FileStore s = open(dir);
+        workload(s, 3000, 2);
+        s.close();
+        Path blocksOnly = copyWithoutState(dir, tmp.resolve("copy"));
+
+        FileStore fast = open(dir);
+        FileStore slow = open(blocksOnly);
+        assertThat(fast.recovery().fromSavedState()).isTrue();
+        assertThat(slow.recovery().fromSavedState()).isFalse();
+        assertSameStore(fast, slow);
+        // The same work on both (appends to the write block, removals of old records, purges) keeps them equal.
+        workload(fast, 2000, 3);
+        workload(slow, 2000, 3);
+        assertSameStore(fast, slow);
+
+        // A crash after opening from the saved state: recovery reads the blocks and finds every write.
+        StoreState before = fast.state();
+        Map<Long, StoredMessage> held = contents(fast);
+        fast.sync();
+        fast.abandon();
+        slow.close();
+        FileStore afterCrash = open(dir);
+        assertThat(afterCrash.recovery().fromSavedState()).isFalse();
+        assertThat(afterCrash.state()).isEqualTo(before);
+        assertThat(contents(afterCrash).keySet()).isEqualTo(held.keySet());
+        afterCrash.close();
+    }
+
+    @Test
+    void stateFileIsIgnoredWhenABlockChangedOrItIsDamaged() throws IOException {
+        Path dir = tmp.resolve("s");
+        FileStore s = open(dir);
+        for (int i = 1; i <= 200; i++) {
+            s.store("c." + (i % 3), null, payload(i, 100), T0 + i);
+        }
+        StoreState before = s.state();
+        s.close();
+        Path msgs = dir.resolve("msgs");
+        byte[] saved = Files.readAllBytes(StateFile.path(msgs));
+
+        // The write block grew after the close (say, another copy of the files): the saved state is stale.
+        Path writeBlock;
+        try (var files = Files.list(msgs)) {
+            writeBlock = files.filter(f -> f.toString().endsWith(".blk"))
+                    .max((a, b) -> Integer.compare(id(a), id(b))).orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(writeBlock.toFile(), "rw")) {
+            f.setLength(f.length() + 7);
+        }
+        FileStore r = open(dir);
+        assertThat(r.recovery().fromSavedState()).isFalse();
+        assertThat(r.recovery().tornBytes()).isEqualTo(7);
+        assertThat(r.state()).isEqualTo(before);
+        r.close();
+
+        // A damaged state file is read as none.
+        byte[] damaged = Files.readAllBytes(StateFile.path(msgs));
+        damaged[damaged.length / 2] ^= 0x10;
+        Files.write(StateFile.path(msgs), damaged);
+        FileStore again = open(dir);
+        assertThat(again.recovery().fromSavedState()).isFalse();
+        assertThat(again.state()).isEqualTo(before);
+        again.close();
+
+        // The state saved by an earlier close, put back after the store changed: it matches no longer.
+        FileStore more = open(dir);
+        more.store("c.0", null, payload(201, 100), T0 + 201);
+        StoreState after = more.state();
+        more.close();
+        Files.write(StateFile.path(msgs), saved);
+        FileStore third = open(dir);
+        assertThat(third.recovery().fromSavedState()).isFalse();
+        assertThat(third.state()).isEqualTo(after);
+        assertThat(third.load(201).payload()).isEqualTo(payload(201, 100));
+        third.close();
+    }
+
+    private static int id(Path p) {
+        String n = p.getFileName().toString();
+        return Integer.parseInt(n.substring(0, n.indexOf('.')));
+    }
+}
