@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A durable consumer keeps its word across SIGKILL: workers fetch and acknowledge with a confirmation (double ack)
  * while the server, a child process ({@link ChildServer}), is killed. After a restart on the same store no message
- * whose ack was confirmed is delivered again, and every message not confirmed is delivered (again).
+ * whose ack was confirmed is delivered again, and every message never acknowledged is delivered (again); one whose
+ * ack went out just before the kill without a confirmation may be either.
  *
  * <p>The stream keeps its messages (limits retention), so only the consumer's own stored state can keep confirmed
  * messages from coming back.
@@ -55,6 +56,20 @@ class ConsumerCrashTest {
 
     /** Stream sequences whose ack the server confirmed. */
     private final Set<Long> confirmed = ConcurrentHashMap.newKeySet();
+    /**
+     * Stream sequences acknowledged before the kill whose confirmation never came: the server may have recorded the
+     * ack (then it never redelivers them) or not (then it does); either is right.
+     */
+    private final Set<Long> uncertain = ConcurrentHashMap.newKeySet();
+    /** Sequences an ack was sent for. */
+    private final Set<Long> attempted = ConcurrentHashMap.newKeySet();
+
+    /** Whether every message is confirmed, or was acknowledged before the kill with the outcome unknown. */
+    private boolean allSettled() {
+        Set<Long> settled = new java.util.HashSet<>(confirmed);
+        settled.addAll(uncertain);
+        return settled.size() >= TOTAL;
+    }
 
     /**
      * Runs workers until {@code stopAfter} messages are confirmed in all, or the server is gone; {@code victim} (when
@@ -69,16 +84,26 @@ class ConsumerCrashTest {
             Connection nc = connect(port);
             connections.add(nc);
             threads.add(Thread.ofPlatform().name("worker-" + w).start(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 try {
                     JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("JOBS", "w"));
-                    int idle = 0;
-                    while (confirmed.size() < stopAfter && idle < 3) {
-                        List<Message> batch = sub.fetch(25, Duration.ofSeconds(1));
-                        idle = batch.isEmpty() ? idle + 1 : 0;
+                    while ((victim != null ? confirmed.size() < stopAfter : !allSettled()) && System.nanoTime() < deadline
+                            && nc.getStatus() == Connection.Status.CONNECTED) {
+                        List<Message> batch;
+                        try {
+                            batch = sub.fetch(25, Duration.ofSeconds(1));
+                        } catch (RuntimeException e) {
+                            continue; // a slow answer on a busy machine: fetch again
+                        }
                         for (Message m : batch) {
                             long seq = m.metaData().streamSequence();
                             delivered.add(seq);
-                            m.ackSync(TIMEOUT); // throws when the server is gone: then it is not confirmed
+                            attempted.add(seq);
+                            try {
+                                m.ackSync(TIMEOUT); // throws when the server is gone: then it is not confirmed
+                            } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+                                continue; // not confirmed: it comes back after the ack wait
+                            }
                             confirmed.add(seq);
                             if (victim != null && confirmed.size() >= killAt && killed.compareAndSet(false, true)) {
                                 victim.destroyForcibly();
@@ -122,6 +147,8 @@ class ConsumerCrashTest {
         assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         Set<Long> beforeKill = Set.copyOf(confirmed);
         assertThat(beforeKill.size()).isBetween(TOTAL / 2, TOTAL - 1);
+        uncertain.addAll(attempted);
+        uncertain.removeAll(beforeKill);
 
         ChildServer.Child second = ChildServer.start(store, children);
         Set<Long> after = work(second.port(), 0, null, TOTAL);
@@ -132,10 +159,10 @@ class ConsumerCrashTest {
         assertThat(again).as("confirmed before the kill, delivered after it").isEmpty();
         Set<Long> missing = new java.util.TreeSet<>();
         for (long s = 1; s <= TOTAL; s++) {
-            if (!confirmed.contains(s)) {
+            if (!confirmed.contains(s) && !uncertain.contains(s)) {
                 missing.add(s);
             }
         }
-        assertThat(missing).as("never confirmed").isEmpty();
+        assertThat(missing).as("never acknowledged, and not delivered again after the restart").isEmpty();
     }
 }
