@@ -9,7 +9,6 @@ import io.natrix.server.store.StoredMessage;
 import io.natrix.server.subject.Subjects;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +17,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +157,7 @@ final class JsAccount {
         }
         byte[] json = Files.readAllBytes(meta);
         String expected = Files.exists(sum) ? Files.readString(sum).trim() : "";
-        if (!expected.equals(crc(json))) {
+        if (!expected.equals(AtomicFiles.crcHex(json))) {
             LOG.error("Stream metadata in {} fails its checksum; the stream is not loaded", d);
             return null;
         }
@@ -170,28 +167,8 @@ final class JsAccount {
     private static void writeMeta(Path d, StreamMeta meta) throws IOException {
         Files.createDirectories(d);
         byte[] json = JsJson.write(meta);
-        writeAtomically(d.resolve("meta.json"), json);
-        writeAtomically(d.resolve("meta.sum"), crc(json).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static String crc(byte[] bytes) {
-        CRC32C c = new CRC32C();
-        c.update(bytes);
-        return HexFormat.of().toHexDigits((int) c.getValue());
+        AtomicFiles.write(d.resolve("meta.json"), json, true);
+        AtomicFiles.write(d.resolve("meta.sum"), AtomicFiles.crcHex(json).getBytes(StandardCharsets.US_ASCII), true);
     }
 
     /** Stops every stream (data kept): ends running snapshots and restores and copying into streams first. */
@@ -480,7 +457,7 @@ final class JsAccount {
             throws JsApiException, IOException {
         checkRestorable(config);
         Path d = dir.resolve("streams").resolve(config.name());
-        deleteTree(d);
+        AtomicFiles.deleteTree(d);
         Files.createDirectories(d.getParent());
         Files.move(prepared, d, StandardCopyOption.ATOMIC_MOVE);
         try {
@@ -491,7 +468,7 @@ final class JsAccount {
             consumers.recover(s, d);
             return s;
         } catch (IOException | RuntimeException e) {
-            deleteTree(d);
+            AtomicFiles.deleteTree(d);
             throw e;
         }
     }
@@ -551,21 +528,9 @@ final class JsAccount {
         s.delete();
         wakeSourcing();
         Path d = dir.resolve("streams").resolve(name);
-        deleteTree(d);
+        AtomicFiles.deleteTree(d);
         streamAdvisory("DELETED", name, "delete");
         return JsApi.StreamDeleteResponse.ok();
-    }
-
-    static void deleteTree(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (var walk = Files.walk(d)) {
-            List<Path> paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private Object purge(String name, byte[] body) throws JsApiException, IOException {

@@ -292,7 +292,7 @@ final class StreamRestore {
                 LOG.warn("Restore failed for stream '{} > {}' after {} bytes: {}", account, config.name(), received,
                         error);
                 try {
-                    JsAccount.deleteTree(staging);
+                    AtomicFiles.deleteTree(staging);
                 } catch (IOException e) {
                     LOG.warn("Could not delete restore staging {}: {}", staging, e.toString());
                 }

@@ -197,7 +197,7 @@ final class StreamSnapshot {
     static void removeLeftovers(Path accountDir) {
         Path staging = accountDir.resolve(STAGING_DIR);
         try {
-            JsAccount.deleteTree(staging);
+            AtomicFiles.deleteTree(staging);
         } catch (IOException e) {
             LOG.warn("Could not delete the snapshot leftovers in {}: {}", staging, e.toString());
         }
@@ -245,7 +245,7 @@ final class StreamSnapshot {
             error = send(s, staging, request, id);
         } finally {
             try {
-                JsAccount.deleteTree(staging);
+                AtomicFiles.deleteTree(staging);
             } catch (IOException e) {
                 LOG.warn("Could not delete snapshot copy {}: {}", staging, e.toString());
             }
