@@ -69,6 +69,9 @@ final class Consumer {
     private static final long STATE_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long NONE = Long.MAX_VALUE;
+    /** Reads {@code -NAK {"delay": ...}} bodies; configured once, thread-safe. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper NAK_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Something to publish once the lock is released. {@code sseq > 0}: a delivery of that stream message. */
     private record Outbound(String to, String subject, String reply, byte[] headers, byte[] payload, long sseq,
@@ -812,7 +815,7 @@ final class Consumer {
         }
         try {
             if (text.startsWith("{")) {
-                Object d = new com.fasterxml.jackson.databind.ObjectMapper().readValue(text, Map.class).get("delay");
+                Object d = NAK_JSON.readValue(text, Map.class).get("delay");
                 return d instanceof Number n ? Math.max(0, n.longValue()) : 0;
             }
             return Math.max(0, ConfigUnits.parseDuration(text).toNanos());
