@@ -365,35 +365,43 @@ final class Stream {
             if (stored != ttl) {
                 headers = SubjectDeleteMarkers.withTtl(headers, stored);
             }
+            return new PubAck(c.name(), commit(c, subject, headers, payload, now, stored, rollup, msgId, now), domain,
+                    false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The part of storing a publish or a copied message that follows the checks, under the stream's lock: an
+     * interest stream nobody is interested in only uses up the sequence; otherwise the message is stored, the
+     * consumers are told, it is republished and rolled up; then the message id is remembered and copiers woken.
+     */
+    private long commit(StreamConfig c, String subject, byte[] headers, byte[] payload, long timestampNanos,
+                        long ttl, String rollup, String msgId, long now) throws IOException {
+        long seq;
+        if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
+            seq = store.skip(); // nobody would ever read it (as nats-server)
+        } else {
             StoredMessage previous = republish == null ? null : store.loadLast(subject);
-            if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
-                // Nobody would ever read it: the sequence is used, the message not kept (as nats-server).
-                long seq = store.skip();
-                if (msgId != null && !msgId.isEmpty()) {
-                    dedupe.record(msgId, seq, now);
-                    lastMsgId = msgId;
-                }
-                return new PubAck(c.name(), seq, domain, false);
-            }
-            long seq = store.store(subject, headers, payload, now, stored);
+            seq = store.store(subject, headers, payload, timestampNanos, ttl);
             for (Consumer consumer : consumers) {
                 consumer.onStored(subject);
             }
             if (republish != null) {
-                republish(subject, headers, payload, seq, now, previous == null ? 0 : previous.sequence());
+                republish(subject, headers, payload, seq, timestampNanos,
+                        previous == null ? 0 : previous.sequence());
             }
             if (rollup != null && store.purge(rollup.equals("sub") ? subject : null, seq, 0) > 0) {
                 changed();
             }
-            if (msgId != null && !msgId.isEmpty()) {
-                dedupe.record(msgId, seq, now);
-                lastMsgId = msgId;
-            }
-            appended();
-            return new PubAck(c.name(), seq, domain, false);
-        } finally {
-            lock.unlock();
         }
+        if (msgId != null && !msgId.isEmpty()) {
+            dedupe.record(msgId, seq, now);
+            lastMsgId = msgId;
+        }
+        appended();
+        return seq;
     }
 
     private boolean interested(String subject) {
@@ -530,28 +538,7 @@ final class Stream {
                     }
                 }
             }
-            StoredMessage previous = republish == null ? null : store.loadLast(subject);
-            if (c.retention() == RetentionPolicy.INTEREST && !interested(subject)) {
-                long seq = store.skip(); // as a publish: nobody would read it
-                appended();
-                return seq;
-            }
-            long seq = store.store(subject, headers, payload, timestampNanos);
-            for (Consumer consumer : consumers) {
-                consumer.onStored(subject);
-            }
-            if (republish != null) {
-                republish(subject, headers, payload, seq, timestampNanos, previous == null ? 0 : previous.sequence());
-            }
-            if (rollup != null && store.purge(rollup.equals("sub") ? subject : null, seq, 0) > 0) {
-                changed();
-            }
-            if (msgId != null && !msgId.isEmpty()) {
-                dedupe.record(msgId, seq, now);
-                lastMsgId = msgId;
-            }
-            appended();
-            return seq;
+            return commit(c, subject, headers, payload, timestampNanos, MessageTtl.NONE, rollup, msgId, now);
         } finally {
             lock.unlock();
         }
