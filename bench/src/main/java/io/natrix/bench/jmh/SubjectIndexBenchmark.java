@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class SubjectIndexBenchmark {
     private static final int LOOKUP_SUBJECTS = 1024;
+    /** Distinct ack subjects cycled through by {@link #matchAckSubjects}: more than the cache and its filter hold. */
+    private static final int ACK_SUBJECTS = 1 << 16;
 
     @Param({"100", "10000"})
     public int subscriptions;
@@ -56,6 +58,10 @@ public class SubjectIndexBenchmark {
     private final LookupKey key = new LookupKey();
     private int next;
     private int churn;
+    private byte[] acks;
+    private int[] ackOffsets;
+    private int[] ackLengths;
+    private int nextAck;
 
     /** The index only needs subject and queue; a benchmark subscription carries nothing else. */
     static final class BenchSubscription extends Subscription {
@@ -90,15 +96,37 @@ public class SubjectIndexBenchmark {
             laidOut.writeBytes(subject);
         }
         subjects = laidOut.toByteArray();
-        for (int i = 0; i < LOOKUP_SUBJECTS; i++) {
-            cached.match(subjects, offsets[i], lengths[i], key);
+        for (int pass = 0; pass < 2; pass++) { // the cache admits a subject on its second miss
+            for (int i = 0; i < LOOKUP_SUBJECTS; i++) {
+                cached.match(subjects, offsets[i], lengths[i], key);
+            }
         }
+        // JetStream's ack subjects: each one seen once, matched by the server's $JS.ACK.> subscription.
+        cached.insert(new BenchSubscription("$JS.ACK.>", null));
+        java.io.ByteArrayOutputStream ackSubjects = new java.io.ByteArrayOutputStream(ACK_SUBJECTS * 48);
+        ackOffsets = new int[ACK_SUBJECTS];
+        ackLengths = new int[ACK_SUBJECTS];
+        for (int i = 0; i < ACK_SUBJECTS; i++) {
+            byte[] subject = ("$JS.ACK.ORDERS.worker.1." + (1000 + i) + "." + (1000 + i) + ".1764170000000000000."
+                    + (ACK_SUBJECTS - i)).getBytes(StandardCharsets.US_ASCII);
+            ackOffsets[i] = ackSubjects.size();
+            ackLengths[i] = subject.length;
+            ackSubjects.writeBytes(subject);
+        }
+        acks = ackSubjects.toByteArray();
     }
 
     @Benchmark
     public MatchResult matchCached() {
         int i = next++ & (LOOKUP_SUBJECTS - 1);
         return cached.match(subjects, offsets[i], lengths[i], key);
+    }
+
+    /** A subject seen once (an ack), with the cache on: what every acknowledged JetStream message costs. */
+    @Benchmark
+    public MatchResult matchAckSubjects() {
+        int i = nextAck++ & (ACK_SUBJECTS - 1);
+        return cached.match(acks, ackOffsets[i], ackLengths[i], key);
     }
 
     @Benchmark

@@ -23,6 +23,11 @@ import java.util.function.Consumer;
  * the bytes in their input buffer through a reusable {@link LookupKey}, so a cache hit allocates nothing and takes
  * no lock. Inserting or removing a subscription drops exactly the cached results whose subject it matches.
  *
+ * <p>A result is cached the second time its subject misses, not the first: subjects seen once (a reply inbox, a
+ * JetStream ack subject, which carries sequence numbers) would otherwise fill the cache, evict the subjects that do
+ * repeat and make every miss pay for a sweep. The admission filter is a table of subject hashes; a collision only
+ * admits a subject one miss early or late.
+ *
  * <p>Thread-safety: safe for any number of threads. Matching a cached subject is lock-free; a cache miss walks the
  * trie under the read lock and fills the cache while still holding it, and changes take the write lock, so a
  * result computed before a change can never be cached after it.
@@ -31,10 +36,14 @@ public final class SubjectIndex {
 
     /** Bound on cached results; beyond it a quarter of the entries are swept. */
     static final int CACHE_MAX = 1024;
+    /** Slots of the admission filter (a power of two). */
+    private static final int SEEN_SLOTS = 4096;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Level root = new Level();
     private final ConcurrentHashMap<LookupKey, MatchResult> cache = new ConcurrentHashMap<>();
+    /** Hashes of subjects that missed the cache once. Racy by design: a lost write only delays an admission. */
+    private final int[] seen = new int[SEEN_SLOTS];
     private final boolean cacheEnabled;
     private int count;
     private long inserts;
@@ -150,13 +159,12 @@ public final class SubjectIndex {
         if (!Subjects.isValidPublishSubject(subject) && !Subjects.isValidSubscribeSubject(subject)) {
             return MatchResult.INVALID;
         }
-        String[] tokens = Subjects.tokens(subject);
         lock.readLock().lock();
         try {
             Collector collector = new Collector();
-            collect(root, tokens, 0, collector);
+            collect(root, subject, 0, collector);
             MatchResult result = collector.result();
-            if (cacheEnabled) {
+            if (cacheEnabled && admit(subject)) {
                 if (cache.size() >= CACHE_MAX) {
                     sweep();
                 }
@@ -237,6 +245,17 @@ public final class SubjectIndex {
         }
     }
 
+    /** Whether a subject that just missed the cache missed it before too (then its result is cached). */
+    private boolean admit(String subject) {
+        int h = subject.hashCode();
+        int slot = (h ^ (h >>> 16)) & (SEEN_SLOTS - 1);
+        if (seen[slot] == h) {
+            return true;
+        }
+        seen[slot] = h;
+        return false;
+    }
+
     private void sweep() {
         Iterator<LookupKey> it = cache.keySet().iterator();
         int target = CACHE_MAX * 3 / 4;
@@ -246,26 +265,33 @@ public final class SubjectIndex {
         }
     }
 
-    private static void collect(Level level, String[] tokens, int index, Collector out) {
+    /**
+     * Walks the level for the token of {@code subject} starting at {@code start}. Tokens are cut out of the subject
+     * only where a level has literal children to look up, so a subject that a {@code >} subscription matches near
+     * the root (JetStream's ack subjects, say) costs a token or two, not one string per token.
+     */
+    private static void collect(Level level, String subject, int start, Collector out) {
         if (level.full != null) {
             out.add(level.full);
         }
-        String token = tokens[index];
-        boolean last = index == tokens.length - 1;
+        int dot = subject.indexOf('.', start);
+        boolean last = dot < 0;
         if (level.star != null) {
-            visit(level.star, tokens, index, last, out);
+            visit(level.star, subject, dot, last, out);
         }
-        Node literal = level.literals.get(token);
-        if (literal != null) {
-            visit(literal, tokens, index, last, out);
+        if (!level.literals.isEmpty()) {
+            Node literal = level.literals.get(subject.substring(start, last ? subject.length() : dot));
+            if (literal != null) {
+                visit(literal, subject, dot, last, out);
+            }
         }
     }
 
-    private static void visit(Node node, String[] tokens, int index, boolean last, Collector out) {
+    private static void visit(Node node, String subject, int dot, boolean last, Collector out) {
         if (last) {
             out.add(node);
         } else if (node.next != null) {
-            collect(node.next, tokens, index + 1, out);
+            collect(node.next, subject, dot + 1, out);
         }
     }
 

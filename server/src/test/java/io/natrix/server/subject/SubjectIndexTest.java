@@ -332,14 +332,34 @@ class SubjectIndexTest {
         LookupKey key = new LookupKey();
         index.insert(sub("foo"));
         MatchResult first = matchBytes(index, "foo", key);
+        assertThat(index.stats().cacheEntries()).as("a subject seen once is not cached").isZero();
         MatchResult second = index.match("foo");
         MatchResult third = matchBytes(index, "foo", key);
-        assertThat(second).as("a String lookup hits what a byte-array lookup cached").isSameAs(first);
-        assertThat(third).isSameAs(first);
+        MatchResult fourth = index.match("foo");
+        assertThat(plain(first)).isEqualTo(plain(second));
+        assertThat(third).as("a byte-array lookup hits what a String lookup cached").isSameAs(second);
+        assertThat(fourth).isSameAs(second);
         SubjectIndex.Stats stats = index.stats();
-        assertThat(stats.matches()).isEqualTo(3);
+        assertThat(stats.matches()).isEqualTo(4);
         assertThat(stats.cacheHits()).isEqualTo(2);
         assertThat(stats.cacheEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void subjectsSeenOnceDoNotEvictSubjectsThatRepeat() {
+        SubjectIndex index = new SubjectIndex(true);
+        LookupKey key = new LookupKey();
+        Sub acks = sub("$JS.ACK.>");
+        Sub orders = sub("orders.*");
+        index.insert(acks);
+        index.insert(orders);
+        matchBytes(index, "orders.new", key);
+        MatchResult hot = matchBytes(index, "orders.new", key);
+        for (int i = 0; i < SubjectIndex.CACHE_MAX * 4; i++) {
+            assertThat(plain(index.match("$JS.ACK.S.C.1." + i + "." + i + ".0.0"))).containsExactly(acks);
+        }
+        assertThat(index.stats().cacheEntries()).isEqualTo(1);
+        assertThat(matchBytes(index, "orders.new", key)).isSameAs(hot);
     }
 
     @Test
