@@ -587,19 +587,32 @@ final class Consumer {
 
     /** A message on {@code $JS.ACK.<stream>.<consumer>.>} (acknowledging client's thread). */
     void processAck(String subject, String reply, byte[] body) {
-        String[] t = subject.split("\\.", -1);
-        if (t.length != 9) {
-            return; // nats-server ignores acks it can not read
+        // $JS.ACK.<stream>.<consumer>.<delivered count>.<stream seq>.<consumer seq>.<timestamp>.<pending>: the
+        // three numbers sit between the 4th and the 7th dot. Read in place: one ack per message makes this hot.
+        int[] dots = new int[8];
+        int n = 0;
+        for (int i = subject.indexOf('.'); i >= 0; i = subject.indexOf('.', i + 1)) {
+            if (n == 8) {
+                return; // nats-server ignores acks it can not read
+            }
+            dots[n++] = i;
         }
-        long dc = parseUnsigned(t[4]);
-        long sseqAcked = parseUnsigned(t[5]);
-        long dseqAcked = parseUnsigned(t[6]);
+        if (n != 8) {
+            return;
+        }
+        long dc = parseUnsigned(subject, dots[3] + 1, dots[4]);
+        long sseqAcked = parseUnsigned(subject, dots[4] + 1, dots[5]);
+        long dseqAcked = parseUnsigned(subject, dots[5] + 1, dots[6]);
         if (dc < 0 || sseqAcked < 0 || dseqAcked < 0) {
             return;
         }
-        String text = new String(body, StandardCharsets.UTF_8);
         boolean confirm = reply != null && !reply.isEmpty();
-        if (text.isEmpty() || text.equals("+ACK") || text.equals("+OK")) {
+        if (body.length == 0 || isPlainAck(body)) {
+            ack(sseqAcked, dseqAcked, dc, confirm ? reply : null, true);
+            return;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.equals("+OK")) {
             ack(sseqAcked, dseqAcked, dc, confirm ? reply : null, true);
         } else if (text.startsWith("+NXT")) {
             ack(sseqAcked, dseqAcked, dc, null, true);
@@ -619,12 +632,17 @@ final class Consumer {
         }
     }
 
-    private static long parseUnsigned(String s) {
-        if (s.isEmpty() || s.length() > 19) {
+    private static boolean isPlainAck(byte[] body) {
+        return body.length == 4 && body[0] == '+' && body[1] == 'A' && body[2] == 'C' && body[3] == 'K';
+    }
+
+    /** The decimal number in {@code s} from {@code from} to {@code to}, or -1 when that is not one. */
+    private static long parseUnsigned(String s, int from, int to) {
+        if (to <= from || to - from > 19) {
             return -1;
         }
         long v = 0;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
