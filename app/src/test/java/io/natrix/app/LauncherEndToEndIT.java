@@ -165,6 +165,29 @@ class LauncherEndToEndIT {
     }
 
     @Test
+    void profilingTheServerWithFlightRecorderLeavesItServing() throws Exception {
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-p", "-1", "-a", "127.0.0.1", "--ports_file_dir", dir.toString()), Map.of());
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+
+        // JFR samples threads by suspending them with the JVM's suspend signal, SIGUSR2 unless told otherwise.
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process profile = start(dir.resolve("jcmd.out"), List.of(jcmd.toString(), Long.toString(server.pid()),
+                "JFR.start", "name=natrix-it", "settings=profile"), Map.of());
+        assertThat(profile.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(profile.exitValue()).as("jcmd output: %s", output("jcmd.out")).isZero();
+        // Samples are taken every 10-20 ms; give the recorder a few hundred rounds while clients keep connecting.
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(firstLine(clientPort(ports))).startsWith("INFO {");
+        }
+        assertThat(server.isAlive()).isTrue();
+        assertThat(output("server.out")).doesNotContain("lame duck").doesNotContain("Initiating Shutdown");
+    }
+
+    @Test
     void badCommandLinesFailFastWithOneLine() throws Exception {
         assertThat(natrix("server", "--bogus")).isEqualTo(Natrix.EXIT_USAGE);
         assertThat(natrix("server", "-p", "nope")).isEqualTo(1);

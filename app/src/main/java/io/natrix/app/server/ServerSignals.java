@@ -15,6 +15,10 @@ import sun.misc.Signal;
  * <p>Signals go through {@code sun.misc.Signal}, the JDK's only way to catch them; each registration is guarded,
  * so a platform or JVM that refuses one (the JVM keeps QUIT for its thread dumps) loses that signal only.
  *
+ * <p>HotSpot suspends threads with USR2 too unless {@code _JAVA_SR_SIGNUM} names another signal (Java Flight
+ * Recorder suspends threads to sample them), which would send a profiled server into lame duck mode; the
+ * {@code natrix} launcher sets {@code _JAVA_SR_SIGNUM} for the server. Run the jar by hand, set it yourself.
+ *
  * <p>Thread-safety: the JVM runs each handler on a thread of its own, so a {@link Handler} must be thread-safe.
  */
 final class ServerSignals {
