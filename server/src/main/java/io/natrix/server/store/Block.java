@@ -54,6 +54,11 @@ final class Block {
     boolean dirty;
     /** A rewrite of this block failed; the store stops trying until it reopens. */
     boolean rewriteFailed;
+    /**
+     * Bumped before any write that changes bytes already in the file (erasing a record, cutting the file back,
+     * rewriting it): read-ahead windows ({@link ReadAhead}) taken before it are stale.
+     */
+    long rewrites;
 
     Block(int id, Path path) {
         this.id = id;
@@ -103,15 +108,21 @@ final class Block {
     /** Reads {@code n} bytes at {@code position}, fewer only at the end of the file (in chunks, see above). */
     byte[] read(long position, int n) throws IOException {
         byte[] d = new byte[n];
+        int done = readInto(position, d, n);
+        return done < n ? Arrays.copyOf(d, done) : d;
+    }
+
+    /** Reads {@code n} bytes at {@code position} into the start of {@code d}; returns fewer only at the end. */
+    int readInto(long position, byte[] d, int n) throws IOException {
         int done = 0;
         while (done < n) {
             int r = channel.read(ByteBuffer.wrap(d, done, Math.min(IO_CHUNK, n - done)), position + done);
             if (r < 0) {
-                return Arrays.copyOf(d, done);
+                break;
             }
             done += r;
         }
-        return d;
+        return done;
     }
 
     /** Reads exactly {@code n} bytes at {@code position}. */

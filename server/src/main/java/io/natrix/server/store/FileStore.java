@@ -215,6 +215,8 @@ public final class FileStore extends IndexedStore {
     private final ChannelOpener opener;
     /** Blocks by id (ascending = oldest first). */
     private final TreeMap<Integer, Block> blocks = new TreeMap<>();
+    /** Windows of block bytes for readers going through the stream in order; see its class doc. */
+    private final ReadAhead readAhead = new ReadAhead();
     /** Blocks holding sequence-bearing records, by their first such sequence (ranges never overlap). */
     private final TreeMap<Long, Block> bySeq = new TreeMap<>();
     /** Blocks that lost messages: deleted or rewritten at the end of the mutation. */
@@ -477,8 +479,18 @@ public final class FileStore extends IndexedStore {
         Block b = blocks.get(blockId(ref));
         long offset = offset(ref);
         // The accounted size is the record length less 10 or 14 bytes: one read fetches the whole record.
-        int guess = (int) Math.min((long) slots.size(seq) + 14, b.length - offset);
-        byte[] d = b.read(offset, Math.max(guess, RECORD_HEADER_SIZE));
+        int guess = (int) Math.max(Math.min((long) slots.size(seq) + 14, b.length - offset), RECORD_HEADER_SIZE);
+        synchronized (readAhead) {
+            ReadAhead.Window w = readAhead.cover(b, offset, guess);
+            if (w != null) {
+                int at = (int) (offset - w.start);
+                long length = soundHeaderLength(w.bytes, at, w.length);
+                if (length >= 0 && length <= w.length - at) {
+                    return decode(seq, subject, b, offset, w.bytes, at, (int) length);
+                }
+            }
+        }
+        byte[] d = b.read(offset, guess);
         long length = soundHeaderLength(d, 0, d.length);
         if (length > d.length) {
             d = b.read(offset, (int) length);
@@ -486,19 +498,28 @@ public final class FileStore extends IndexedStore {
                 throw new CorruptRecordException(seq, "record at offset " + offset + " runs past the end of " + b.path);
             }
         }
-        if (length < 0 || d[R_KIND] != KIND_MSG || getLong(d, R_SEQ) != seq) {
+        if (length < 0) {
             throw new CorruptRecordException(seq, "bad record header at offset " + offset + " of " + b.path);
         }
-        if (!bodySound(d, 0, (int) length)) {
+        return decode(seq, subject, b, offset, d, 0, (int) length);
+    }
+
+    /** The message in the record of sound header at {@code at} of {@code d}, checked whole. */
+    private static StoredMessage decode(long seq, String subject, Block b, long offset, byte[] d, int at, int length)
+            throws CorruptRecordException {
+        if (d[at + R_KIND] != KIND_MSG || getLong(d, at + R_SEQ) != seq) {
+            throw new CorruptRecordException(seq, "bad record header at offset " + offset + " of " + b.path);
+        }
+        if (!bodySound(d, at, length)) {
             throw new CorruptRecordException(seq, "checksum mismatch at offset " + offset + " of " + b.path);
         }
-        int s = getShort(d, R_SUBJECT_LENGTH) & 0xFFFF;
-        int h = getInt(d, R_HEADERS_LENGTH);
-        int p = getInt(d, R_PAYLOAD_LENGTH);
-        int at = RECORD_HEADER_SIZE + s;
-        byte[] headers = h == 0 ? null : Arrays.copyOfRange(d, at, at + h);
-        byte[] payload = Arrays.copyOfRange(d, at + h, at + h + p);
-        return new StoredMessage(seq, subject, headers, payload, getLong(d, R_TIME));
+        int s = getShort(d, at + R_SUBJECT_LENGTH) & 0xFFFF;
+        int h = getInt(d, at + R_HEADERS_LENGTH);
+        int p = getInt(d, at + R_PAYLOAD_LENGTH);
+        int from = at + RECORD_HEADER_SIZE + s;
+        byte[] headers = h == 0 ? null : Arrays.copyOfRange(d, from, from + h);
+        byte[] payload = Arrays.copyOfRange(d, from + h, from + h + p);
+        return new StoredMessage(seq, subject, headers, payload, getLong(d, at + R_TIME));
     }
 
     @Override
@@ -840,6 +861,7 @@ public final class FileStore extends IndexedStore {
                         offset, b.path);
                 return;
             }
+            b.rewrites++;
             long position = offset + RECORD_HEADER_SIZE;
             long remaining = length - RECORD_OVERHEAD;
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZEROS_CHUNK, Math.max(remaining, 1)));
@@ -1024,6 +1046,7 @@ public final class FileStore extends IndexedStore {
             throw e;
         }
         Files.deleteIfExists(indexPath(msgsDir, b.id));
+        b.rewrites++;
         closeQuietly(b);
         try {
             move(tmp, b.path);
@@ -1081,6 +1104,7 @@ public final class FileStore extends IndexedStore {
         }
         long cutAt = at < recs.count ? recs.offsets[at] : b.length;
         Files.deleteIfExists(indexPath(msgsDir, b.id));
+        b.rewrites++;
         b.channel.truncate(cutAt);
         b.length = cutAt;
         b.dirty = true;
@@ -1390,6 +1414,7 @@ public final class FileStore extends IndexedStore {
 
         Block last = r.blocks.getLast();
         if (r.lastFileLength > last.length && last.headerSound) {
+            last.rewrites++;
             last.channel.truncate(last.length);
             last.dirty = true;
         }
