@@ -605,19 +605,44 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
 
     @Override
     public final List<Long> lastSequences(String filter) {
+        return lastSequences(filter, Long.MAX_VALUE);
+    }
+
+    @Override
+    public final List<Long> lastSequences(String filter, long maxSeq) {
         lock.readLock().lock();
         try {
             List<Long> seqs = new ArrayList<>();
             boolean all = isAll(filter);
+            if (!all && !Subjects.hasWildcard(filter)) {
+                // A literal filter (a watched key) has one subject: no need to look at the others.
+                SubjectStates.Entry e = subjects.get(filter);
+                if (e != null) {
+                    addLastAtOrBelow(e, maxSeq, seqs);
+                }
+                return seqs;
+            }
             for (SubjectStates.Entry e : subjects.entries()) {
                 if (all || Subjects.matches(filter, e.subject)) {
-                    seqs.add(e.last);
+                    addLastAtOrBelow(e, maxSeq, seqs);
                 }
             }
             seqs.sort(null);
             return seqs;
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** The last sequence of subject {@code e} at or below {@code maxSeq}, if it has one there. Under a lock. */
+    private void addLastAtOrBelow(SubjectStates.Entry e, long maxSeq, List<Long> seqs) {
+        if (e.last <= maxSeq) {
+            seqs.add(e.last);
+        } else if (e.first <= maxSeq) {
+            long seq = slots.previousWithSubject(e.id, maxSeq, e.first);
+            if (seq >= 0) {
+                seqs.add(seq);
+            }
         }
     }
 
