@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Direct gets of a stream with {@code allow_direct}: the stored messages themselves, not wrapped in JSON, as
@@ -40,6 +42,7 @@ import java.util.TreeSet;
  * on the JetStream thread. Stores are safe to read from any thread.
  */
 final class DirectGet {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectGet.class);
     /** The API operation prefix ({@code $JS.API.} removed). */
     static final String PREFIX = "DIRECT.GET.";
     /** nats-server's cap on the subjects of one {@code multi_last} request. */
@@ -55,7 +58,7 @@ final class DirectGet {
     }
 
     /** {@code op}: {@code DIRECT.GET.<stream>} or {@code DIRECT.GET.<stream>.<subject>}. */
-    void handle(String op, String reply, byte[] headers, byte[] body) throws IOException {
+    void handle(String op, String reply, byte[] headers, byte[] body) {
         if (reply == null || reply.isEmpty()) {
             return;
         }
@@ -80,10 +83,17 @@ final class DirectGet {
         if (r == null) {
             return;
         }
-        if (!r.multiLast().isEmpty()) {
-            multiLast(s, r, reply);
-        } else {
-            get(s, r, reply);
+        try {
+            if (!r.multiLast().isEmpty()) {
+                multiLast(s, r, reply);
+            } else {
+                get(s, r, reply);
+            }
+        } catch (IOException e) {
+            // A store that cannot be read (closed under us by a stream delete, a failed disk): nats-server folds
+            // load errors into a 404 rather than leave the requester waiting.
+            LOG.debug("Direct get {} in account {} could not read the store: {}", op, jsa.account(), e.toString());
+            sendStatus(reply, "404 Message Not Found");
         }
     }
 

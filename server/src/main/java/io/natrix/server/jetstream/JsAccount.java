@@ -88,7 +88,7 @@ final class JsAccount {
     void directGet(String op, String reply, byte[] headers, byte[] body) {
         try {
             direct.handle(op, reply, headers, body);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.error("JetStream direct get {} in account {} failed", op, account, e);
         }
     }
