@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code natrix-jetstream} thread, which also runs the expiry of streams (max_age, message TTLs) every second. Stream ingest runs on
  * publishers' threads ({@link Stream}); mirrors and sources copy on the {@code natrix-js-sourcing} thread
  * ({@link StreamSourcing}). Pull requests ({@code CONSUMER.MSG.NEXT}) and acks go to their consumer on the sender's
- * thread; consumers deliver on the {@code natrix-consumer} pool and are woken by the {@code natrix-consumer-timer}
+ * thread, and direct gets ({@link DirectGet}) are answered there too; consumers deliver on the {@code natrix-consumer} pool and are woken by the {@code natrix-consumer-timer}
  * thread ({@link Consumer}).
  */
 public final class JetStream implements AutoCloseable {
@@ -156,6 +156,11 @@ public final class JetStream implements AutoCloseable {
                     if (jsa != null && op.startsWith(NEXT_PREFIX)) {
                         // Pull requests go straight to their consumer, on the requester's thread: no API round trip.
                         jsa.nextRequest(op, reply, m.payload());
+                        return true;
+                    }
+                    if (jsa != null && op.startsWith(DirectGet.PREFIX)) {
+                        // Direct gets only read a store: served inline, as nats-server serves them.
+                        jsa.directGet(op, reply, m.headers(), m.payload());
                         return true;
                     }
                     byte[] headers = m.headers();

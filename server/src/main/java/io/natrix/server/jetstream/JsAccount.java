@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * meta.json is written to a temporary file, synced, then renamed over the old one, so a crash leaves the old or the
  * new configuration, never half of one.
  *
- * <p>Thread-safety: the stream map is guarded by this object; API requests run on the JetStream thread only;
- * streams ingest on publishers' threads under their own locks.
+ * <p>Thread-safety: the stream map is guarded by this object; API requests run on the JetStream thread, except pull
+ * requests and direct gets ({@link DirectGet}), which run on the requester's thread; streams ingest on publishers'
+ * threads under their own locks.
  */
 final class JsAccount {
     private static final Logger LOG = LoggerFactory.getLogger(JsAccount.class);
@@ -59,6 +60,7 @@ final class JsAccount {
     private final AtomicLong apiTotal = new AtomicLong();
     private final AtomicLong apiErrors = new AtomicLong();
     private final ConsumerRequests consumers;
+    private final DirectGet direct;
     private final StreamSnapshot snapshots = new StreamSnapshot(this);
     private final StreamRestore restores = new StreamRestore(this);
 
@@ -69,6 +71,7 @@ final class JsAccount {
         this.limits = limits;
         this.quota = js.storage().account(limits);
         this.consumers = new ConsumerRequests(js, this);
+        this.direct = new DirectGet(this);
     }
 
     /** Where the stream {@code name} keeps its files. */
@@ -79,6 +82,15 @@ final class JsAccount {
     /** {@code CONSUMER.MSG.NEXT.<stream>.<consumer>}, on the requester's thread. */
     void nextRequest(String op, String reply, byte[] body) {
         consumers.next(op, reply, body);
+    }
+
+    /** {@code DIRECT.GET.<stream>[.<subject>]}, on the requester's thread ({@link DirectGet}). */
+    void directGet(String op, String reply, byte[] headers, byte[] body) {
+        try {
+            direct.handle(op, reply, headers, body);
+        } catch (RuntimeException e) {
+            LOG.error("JetStream direct get {} in account {} failed", op, account, e);
+        }
     }
 
     Account account() {
@@ -300,7 +312,7 @@ final class JsAccount {
             }
             case "DIRECT" -> {
                 if (t.length >= 3 && t[1].equals("GET")) {
-                    directGet(t, body, reply);
+                    direct.handle(String.join(".", t), reply, headers, body);
                     return null;
                 }
                 return badRequest();
@@ -623,131 +635,6 @@ final class JsAccount {
         }
         s.changed();
         return JsApi.MsgDeleteResponse.ok();
-    }
-
-    /**
-     * {@code DIRECT.GET.<stream>} (request body) and {@code DIRECT.GET.<stream>.<subject>} (last message on the
-     * subject): the stored message itself, with {@code Nats-Stream}, {@code Nats-Sequence}, {@code Nats-Time-Stamp}
-     * and {@code Nats-Subject} headers, or a {@code 404 Message Not Found} status.
-     */
-    private void directGet(String[] t, byte[] body, String reply) throws JsApiException, IOException {
-        Stream s = stream(t[2]);
-        if (s == null || !s.config().allowDirect()) {
-            js.replyStatus(account, reply, "404 Message Not Found");
-            return;
-        }
-        if (t.length > 3) {
-            String subject = String.join(".", java.util.Arrays.copyOfRange(t, 3, t.length));
-            sendDirect(s, s.store().loadLast(subject), reply, -1, -1);
-            return;
-        }
-        if (body.length == 0) {
-            js.replyStatus(account, reply, "408 Empty Request");
-            return;
-        }
-        JsApi.MsgGetRequest r = JsApi.MsgGetRequest.parse(body);
-        if (!r.multiLast().isEmpty()) {
-            multiLast(s, r, reply);
-            return;
-        }
-        if (r.batch() > 0) {
-            batch(s, r, reply);
-            return;
-        }
-        sendDirect(s, find(s, r), reply, -1, -1);
-    }
-
-    /** Up to {@code batch} messages from {@code seq} (on {@code next_by_subj}), then the {@code 204 EOB} marker. */
-    private void batch(Stream s, JsApi.MsgGetRequest r, String reply) throws IOException {
-        String filter = r.nextBySubj() == null || r.nextBySubj().isEmpty() ? ">" : r.nextBySubj();
-        long seq = Math.max(1, r.seq());
-        long bytes = 0;
-        long last = 0;
-        int sent = 0;
-        while (sent < r.batch()) {
-            StoredMessage m = s.store().loadNext(filter, seq);
-            if (m == null) {
-                break;
-            }
-            bytes += m.payload().length;
-            if (r.maxBytes() > 0 && sent > 0 && bytes > r.maxBytes()) {
-                break;
-            }
-            long pending = s.store().pending(filter, m.sequence() + 1);
-            sendDirect(s, m, reply, pending, last);
-            last = m.sequence();
-            seq = m.sequence() + 1;
-            sent++;
-        }
-        if (sent == 0) {
-            js.replyStatus(account, reply, "404 Message Not Found");
-            return;
-        }
-        eob(reply, s.store().pending(filter, seq), last);
-    }
-
-    /** The last message of each subject matching the {@code multi_last} filters, in sequence order, then EOB. */
-    private void multiLast(Stream s, JsApi.MsgGetRequest r, String reply) throws IOException {
-        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
-        for (String filter : r.multiLast()) {
-            for (long seq : s.store().lastSequences(filter)) {
-                if (r.upToSeq() <= 0 || seq <= r.upToSeq()) {
-                    seqs.add(seq);
-                }
-            }
-        }
-        if (seqs.isEmpty()) {
-            js.replyStatus(account, reply, "404 Message Not Found");
-            return;
-        }
-        long last = 0;
-        int remaining = seqs.size();
-        for (long seq : seqs) {
-            StoredMessage m = s.store().load(seq);
-            remaining--;
-            if (m != null) {
-                sendDirect(s, m, reply, remaining, last);
-                last = seq;
-            }
-        }
-        eob(reply, 0, last);
-    }
-
-    private void eob(String reply, long pending, long last) {
-        String headers = "NATS/1.0 204 EOB\r\nNats-Num-Pending: " + pending + "\r\nNats-Last-Sequence: " + last
-                + "\r\n\r\n";
-        Router.publish(account, reply, null, headers.getBytes(StandardCharsets.US_ASCII), new byte[0]);
-    }
-
-    /**
-     * One message as a direct get answers it; in a batch also {@code Nats-Num-Pending} and
-     * {@code Nats-Last-Sequence} ({@code pending} < 0: not a batch).
-     */
-    private void sendDirect(Stream s, StoredMessage m, String reply, long pending, long lastSeq) {
-        if (m == null) {
-            js.replyStatus(account, reply, "404 Message Not Found");
-            return;
-        }
-        StringBuilder h = new StringBuilder("NATS/1.0\r\n");
-        if (m.headers() != null && m.headers().length > 0) {
-            String original = new String(m.headers(), StandardCharsets.UTF_8);
-            int firstLine = original.indexOf("\r\n");
-            String rest = firstLine < 0 ? "" : original.substring(firstLine + 2).replaceAll("(\r\n)+$", "");
-            if (!rest.isEmpty()) {
-                h.append(rest).append("\r\n");
-            }
-        }
-        h.append("Nats-Stream: ").append(s.name()).append("\r\n");
-        h.append("Nats-Sequence: ").append(m.sequence()).append("\r\n");
-        h.append("Nats-Time-Stamp: ").append(RFC3339_NANO.format(Instant.ofEpochSecond(0, m.timestampNanos())))
-                .append("\r\n");
-        h.append("Nats-Subject: ").append(m.subject()).append("\r\n");
-        if (pending >= 0) {
-            h.append("Nats-Num-Pending: ").append(pending).append("\r\n");
-            h.append("Nats-Last-Sequence: ").append(lastSeq).append("\r\n");
-        }
-        h.append("\r\n");
-        Router.publish(account, reply, null, h.toString().getBytes(StandardCharsets.UTF_8), m.payload());
     }
 
     /** Figures for /jsz and the account info. */

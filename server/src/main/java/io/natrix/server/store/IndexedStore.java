@@ -605,20 +605,48 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
 
     @Override
     public final List<Long> lastSequences(String filter) {
+        return lastSequences(filter, Long.MAX_VALUE);
+    }
+
+    @Override
+    public final List<Long> lastSequences(String filter, long maxSeq) {
         lock.readLock().lock();
         try {
-            List<Long> seqs = new ArrayList<>();
             boolean all = isAll(filter);
+            if (!all && !Subjects.hasWildcard(filter)) {
+                // A literal filter (a watched key) has one subject: no need to look at the others.
+                SubjectStates.Entry e = subjects.get(filter);
+                long seq = e == null ? -1 : lastAtOrBelow(e, maxSeq);
+                return seq < 0 ? new ArrayList<>() : new ArrayList<>(List.of(seq));
+            }
+            // A key-value bucket's keys are many subjects: collect and sort primitives, box once at the end.
+            long[] found = new long[subjects.size()];
+            int n = 0;
             for (SubjectStates.Entry e : subjects.entries()) {
                 if (all || Subjects.matches(filter, e.subject)) {
-                    seqs.add(e.last);
+                    long seq = lastAtOrBelow(e, maxSeq);
+                    if (seq >= 0) {
+                        found[n++] = seq;
+                    }
                 }
             }
-            seqs.sort(null);
+            Arrays.sort(found, 0, n);
+            List<Long> seqs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                seqs.add(found[i]);
+            }
             return seqs;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** The last sequence of subject {@code e} at or below {@code maxSeq}, or -1. Under a lock. */
+    private long lastAtOrBelow(SubjectStates.Entry e, long maxSeq) {
+        if (e.last <= maxSeq) {
+            return e.last;
+        }
+        return e.first <= maxSeq ? slots.previousWithSubject(e.id, maxSeq, e.first) : -1;
     }
 
     @Override

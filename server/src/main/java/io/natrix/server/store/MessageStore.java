@@ -125,8 +125,14 @@ public interface MessageStore extends AutoCloseable {
     /** Messages matching {@code filter} at or after {@code fromSeq} (consumers' num_pending). */
     long pending(String filter, long fromSeq);
 
-    /** The sequences of the last message of each subject matching {@code filter} (multi_last gets). */
+    /** The sequences of the last message of each subject matching {@code filter}, ascending. */
     List<Long> lastSequences(String filter);
+
+    /**
+     * For each subject matching {@code filter}, the sequence of its last message at or below {@code maxSeq}
+     * (subjects with none there are left out), ascending: a direct get's {@code multi_last} with {@code up_to_seq}.
+     */
+    List<Long> lastSequences(String filter, long maxSeq);
 
     /** Makes everything stored so far durable (a no-op in memory). */
     void sync() throws IOException;

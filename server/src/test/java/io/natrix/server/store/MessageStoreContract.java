@@ -507,6 +507,25 @@ abstract class MessageStoreContract {
         assertThat(s.pending(">", 6)).isZero();
         assertThat(s.lastSequences("*.eu")).containsExactly(3L);
         assertThat(s.lastSequences(null)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(s.lastSequences("billing.us")).containsExactly(5L);
+        assertThat(s.lastSequences("nothing")).isEmpty();
+    }
+
+    @Test
+    void storeLastSequencesUpToASequenceLookBackPerSubject() throws IOException {
+        MessageStore s = open();
+        store(s, "k.a", "1", T0 + 1);
+        store(s, "k.b", "2", T0 + 2);
+        store(s, "k.a", "3", T0 + 3);
+        store(s, "k.c", "4", T0 + 4);
+        store(s, "k.a", "5", T0 + 5);
+        assertThat(s.lastSequences("k.>", Long.MAX_VALUE)).containsExactly(2L, 4L, 5L);
+        assertThat(s.lastSequences("k.>", 4)).containsExactly(2L, 3L, 4L);
+        assertThat(s.lastSequences("k.*", 2)).containsExactly(1L, 2L);
+        assertThat(s.lastSequences("k.a", 4)).containsExactly(3L);
+        assertThat(s.lastSequences("k.c", 3)).isEmpty();
+        s.remove(3, false);
+        assertThat(s.lastSequences("k.a", 4)).containsExactly(1L);
     }
 
     @Test
@@ -686,6 +705,8 @@ abstract class MessageStoreContract {
                 .isEqualTo(m.pending(filter, from));
         assertThat(s.subjectCounts(filter)).as(where + " counts " + filter).isEqualTo(m.subjectCounts(filter));
         assertThat(s.lastSequences(filter)).as(where + " lasts " + filter).isEqualTo(m.lastSequences(filter));
+        assertThat(s.lastSequences(filter, from)).as(where + " lasts " + filter + " up to " + from)
+                .isEqualTo(m.lastSequences(filter, from));
         if (!m.msgs.isEmpty()) {
             long t = m.msgs.firstEntry().getValue().timestampNanos() - 1_000_000L + rnd.nextLong(
                     m.msgs.lastEntry().getValue().timestampNanos() - m.msgs.firstEntry().getValue().timestampNanos()

@@ -256,8 +256,12 @@ final class StoreModel {
     }
 
     List<Long> lastSequences(String filter) {
+        return lastSequences(filter, Long.MAX_VALUE);
+    }
+
+    List<Long> lastSequences(String filter, long maxSeq) {
         Map<String, Long> lasts = new HashMap<>();
-        for (StoredMessage m : msgs.values()) {
+        for (StoredMessage m : msgs.headMap(maxSeq, true).values()) {
             if (matches(filter, m.subject())) {
                 lasts.put(m.subject(), m.sequence());
             }
