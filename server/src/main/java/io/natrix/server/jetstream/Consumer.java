@@ -68,6 +68,8 @@ final class Consumer {
     private static final int DRAIN_BATCH = 256;
     private static final long STATE_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How often an active push consumer that may be deleted when idle checks that its subscriber is still there. */
+    private static final long ACTIVE_INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long NONE = Long.MAX_VALUE;
     /** Reads {@code -NAK {"delay": ...}} bodies; configured once, thread-safe. */
     private static final com.fasterxml.jackson.databind.ObjectMapper NAK_JSON =
@@ -1020,10 +1022,14 @@ final class Consumer {
                 expireWaiting(now, false);
             }
         } else {
-            if (!active && now - nextInterestCheck >= 0) {
-                nextInterestCheck = now + INTEREST_RECHECK_NANOS;
-                if (hasInterest(c.deliverSubject())) {
-                    active = true;
+            if (now - nextInterestCheck >= 0 && (!active || inactiveThreshold() > 0)) {
+                // Inactive: look for a subscriber to resume for. Active with an inactivity threshold: notice the
+                // subscriber leaving (an unsubscribed watcher or key lister) even when nothing is delivered.
+                nextInterestCheck = now + (active ? ACTIVE_INTEREST_RECHECK_NANOS : INTEREST_RECHECK_NANOS);
+                boolean interest = hasInterest(c.deliverSubject());
+                if (interest != active) {
+                    active = interest;
+                    inactiveSince = now;
                 }
             }
             if (active && c.idleHeartbeatNanos() > 0 && now - lastDelivery >= c.idleHeartbeatNanos()) {
@@ -1488,9 +1494,10 @@ final class Consumer {
         ConsumerConfig c = config;
         long at = Math.min(pendingCheckAt, waitingCheckAt);
         if (!c.isPull()) {
-            if (!active) {
+            if (!active || inactiveThreshold() > 0) {
                 at = Math.min(at, nextInterestCheck);
-            } else if (c.idleHeartbeatNanos() > 0) {
+            }
+            if (active && c.idleHeartbeatNanos() > 0) {
                 at = Math.min(at, lastDelivery + c.idleHeartbeatNanos());
             }
         }

@@ -342,6 +342,27 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void pushEphemeralsGoOnceTheirSubscriberLeavesEvenWithNothingToDeliver() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "EQ", "eq");
+            nc.jetStream().publish("eq", bytes("one"));
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            Subscription advisories = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.DELETED.EQ.*");
+            nc.flush(TIMEOUT);
+            // As a key-value key listing does: a push consumer, everything delivered, then unsubscribed (no
+            // heartbeats, so no failed delivery tells the consumer its subscriber is gone).
+            JetStreamSubscription sub = nc.jetStream().subscribe("eq", io.nats.client.PushSubscribeOptions.builder()
+                    .configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
+                            .inactiveThreshold(Duration.ofMillis(800)).build()).build());
+            assertThat(sub.nextMessage(TIMEOUT)).isNotNull();
+            assertThat(jsm.getConsumerNames("EQ")).hasSize(1);
+            sub.unsubscribe();
+            assertThat(advisories.nextMessage(TIMEOUT)).as("deleted advisory").isNotNull();
+            assertThat(jsm.getConsumerNames("EQ")).isEmpty();
+        }
+    }
+
+    @Test
     void consumerApiErrorsAreNatsServers() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "ER", "er");
