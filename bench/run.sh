@@ -5,6 +5,7 @@
 #   bench/run.sh                         everything, defaults (a few minutes)
 #   bench/run.sh --quick                 one round, shorter runs: a smoke test of the whole pipeline
 #   bench/run.sh --scenarios pub,pubsub --sizes 128 --rounds 5
+#   bench/run.sh --scenarios kv-put,kv-get,kv-watch,kv-keys,obj-put,obj-get --clients jnats   key-value, objects
 #   bench/run.sh --servers nats-server   only the reference server
 #   bench/run.sh --skip-build ...        reuse the jars and the Go binary as they are
 #   bench/run.sh --live-natrix ...       start Natrix through ./natrix itself (with NATRIX_NO_BUILD=1) instead of
@@ -34,7 +35,7 @@ while (($#)); do
   case $1 in
     --skip-build) skip_build=1 ;;
     --live-natrix) live_natrix=1 ;;
-    --quick) driver_args+=(--rounds 1 --duration-ms 300 --warmup-ms 300 --starts 3 --settle-ms 300 --js-recovery-mb 64 --js-consume-msgs 10000) ;;
+    --quick) driver_args+=(--rounds 1 --duration-ms 300 --warmup-ms 300 --starts 3 --settle-ms 300 --js-recovery-mb 64 --js-consume-msgs 10000 --kv-keys 10000 --obj-mb 10) ;;
     --client-cpu) client_cpu=${2:?--client-cpu needs a value}; driver_args+=("$1" "$2"); shift ;;
     --client-cpu=*) client_cpu=${1#*=}; driver_args+=("$1") ;;
     --no-pin) pin=0; driver_args+=("$1") ;;

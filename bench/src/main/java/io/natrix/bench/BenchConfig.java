@@ -33,6 +33,9 @@ import java.util.Set;
  * @param jsDirectMsgs       messages stored in the stream {@code js-direct-get} reads from
  * @param jsRecoveryMb       MiB stored (1 KiB messages) before the restart in {@code js-recovery}
  * @param jsConsumeMsgs      messages stored in, and consumed from, the stream of each JetStream consumer scenario
+ * @param kvKeys             keys in the bucket that kv-get reads, kv-watch watches and kv-keys lists; kv-put writes
+ *                           over as many keys
+ * @param objMb              size of the object (MiB) that obj-put stores and obj-get reads
  * @param starts             server starts per round in the start-up scenario
  * @param settleMillis       wait before reading RSS, so the server reaches a steady state
  * @param startTimeoutMillis how long a server may take to accept its first connection
@@ -69,6 +72,8 @@ record BenchConfig(
         int jsDirectMsgs,
         int jsRecoveryMb,
         int jsConsumeMsgs,
+        int kvKeys,
+        int objMb,
         int starts,
         long settleMillis,
         long startTimeoutMillis,
@@ -90,7 +95,7 @@ record BenchConfig(
     /** Scenario families, in the order the table shows them. */
     static final List<String> ALL_SCENARIOS = List.of("pub", "pubsub", "fanout", "queue", "reqrep", "startup", "idle",
             "conns", "subs", "js-pub-sync", "js-pub-async", "js-direct-get", "js-recovery", "js-pull", "js-ordered",
-            "js-push", "js-redeliver");
+            "js-push", "js-redeliver", "kv-put", "kv-get", "kv-watch", "kv-keys", "obj-put", "obj-get");
 
     static final String USAGE = """
             Usage: java -jar bench/target/natrix-bench.jar [options]   (run it under `taskset -c 1`; bench/run.sh does)
@@ -100,7 +105,8 @@ record BenchConfig(
 
               --scenarios LIST       pub,pubsub,fanout,queue,reqrep,startup,idle,conns,subs,
                                      js-pub-sync,js-pub-async,js-direct-get,js-recovery,
-                                     js-pull,js-ordered,js-push,js-redeliver or 'all'                [all]
+                                     js-pull,js-ordered,js-push,js-redeliver,
+                                     kv-put,kv-get,kv-watch,kv-keys,obj-put,obj-get or 'all'               [all]
               --clients LIST         jnats,go (go needs --go-bin)                                   [jnats,go]
               --servers LIST         nats-server,natrix                                  [nats-server,natrix]
               --rounds N             runs per case and server; medians are reported                          [3]
@@ -122,6 +128,8 @@ record BenchConfig(
                                      (--quick: 64)                                                       [1024]
               --js-consume-msgs N    messages stored and consumed in js-pull, js-ordered, js-push,
                                      js-redeliver (--quick: 10000)                                     [100000]
+              --kv-keys N            keys in the bucket of kv-get, kv-watch, kv-keys (--quick: 10000)   [100000]
+              --obj-mb N             MiB in the object of obj-put and obj-get (--quick: 10)                [100]
               --starts N             server starts per round in 'startup'                                   [10]
               --settle-ms N          wait before reading a server's RSS                                   [1000]
               --start-timeout-ms N   max time for a server to accept its first connection               [120000]
@@ -191,6 +199,8 @@ record BenchConfig(
                 o.integer("js-direct-msgs", 10_000, 1, 100_000_000),
                 o.integer("js-recovery-mb", 1024, 1, 1 << 20),
                 o.integer("js-consume-msgs", 100_000, 1, 100_000_000),
+                o.integer("kv-keys", 100_000, 1, 100_000_000),
+                o.integer("obj-mb", 100, 1, 1 << 20),
                 o.integer("starts", 10, 1, 1000),
                 o.number("settle-ms", 1000, 0, 60_000),
                 o.number("start-timeout-ms", 120_000, 100, 3_600_000),
@@ -305,7 +315,7 @@ record BenchConfig(
                 + " warmup-ms=" + warmupMillis + " window-bytes=" + windowBytes + " subscribers=" + subscribers
                 + " connections=" + connections + " subscriptions=" + subscriptions + " js-sizes=" + jsSizes
                 + " js-inflight=" + jsInFlight + " js-direct-msgs=" + jsDirectMsgs + " js-recovery-mb=" + jsRecoveryMb
-                + " js-consume-msgs=" + jsConsumeMsgs
+                + " js-consume-msgs=" + jsConsumeMsgs + " kv-keys=" + kvKeys + " obj-mb=" + objMb
                 + " starts=" + starts
                 + " settle-ms=" + settleMillis
                 + " pin=" + (pin ? "server cpu " + serverCpu + ", client cpu " + clientCpu : "off")

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 
 /**
  * What every JetStream case shares: a fresh file stream per run (a unique name and subject, deleted afterwards so the
@@ -80,12 +81,21 @@ final class JsSupport {
      */
     static void fill(JetStream js, String subject, byte[] payload, long count, int inFlight, long deadlineNanos)
             throws IOException, InterruptedException {
+        fill(js, i -> subject, payload, count, inFlight, deadlineNanos);
+    }
+
+    /**
+     * {@link #fill(JetStream, String, byte[], long, int, long)} with the {@code i}-th message (from 0) published to
+     * {@code subjects.apply(i)}: a key-value bucket filled with distinct keys.
+     */
+    static void fill(JetStream js, LongFunction<String> subjects, byte[] payload, long count, int inFlight,
+                     long deadlineNanos) throws IOException, InterruptedException {
         ArrayDeque<CompletableFuture<PublishAck>> pending = new ArrayDeque<>(inFlight);
         for (long sent = 0; sent < count; sent++) {
             if (pending.size() >= inFlight) {
                 awaitAck(pending.poll(), deadlineNanos);
             }
-            pending.add(js.publishAsync(subject, payload));
+            pending.add(js.publishAsync(subjects.apply(sent), payload));
         }
         while (!pending.isEmpty()) {
             awaitAck(pending.poll(), deadlineNanos);

@@ -27,15 +27,26 @@ record Metric(String key, String label, Unit unit, boolean higherIsBetter, int p
         MICROS,
         CPU_MICROS,
         MILLIS,
-        MEGABYTES
+        MEGABYTES,
+        MEGABYTES_PER_SECOND
     }
 
     static Metric rate(String key, String label, int payloadBytes) {
         return new Metric(key, label, Unit.PER_SECOND, true, payloadBytes, null);
     }
 
+    /** A data rate in MB/s (10^6 bytes), higher is better. */
+    static Metric megabytesPerSecond(String key, String label) {
+        return new Metric(key, label, Unit.MEGABYTES_PER_SECOND, true, 0, null);
+    }
+
     static Metric lower(String key, String label, Unit unit) {
         return new Metric(key, label, unit, false, 0, null);
+    }
+
+    /** True for the units of a throughput, which the table holds to the 0.8× goal. */
+    boolean isThroughput() {
+        return higherIsBetter && (unit == Unit.PER_SECOND || unit == Unit.MEGABYTES_PER_SECOND);
     }
 
     /** The server's CPU time per message (or request), with how busy its CPU was during the run. */
@@ -55,6 +66,7 @@ record Metric(String key, String label, Unit unit, boolean higherIsBetter, int p
             case MILLIS -> value < 100 ? String.format(Locale.ROOT, "%.1f ms", value)
                     : String.format(Locale.ROOT, "%.0f ms", value);
             case MEGABYTES -> String.format(Locale.ROOT, "%.1f MB", value);
+            case MEGABYTES_PER_SECOND -> megabytes(value) + " MB/s";
         };
     }
 

@@ -106,7 +106,7 @@ final class Results {
         }
         double ratio = natrix / reference;
         String text = String.format(Locale.ROOT, "%.2f", ratio);
-        return metric.higherIsBetter() && metric.unit() == Metric.Unit.PER_SECOND && ratio < THROUGHPUT_GOAL
+        return metric.isThroughput() && ratio < THROUGHPUT_GOAL
                 ? "**" + text + "**" : text;
     }
 

@@ -151,7 +151,7 @@ public final class SideBySide {
             if (config.wants("reqrep")) {
                 config.reqRepSizes().forEach(size -> cases.add(new JnatsRequestReply(size)));
             }
-            // JetStream scenarios are driven by jnats only.
+            // JetStream scenarios (streams, consumers, key-value, object store) are driven by jnats only.
             if (config.wants("js-pub-sync")) {
                 config.jsSizes().forEach(size -> cases.add(JsPublish.sync(size)));
             }
@@ -162,6 +162,8 @@ public final class SideBySide {
                 config.jsSizes().forEach(size -> cases.add(new JsDirectGet(size, config.jsDirectMsgs())));
             }
             cases.addAll(JsConsume.cases(config));
+            cases.addAll(JsKeyValue.cases(config));
+            cases.addAll(JsObjectStore.cases(config));
             if (config.wants("js-recovery")) {
                 cases.add(new JsRecovery(config.jsRecoveryMb(), config.jsInFlight()));
             }
@@ -367,6 +369,8 @@ public final class SideBySide {
                 warmups.add(new JsDirectGet(128, config.jsDirectMsgs()));
             }
             warmups.addAll(JsConsume.warmUps(config));
+            warmups.addAll(JsKeyValue.warmUps(config));
+            warmups.addAll(JsObjectStore.warmUps(config));
         } else {
             for (Pattern pattern : Pattern.values()) {
                 if (config.wants(pattern.option())) {

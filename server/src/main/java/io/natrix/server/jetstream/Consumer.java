@@ -1278,13 +1278,20 @@ final class Consumer {
             if (skipList != null) {
                 while (!skipList.isEmpty()) {
                     long seq = skipList.pollFirst();
-                    sseq = skipList.isEmpty() ? resumeSeq : skipList.peekFirst();
                     StoredMessage m = ms.load(seq);
+                    taken();
                     if (m != null) {
+                        // The pending count sent with this message counts the rest of the list: drop the entries
+                        // removed since the list was made (nats-server counts each removal down), so that the last
+                        // message of the list says 0 — a key-value watcher or key listing waits for that.
+                        while (!skipList.isEmpty() && !ms.holds(skipList.peekFirst())) {
+                            skipList.pollFirst();
+                            taken();
+                        }
+                        sseq = skipList.isEmpty() ? resumeSeq : skipList.peekFirst();
                         if (skipList.isEmpty()) {
                             skipList = null;
                         }
-                        taken();
                         return new Next(m, 1, false);
                     }
                 }

@@ -200,6 +200,16 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
     }
 
     @Override
+    public final boolean holds(long seq) {
+        lock.readLock().lock();
+        try {
+            return slots.isLive(seq);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     public final StoredMessage loadNext(String filter, long fromSeq) throws IOException {
         return reading(() -> {
             long seq = nextMatch(filter, Math.max(fromSeq, firstSeq), lastSeq);

@@ -61,6 +61,9 @@ public interface MessageStore extends AutoCloseable {
     /** The message at {@code seq}, or null when it is not held (never stored, removed, or past the end). */
     StoredMessage load(long seq) throws IOException;
 
+    /** Whether the message at {@code seq} is held, without reading it (an index lookup). */
+    boolean holds(long seq);
+
     /** The first message at or after {@code fromSeq} whose subject matches {@code filter}, or null. */
     StoredMessage loadNext(String filter, long fromSeq) throws IOException;
 

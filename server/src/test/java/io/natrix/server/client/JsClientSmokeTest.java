@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the official NATS JavaScript client against Natrix: {@code src/test/js/smoke.mjs} on Node.js, with
- * {@code @nats-io/transport-node} installed by npm into {@code target/js-client} (so {@code mvn clean} resets it).
+ * Runs the official NATS JavaScript clients against Natrix: the scripts in {@code src/test/js} on Node.js (core
+ * messaging, JetStream, consumers, key-value, object store, services), with {@code @nats-io/transport-node},
+ * {@code jetstream}, {@code kv}, {@code obj} and {@code services} installed by one npm install into
+ * {@code target/js-client} (so {@code mvn clean} resets it). Each script prints "ok <check>" per check.
  *
  * <p>The install is reused while {@code package.json} and {@code package-lock.json} are unchanged. It needs the npm
  * registry the first time; without it this test fails, saying so, rather than skipping.
@@ -47,18 +50,8 @@ class JsClientSmokeTest {
 
     @Test
     void jsClientPassesSmokeChecksAgainstNatrix() throws Exception {
-        Path module = moduleDir();
-        requireNode(module);
-        Path clientDir = installClient(module);
-
         try (TestServer server = TestServer.start()) {
-            Run run = Run.of(List.of("node", module.resolve("src/test/js/smoke.mjs").toString(), server.url()),
-                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("smoke"),
-                    RUN_TIMEOUT);
-
-            assertThat(run.exitCode()).as("smoke.mjs exit code; output:%n%s", run.output()).isZero();
-            assertThat(run.stdoutLines()).as("smoke.mjs output:%n%s", run.output())
-                    .containsExactlyElementsOf(CHECKS.stream().map(c -> "ok " + c).toList());
+            runScript("smoke.mjs", server, CHECKS);
         }
     }
 
@@ -67,23 +60,9 @@ class JsClientSmokeTest {
             "purge-delete");
 
     @Test
-    void jsJetStreamClientPassesSmokeChecksAgainstNatrix(@org.junit.jupiter.api.io.TempDir Path store)
-            throws Exception {
-        Path module = moduleDir();
-        requireNode(module);
-        Path clientDir = installClient(module);
-
-        try (TestServer server = TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = store;
-        })) {
-            Run run = Run.of(List.of("node", module.resolve("src/test/js/jetstream.mjs").toString(), server.url()),
-                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("jetstream"),
-                    RUN_TIMEOUT);
-
-            assertThat(run.exitCode()).as("jetstream.mjs exit code; output:%n%s", run.output()).isZero();
-            assertThat(run.stdoutLines()).as("jetstream.mjs output:%n%s", run.output())
-                    .containsExactlyElementsOf(JETSTREAM_CHECKS.stream().map(c -> "ok " + c).toList());
+    void jsJetStreamClientPassesSmokeChecksAgainstNatrix(@TempDir Path store) throws Exception {
+        try (TestServer server = jetStreamServer(store)) {
+            runScript("jetstream.mjs", server, JETSTREAM_CHECKS);
         }
     }
 
@@ -91,23 +70,64 @@ class JsClientSmokeTest {
             "consume", "nak-redelivers", "ordered", "delete");
 
     @Test
-    void jsJetStreamClientConsumesFromNatrix(@org.junit.jupiter.api.io.TempDir Path store) throws Exception {
+    void jsJetStreamClientConsumesFromNatrix(@TempDir Path store) throws Exception {
+        try (TestServer server = jetStreamServer(store)) {
+            runScript("consumers.mjs", server, CONSUMER_CHECKS);
+        }
+    }
+
+    private static final List<String> KV_CHECKS = List.of("bucket-create", "put-get", "create", "update-cas",
+            "delete", "history", "purge", "keys", "watch", "status", "key-ttl", "destroy");
+
+    @Test
+    void jsKeyValueClientWorksAgainstNatrix(@TempDir Path store) throws Exception {
+        try (TestServer server = jetStreamServer(store)) {
+            runScript("kv.mjs", server, KV_CHECKS);
+        }
+    }
+
+    private static final List<String> OBJECT_STORE_CHECKS = List.of("store-create", "put-stream", "get-identical",
+            "info", "list", "link", "watch", "delete", "status", "seal", "destroy");
+
+    @Test
+    void jsObjectStoreClientWorksAgainstNatrix(@TempDir Path store) throws Exception {
+        try (TestServer server = jetStreamServer(store)) {
+            runScript("obj.mjs", server, OBJECT_STORE_CHECKS);
+        }
+    }
+
+    private static final List<String> SERVICES_CHECKS = List.of("service-add", "endpoints", "queue-group",
+            "handler-error", "discovery-ping", "discovery-info", "discovery-stats", "stop");
+
+    @Test
+    void jsServicesWorkAgainstNatrix() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            runScript("services.mjs", server, SERVICES_CHECKS);
+        }
+    }
+
+    private static TestServer jetStreamServer(Path store) throws Exception {
+        return TestServer.start(b -> {
+            b.jetstream = true;
+            b.storeDir = store;
+        });
+    }
+
+    /**
+     * Runs {@code src/test/js/<script>} on Node.js against {@code server} with the clients installed in
+     * target/js-client, and expects exactly {@code checks} to print "ok", in order, and the script to exit 0.
+     */
+    private static void runScript(String script, TestServer server, List<String> checks) throws Exception {
         Path module = moduleDir();
         requireNode(module);
         Path clientDir = installClient(module);
+        String name = script.substring(0, script.lastIndexOf('.'));
+        Run run = Run.of(List.of("node", module.resolve("src/test/js/" + script).toString(), server.url()), module,
+                Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve(name), RUN_TIMEOUT);
 
-        try (TestServer server = TestServer.start(b -> {
-            b.jetstream = true;
-            b.storeDir = store;
-        })) {
-            Run run = Run.of(List.of("node", module.resolve("src/test/js/consumers.mjs").toString(), server.url()),
-                    module, Map.of("NATS_JS_CLIENT_DIR", clientDir.toString()), clientDir.resolve("consumers"),
-                    RUN_TIMEOUT);
-
-            assertThat(run.exitCode()).as("consumers.mjs exit code; output:%n%s", run.output()).isZero();
-            assertThat(run.stdoutLines()).as("consumers.mjs output:%n%s", run.output())
-                    .containsExactlyElementsOf(CONSUMER_CHECKS.stream().map(c -> "ok " + c).toList());
-        }
+        assertThat(run.exitCode()).as("%s exit code; output:%n%s", script, run.output()).isZero();
+        assertThat(run.stdoutLines()).as("%s output:%n%s", script, run.output())
+                .containsExactlyElementsOf(checks.stream().map(c -> "ok " + c).toList());
     }
 
     private static void requireNode(Path module) throws Exception {
@@ -150,11 +170,11 @@ class JsClientSmokeTest {
                             "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000"),
                     dir, Map.of(), dir.resolve("npm-install"), INSTALL_TIMEOUT);
         } catch (IOException e) {
-            fail("npm must be on PATH to install @nats-io/transport-node for the JavaScript client smoke test: " + e);
+            fail("npm must be on PATH to install the NATS JavaScript clients for the JavaScript client tests: " + e);
             return dir;
         }
         if (npm.exitCode() != 0) {
-            fail("npm install of @nats-io/transport-node into " + dir + " failed (exit " + npm.exitCode()
+            fail("npm install of the NATS JavaScript clients into " + dir + " failed (exit " + npm.exitCode()
                     + "). This test needs the npm registry (or npm's cache) to install the NATS JavaScript client;"
                     + " it does not skip without it. npm said:\n" + npm.output());
         }

@@ -273,6 +273,29 @@ class ConsumerDeliveryTest {
         }
     }
 
+    /**
+     * A last-per-subject consumer's list of messages is made when it starts; one removed before it is delivered must
+     * not stay in the pending count, or the last message delivered says more are coming (the JavaScript client's
+     * key-value {@code keys()} then waits for a heartbeat instead of ending).
+     */
+    @Test
+    void lastPerSubjectPendingLeavesOutMessagesRemovedSinceTheStart() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "LP", "lp.*");
+            for (String key : List.of("a", "b", "c")) {
+                nc.jetStream().publish("lp." + key, bytes(key));
+            }
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.builder().stream("LP")
+                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject)
+                            .ackPolicy(AckPolicy.None).filterSubject("lp.*").build()).build());
+            assertThat(nc.jetStreamManagement().deleteMessage("LP", 3)).isTrue();
+
+            List<Message> got = sub.fetch(5, Duration.ofSeconds(1));
+            assertThat(got).extracting(JsTests::text).containsExactly("a", "b");
+            assertThat(got.getLast().metaData().pendingCount()).as("pending after the last message").isZero();
+        }
+    }
+
     private static void waitPast(ZonedDateTime t) {
         while (!ZonedDateTime.now().isAfter(t.plusNanos(2_000_000))) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
