@@ -9,15 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** What the JetStream end-to-end tests share: a server with JetStream on a store, a jnats connection, text. */
-final class JsTests {
+/**
+ * What the JetStream end-to-end tests share: a server with JetStream on a store, a jnats connection, text. Public for
+ * the tests of client conventions built on streams (object store, key-value) in their own packages.
+ */
+public final class JsTests {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private JsTests() {
     }
 
     /** A server on 127.0.0.1 and a free port with JetStream storing under {@code storeDir}. */
-    static TestServer jetStreamServer(Path storeDir) {
+    public static TestServer jetStreamServer(Path storeDir) {
         return TestServer.start(b -> {
             b.jetstream = true;
             b.storeDir = storeDir;
@@ -25,16 +28,16 @@ final class JsTests {
     }
 
     /** A jnats connection that does not reconnect (a test sees a dropped connection at once). */
-    static Connection connect(TestServer server) throws Exception {
+    public static Connection connect(TestServer server) throws Exception {
         return Nats.connect(new Options.Builder().server(server.url()).maxReconnects(0)
                 .connectionTimeout(CONNECT_TIMEOUT).build());
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String text(Message m) {
+    public static String text(Message m) {
         return new String(m.getData(), StandardCharsets.UTF_8);
     }
 }
