@@ -229,8 +229,8 @@ public final class PermissionsPolicy {
     /**
      * A subject that is not a valid literal subject. nats-server does not refuse these at PUB (without pedantic
      * mode) and matches them against the permission lists reading wildcards as plain tokens; a subject with an
-     * empty token matches no entry. Natrix refuses such subjects anyway; this keeps the permission answer the same
-     * as nats-server's for whoever asks first.
+     * empty token matches no entry. Natrix, like nats-server, handles such a publish once permitted (delivered to
+     * nobody, or to the literal matches of its wildcard tokens), so the permission answer must be nats-server's.
      */
     private boolean canPublishUnusual(String subject) {
         if (subject.isEmpty()) {

@@ -161,7 +161,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private volatile ConnectOptions connect;
     private boolean connectReceived;
     private boolean verbose;
-    /** CONNECT's pedantic: publishing to a subject with wildcards is reported (and still delivered). */
+    /**
+     * CONNECT's pedantic (on unless the client turns it off, as in nats-server): publishing to a subject that is not
+     * a valid literal subject (wildcards, empty tokens) is reported; the message is handled all the same.
+     */
     private boolean pedantic;
     boolean echo = true; // read by Router on this connection's own thread (it is the publisher)
     private boolean headers;
@@ -562,8 +565,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         MatchResult result = acc.index().match(a.line, a.subjectOffset, a.subjectLength, lookupKey);
         if (result == MatchResult.INVALID) {
-            sendErr("Invalid Publish Subject");
+            // An empty token: reported to pedantic clients only, then handled as a message nobody receives.
+            if (pedantic) {
+                sendErr("Invalid Publish Subject");
+            }
             ok(); // nats-server still acknowledges the PUB itself to a verbose client
+            if (noResponders && a.hasReply()) {
+                sendNoResponders(a);
+            }
             sendTrace(msgTrace);
             return;
         }

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The fields of a client's CONNECT, with nats-server's defaults: verbose and echo are on unless the client says
- * otherwise. Unknown fields are ignored, as nats-server does.
+ * The fields of a client's CONNECT, with nats-server's defaults: verbose, pedantic and echo are on unless the client
+ * says otherwise. Unknown fields are ignored, as nats-server does.
  *
  * <p>Mutable for Jackson; a connection reads it only on its own thread after parsing.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class ConnectOptions {
     @JsonProperty("verbose") public boolean verbose = true;
-    @JsonProperty("pedantic") public boolean pedantic;
+    @JsonProperty("pedantic") public boolean pedantic = true;
     @JsonProperty("tls_required") public boolean tlsRequired;
     @JsonProperty("auth_token") public String authToken;
     @JsonProperty("user") public String user;

@@ -354,7 +354,7 @@ final class Stream {
                 }
             }
             if (c.discard() == DiscardPolicy.NEW) {
-                checkDiscardNew(c, subject, size, state);
+                DiscardNewLimits.check(c, store, state, subject, headers, payload, rollup != null);
             }
             quota.checkAccount(c.storage(), store.messageSize(subject, headers, payload));
             if (ttl == MessageTtl.INVALID) {
@@ -524,7 +524,7 @@ final class Stream {
             }
             StoreState state = store.state();
             if (c.discard() == DiscardPolicy.NEW) {
-                checkDiscardNew(c, subject, size, state);
+                DiscardNewLimits.check(c, store, state, subject, headers, payload, rollup != null);
             }
             if (originSeq > 0) {
                 if (originSeq <= state.lastSeq()) {
@@ -628,22 +628,6 @@ final class Stream {
         h.append("\r\n");
         Router.publish(account, dest, null, h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 headersOnly ? new byte[0] : payload);
-    }
-
-    private void checkDiscardNew(StreamConfig c, String subject, long size, StoreState state)
-            throws JsApiException {
-        if (c.maxMsgs() > 0 && state.msgs() >= c.maxMsgs()) {
-            throw new JsApiException(storeFailed("maximum messages exceeded"));
-        }
-        if (c.maxBytes() > 0 && state.bytes() + size > c.maxBytes()) {
-            throw new JsApiException(storeFailed("maximum bytes exceeded"));
-        }
-        if (c.discardNewPerSubject() && c.maxMsgsPerSubject() > 0) {
-            Long n = store.subjectCounts(subject).get(subject);
-            if (n != null && n >= c.maxMsgsPerSubject()) {
-                throw new JsApiException(storeFailed("maximum messages per subject exceeded"));
-            }
-        }
     }
 
     /** nats-server's JSStreamStoreFailedF (503 10077) with the store's reason. */

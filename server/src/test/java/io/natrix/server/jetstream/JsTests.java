@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** What the JetStream (and key-value) end-to-end tests share: a server with JetStream on a store, a jnats connection, text. */
+/**
+ * What the JetStream end-to-end tests share: a server with JetStream on a store, a jnats connection, text. Public for
+ * the tests of client conventions built on streams (object store, key-value) in their own packages.
+ */
 public final class JsTests {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 

@@ -530,6 +530,9 @@ class StreamSnapshotTest {
         try (TestServer server = server(); Connection nc = connect(server)) {
             fill(nc, 100);
             Snapshot snap = snapshot(nc, "S", defaultRequest(0, 0));
+            // The snapshot's own staging goes once its sender has finished, which may be just after the client has
+            // the last chunk: wait for it, so that the only staging left below is the restore's.
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> stagingLeftovers().isEmpty());
             nc.jetStreamManagement().deleteStream("S");
             ObjectNode body = JSON.createObjectNode();
             body.set("config", snap.response().get("config"));

@@ -101,16 +101,37 @@ class WireErrorsTest {
 
     @Test
     void wildcardPublishSubjectsAreDeliveredAndReportedOnlyToPedanticClients() {
-        // nats-server 2.10+ reports a publish subject with wildcard tokens only under pedantic (2.9 always did); either
-        // way the message goes to the subscriptions matching its tokens taken literally.
+        // nats-server reports a publish subject with wildcard tokens only to a pedantic client — and a client is
+        // pedantic unless its CONNECT says "pedantic":false (as every client library does); either way the message
+        // goes to the subscriptions matching its tokens taken literally.
         try (WireServer server = WireServer.start();
-             WireClient client = WireClient.connect(server, QUIET)) {
+             WireClient client = WireClient.connect(server, "{\"verbose\":false,\"pedantic\":false}")) {
             client.send("SUB foo.> 1\r\nPUB foo.* 1\r\na\r\nPING\r\n").expect("MSG foo.* 1 1\r\na\r\nPONG\r\n");
         }
+        for (String connect : new String[] {QUIET, "{\"verbose\":false,\"pedantic\":true}"}) {
+            try (WireServer server = WireServer.start();
+                 WireClient client = WireClient.connect(server, connect)) {
+                client.send("SUB foo.> 1\r\nPUB foo.* 1\r\na\r\nPING\r\n")
+                        .expect("-ERR 'Invalid Publish Subject'\r\nMSG foo.* 1 1\r\na\r\nPONG\r\n");
+            }
+        }
+    }
+
+    @Test
+    void errorsInvalidPublishSubjectIsAMessageForNobody() {
+        // A subject with an empty token matches no subscription: a request to it meets no responders, reported to a
+        // pedantic client after the -ERR (and the verbose +OK), to anyone else without a word.
         try (WireServer server = WireServer.start();
-             WireClient client = WireClient.connect(server, "{\"verbose\":false,\"pedantic\":true}")) {
-            client.send("SUB foo.> 1\r\nPUB foo.* 1\r\na\r\nPING\r\n")
-                    .expect("-ERR 'Invalid Publish Subject'\r\nMSG foo.* 1 1\r\na\r\nPONG\r\n");
+             WireClient client = WireClient.connect(server,
+                     "{\"verbose\":false,\"pedantic\":false,\"headers\":true,\"no_responders\":true}")) {
+            client.send("SUB _INBOX.x 1\r\nSUB a.> 2\r\nPUB a..b _INBOX.x 1\r\nx\r\nPUB a.b. 1\r\ny\r\nPING\r\n")
+                    .expect("HMSG _INBOX.x 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\nPONG\r\n");
+        }
+        try (WireServer server = WireServer.start();
+             WireClient client = WireClient.connect(server, "{\"headers\":true,\"no_responders\":true}")) {
+            client.send("SUB _INBOX.x 1\r\nPUB a..b _INBOX.x 1\r\nx\r\nPING\r\n")
+                    .expect("+OK\r\n-ERR 'Invalid Publish Subject'\r\n+OK\r\n"
+                            + "HMSG _INBOX.x 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\nPONG\r\n");
         }
     }
 
