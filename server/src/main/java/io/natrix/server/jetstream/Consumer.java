@@ -68,6 +68,7 @@ final class Consumer {
     private static final int DRAIN_BATCH = 256;
     private static final long STATE_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long INTEREST_FIRST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How often an active push consumer that may be deleted when idle checks that its subscriber is still there. */
     private static final long ACTIVE_INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long NONE = Long.MAX_VALUE;
@@ -118,6 +119,12 @@ final class Consumer {
     private boolean active;
     private long inactiveSince;
     private long nextInterestCheck;
+    /**
+     * The wait before the next interest check of an inactive push consumer: 1 ms doubling to
+     * {@link #INTEREST_RECHECK_NANOS}, so a subscriber arriving just after the consumer (a key-value watch or key
+     * listing, in some clients) is served within a millisecond or two, and a long-idle one costs 20 checks a second.
+     */
+    private long interestBackoff = INTEREST_FIRST_RECHECK_NANOS;
     private long pendingBytes;
     private long maxPendingBytes;
     private String flowControlId;
@@ -1025,11 +1032,17 @@ final class Consumer {
             if (now - nextInterestCheck >= 0 && (!active || inactiveThreshold() > 0)) {
                 // Inactive: look for a subscriber to resume for. Active with an inactivity threshold: notice the
                 // subscriber leaving (an unsubscribed watcher or key lister) even when nothing is delivered.
-                nextInterestCheck = now + (active ? ACTIVE_INTEREST_RECHECK_NANOS : INTEREST_RECHECK_NANOS);
                 boolean interest = hasInterest(c.deliverSubject());
                 if (interest != active) {
                     active = interest;
                     inactiveSince = now;
+                    interestBackoff = INTEREST_FIRST_RECHECK_NANOS;
+                }
+                if (active) {
+                    nextInterestCheck = now + ACTIVE_INTEREST_RECHECK_NANOS;
+                } else {
+                    nextInterestCheck = now + interestBackoff;
+                    interestBackoff = Math.min(interestBackoff * 2, INTEREST_RECHECK_NANOS);
                 }
             }
             if (active && c.idleHeartbeatNanos() > 0 && now - lastDelivery >= c.idleHeartbeatNanos()) {
@@ -1385,6 +1398,8 @@ final class Consumer {
                     if (active) {
                         active = false;
                         inactiveSince = Stream.nowNanos();
+                        interestBackoff = INTEREST_FIRST_RECHECK_NANOS;
+                        nextInterestCheck = inactiveSince;
                     }
                 } else if (o.request != null) {
                     waiting.remove(o.request);
@@ -1617,6 +1632,7 @@ final class Consumer {
             if (deliverChanged) {
                 active = false;
                 nextInterestCheck = 0;
+                interestBackoff = INTEREST_FIRST_RECHECK_NANOS;
             }
             if (next.flowControl() && maxPendingBytes == 0) {
                 maxPendingBytes = Math.max(1, FLOW_CONTROL_MAX_PENDING / 16);

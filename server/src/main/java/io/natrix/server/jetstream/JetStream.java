@@ -44,6 +44,10 @@ public final class JetStream implements AutoCloseable {
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
     private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
     private final java.util.Set<Account> refused = new java.util.HashSet<>();
+    /**
+     * The API thread. Its tasks go through {@link #guarded}: a scheduled executor keeps a task's exception in a
+     * future nobody reads, which would leave a request unanswered without a word in the log.
+     */
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "natrix-jetstream");
         t.setDaemon(true);
@@ -60,6 +64,7 @@ public final class JetStream implements AutoCloseable {
     private final java.util.concurrent.ExecutorService consumerExecutor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "natrix-consumer");
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, e) -> LOG.error("JetStream consumer task failed", e));
         return t;
     });
     /** Consumers' timers (ack waits, request expiry, heartbeats); they only signal the delivery loops. */
@@ -78,7 +83,7 @@ public final class JetStream implements AutoCloseable {
         this.groupCommit = config.acksAfterSync() ? new GroupCommit() : null;
         this.storage = StorageQuota.server(config);
         this.serverName = serverName;
-        executor.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(guarded(this::expire), 1, 1, TimeUnit.SECONDS);
     }
 
     public JetStreamConfig config() {
@@ -100,10 +105,21 @@ public final class JetStream implements AutoCloseable {
     /** Runs {@code task} on the JetStream thread (unless shutting down). */
     void execute(Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(guarded(task));
         } catch (RejectedExecutionException e) {
             // shutting down
         }
+    }
+
+    /** {@code task}, logging what it throws (a periodic task keeps running after a failed round). */
+    static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                LOG.error("JetStream task failed", e);
+            }
+        };
     }
 
     ScheduledExecutorService sourcingExecutor() {
@@ -167,14 +183,14 @@ public final class JetStream implements AutoCloseable {
                     byte[] payload = m.payload();
                     io.natrix.server.client.ClientConnection requester = m.publisher();
                     try {
-                        executor.execute(() -> {
+                        executor.execute(guarded(() -> {
                             if (jsa != null) {
                                 jsa.handle(op, reply, headers, payload, requester);
                             } else if (reply != null) {
                                 reply(account, reply, JsApi.AccountInfoResponse.failed(
                                         JsErrors.notEnabledForAccount()));
                             }
-                        });
+                        }));
                         return true;
                     } catch (RejectedExecutionException e) {
                         return false; // shutting down

@@ -72,7 +72,7 @@ final class StreamSourcing {
     private final Map<String, Long> known;
     private final AtomicBoolean due = new AtomicBoolean();
     private final ReentrantLock runLock = new ReentrantLock();
-    private final Runnable run = this::run;
+    private final Runnable run = JetStream.guarded(this::run);
     private volatile boolean closed;
     private boolean started;
     private ScheduledFuture<?> tick;
