@@ -39,6 +39,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -177,6 +178,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** Guards {@link #out}, {@link #flushPending}, {@link #slow} and the outbound counters. */
     private final ReentrantLock outLock = new ReentrantLock();
     private ByteBuf out;
+    /**
+     * Full buffers ahead of {@link #out}, waiting for the next flush in order (null: none). A large frame that does
+     * not fit starts a new buffer instead of growing {@code out}, which would copy everything buffered so far: a
+     * consumer delivering 128 KB object chunks faster than the loop flushes copied megabytes per chunk.
+     */
+    private ArrayDeque<ByteBuf> sealed;
+    private long sealedBytes;
     private boolean flushPending;
     private boolean slow;
     private long outMsgs;
@@ -350,7 +358,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     public long pendingBytes() {
         outLock.lock();
         try {
-            return (out == null ? 0 : out.readableBytes()) + channelPendingBytes();
+            return (out == null ? 0 : out.readableBytes()) + sealedBytes + channelPendingBytes();
         } finally {
             outLock.unlock();
         }
@@ -740,7 +748,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return false;
             }
             last = ++sub.delivered == max;
-            ByteBuf o = outBuffer();
+            ByteBuf o = outBufferFor(total + a.subjectLength + a.replyLength + sub.sidBytes.length + 48);
             int before = o.readableBytes();
             o.writeBytes(withHeaders ? HMSG : MSG);
             o.writeBytes(a.line, a.subjectOffset, a.subjectLength);
@@ -761,7 +769,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             o.writeShort(CRLF);
             outMsgs++;
             outBytes += total;
-            long pending = o.readableBytes() + channelPendingBytes();
+            long pending = o.readableBytes() + sealedBytes + channelPendingBytes();
             long maxPending = host.options().maxPending();
             if (pending > maxPending) {
                 slow = true;
@@ -844,9 +852,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /** Must hold {@link #outLock}. */
     private ByteBuf outBuffer() {
+        return outBufferFor(0);
+    }
+
+    /** The buffer to append a frame of about {@code frame} bytes to (see {@link #sealed}). Under outLock. */
+    private ByteBuf outBufferFor(int frame) {
         ByteBuf o = out;
         if (o == null) {
-            o = channel.alloc().directBuffer(INITIAL_OUT_CAPACITY);
+            o = channel.alloc().directBuffer(Math.max(INITIAL_OUT_CAPACITY, frame));
+            out = o;
+        } else if (frame > o.writableBytes() && o.readableBytes() >= FLUSH_AT_BYTES) {
+            if (sealed == null) {
+                sealed = new ArrayDeque<>();
+            }
+            sealed.add(o);
+            sealedBytes += o.readableBytes();
+            o = channel.alloc().directBuffer(Math.max(INITIAL_OUT_CAPACITY, frame));
             out = o;
         }
         return o;
@@ -868,21 +889,41 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void flushNow() {
         ByteBuf o;
+        ArrayDeque<ByteBuf> full;
         outLock.lock();
         try {
             o = out;
             out = null;
+            full = sealed;
+            sealed = null;
+            sealedBytes = 0;
             flushPending = false;
         } finally {
             outLock.unlock();
         }
+        boolean active = channel.isActive();
+        if (full != null) {
+            for (ByteBuf b : full) {
+                if (active) {
+                    channel.write(b, channel.voidPromise());
+                } else {
+                    b.release();
+                }
+            }
+        }
         if (o == null) {
+            if (full != null && active) {
+                channel.flush();
+            }
             return;
         }
-        if (o.isReadable() && channel.isActive()) {
+        if (o.isReadable() && active) {
             channel.writeAndFlush(o, channel.voidPromise());
         } else {
             o.release();
+            if (full != null && active) {
+                channel.flush();
+            }
         }
     }
 
@@ -1227,10 +1268,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         stats.closedInMsgs.add(inMsgs);
         stats.closedInBytes.add(inBytes);
         ByteBuf o;
+        ArrayDeque<ByteBuf> full;
         outLock.lock();
         try {
             o = out;
             out = null;
+            full = sealed;
+            sealed = null;
+            sealedBytes = 0;
             stats.closedOutMsgs.add(outMsgs);
             stats.closedOutBytes.add(outBytes);
         } finally {
@@ -1238,8 +1283,23 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         host.closed(this);
         LOG.debug("{}{} - Client connection closed: {}", logPrefix, "", reason.text());
-        if (flushPendingOutput && o != null && o.isReadable() && channel.isActive()) {
+        boolean writeOut = flushPendingOutput && channel.isActive();
+        if (full != null) {
+            for (ByteBuf b : full) {
+                if (writeOut) {
+                    channel.write(b, channel.voidPromise());
+                } else {
+                    b.release();
+                }
+            }
+        }
+        if (writeOut && o != null && o.isReadable()) {
             channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
+        } else if (writeOut && full != null) {
+            if (o != null) {
+                o.release();
+            }
+            channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             if (o != null) {
                 o.release();

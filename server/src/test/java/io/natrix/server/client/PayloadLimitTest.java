@@ -52,6 +52,31 @@ class PayloadLimitTest {
     }
 
     @Test
+    void largeAndSmallMessagesInOneBurstArriveIntactAndInOrder() throws Exception {
+        // Large frames that do not fit the subscriber's buffer start a new one instead of growing it; the buffers
+        // must still go out in order, whole, whatever mix of sizes a burst holds.
+        int[] sizes = {10, 200_000, 5, 70_000, 65_536, 1, 300_000, 64 * 1024 - 40, 900_000, 3, 120_000, 0};
+        try (TestServer server = TestServer.start();
+             Connection sub = Jnats.connect(server);
+             Connection pub = Jnats.connect(server)) {
+            Subscription s = sub.subscribe("burst");
+            flush(sub);
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < sizes.length; i++) {
+                    pub.publish("burst", randomBytes(sizes[i], round * 100L + i));
+                }
+            }
+            flush(pub);
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < sizes.length; i++) {
+                    assertThat(next(s).getData()).as("round %d message %d", round, i)
+                            .isEqualTo(randomBytes(sizes[i], round * 100L + i));
+                }
+            }
+        }
+    }
+
+    @Test
     void payloadOverMaxIsRefusedByJnatsBeforeSending() throws Exception {
         int max = ServerOptions.DEFAULT_MAX_PAYLOAD;
         try (TestServer server = TestServer.start();
