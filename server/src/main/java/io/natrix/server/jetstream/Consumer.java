@@ -1579,7 +1579,14 @@ final class Consumer {
                 }
             }
             if (skipList != null) {
-                n += skipList.size();
+                // The last-per-subject list still to deliver, less what the stream removed since it was made (a key
+                // deleted by a marker's expiry, say): info and the clients' end-of-listing count must not wait for
+                // those.
+                for (long seq : skipList) {
+                    if (ms.holds(seq)) {
+                        n++;
+                    }
+                }
             }
             numPending = n;
             numPendingValid = true;

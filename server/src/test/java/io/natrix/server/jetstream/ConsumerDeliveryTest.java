@@ -386,6 +386,27 @@ class ConsumerDeliveryTest {
     }
 
     @Test
+    void lastPerSubjectPendingLeavesOutMessagesRemovedBeforeDelivery() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            stream(nc, "LP", "lp.*");
+            publish(nc, "lp.a", 2);
+            publish(nc, "lp.b", 1);
+            publish(nc, "lp.c", 3);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addOrUpdateConsumer("LP", ConsumerConfiguration.builder().durable("keys").filterSubject("lp.*")
+                    .deliverPolicy(DeliverPolicy.LastPerSubject).build());
+            assertThat(jsm.getConsumerInfo("LP", "keys").getNumPending()).isEqualTo(3);
+            // lp.b's only message goes before anything is delivered: two keys are left to list.
+            assertThat(jsm.deleteMessage("LP", 3)).isTrue();
+            assertThat(jsm.getConsumerInfo("LP", "keys").getNumPending()).isEqualTo(2);
+            JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("LP", "keys"));
+            List<Message> got = sub.fetch(10, Duration.ofSeconds(1));
+            assertThat(got).extracting(Message::getSubject).containsExactly("lp.a", "lp.c");
+            assertThat(got.get(1).metaData().pendingCount()).isZero();
+        }
+    }
+
+    @Test
     void consumerApiErrorsAreNatsServers() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "ER", "er");
