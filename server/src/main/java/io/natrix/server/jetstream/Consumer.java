@@ -357,7 +357,7 @@ final class Consumer {
             if (seq <= state.ackFloorStreamSeq) {
                 return false;
             }
-            if (seq >= sseq || (skipList != null && skipList.contains(seq))) {
+            if (seq >= sseq || inSkipList(seq)) {
                 return true;
             }
             if (config.ackPolicy() == AckPolicy.NONE) {
@@ -682,7 +682,7 @@ final class Consumer {
         try {
             ConsumerConfig cfg = config;
             boolean wasBlocked = cfg.maxAckPending() > 0 && state.pending.size() >= cfg.maxAckPending();
-            if (closed || seq >= sseq && (skipList == null || !skipList.contains(seq))) {
+            if (closed || seq >= sseq && !inSkipList(seq)) {
                 return; // not delivered yet: nats-server ignores it and does not confirm
             }
             ConsumerConfig c = config;
@@ -1377,6 +1377,15 @@ final class Consumer {
         } else {
             sseq = seq;
         }
+    }
+
+    /**
+     * Whether {@code seq} waits in the last-per-subject list. The list is in stream order and delivered from its
+     * head, so anything below the head (every delivered message) is answered without a scan. Under the lock.
+     */
+    private boolean inSkipList(long seq) {
+        ArrayDeque<Long> list = skipList;
+        return list != null && !list.isEmpty() && seq >= list.peekFirst() && list.contains(seq);
     }
 
     private void decrementDeliveries(long seq) {
