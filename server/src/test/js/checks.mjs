@@ -1,7 +1,7 @@
-// The harness shared by kv.mjs, obj.mjs and services.mjs: where the client is loaded from, named checks with a time
+// The harness every script here shares: where the client is loaded from, named checks with a time
 // limit, assertions, and the exit status.
 //
-// Conventions (the same as smoke.mjs): one line per check on stdout, "ok <check>" or "FAIL <check>: <reason>"; the
+// Conventions: one line per check on stdout, "ok <check>" or "FAIL <check>: <reason>"; the
 // process exits 0 only when every check passed. NATS_JS_CLIENT_DIR names the folder whose node_modules holds the
 // clients (JsClientSmokeTest installs them there from package.json and package-lock.json beside this file); without
 // it they are looked up beside this file.

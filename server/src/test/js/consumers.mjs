@@ -6,47 +6,12 @@
 // Same conventions as smoke.mjs: one line per check, "ok <check>" or "FAIL <check>: <reason>", exit 0 only when
 // every check passed.
 
-import { createRequire } from "node:module";
-import path from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { assert, check, clientRequire, finish, serverUrl } from "./checks.mjs";
 
-const CHECK_TIMEOUT_MS = 5000;
-
-const url = process.argv[2];
-if (!url) {
-  console.error("usage: node consumers.mjs <nats-url>");
-  process.exit(2);
-}
-
-const clientDir = path.resolve(process.env.NATS_JS_CLIENT_DIR ?? path.dirname(fileURLToPath(import.meta.url)));
-const require = createRequire(path.join(clientDir, "package.json"));
+const url = serverUrl("consumers.mjs");
+const require = clientRequire();
 const { connect } = require("@nats-io/transport-node");
 const { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } = require("@nats-io/jetstream");
-
-let failures = 0;
-
-function assert(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
-
-async function check(name, body) {
-  let timer;
-  const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([body(), limit]);
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}: ${err?.message ?? err}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const nc = await connect({ servers: url, reconnect: false });
 const jsm = await jetstreamManager(nc);
@@ -137,4 +102,4 @@ await check("delete", async () => {
 
 await jsm.streams.delete("JSC");
 await nc.close();
-process.exit(failures === 0 ? 0 : 1);
+finish();

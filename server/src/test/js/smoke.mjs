@@ -6,55 +6,11 @@
 // package.json and package-lock.json beside this script); without it the client is looked up beside this script.
 // Prints one line per check, "ok <check>" or "FAIL <check>: <reason>", and exits 0 only when every check passed.
 
-import { createRequire } from "node:module";
-import path from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { CHECK_TIMEOUT_MS, assert, check, clientRequire, finish, sameList, serverUrl } from "./checks.mjs";
 
-const CHECK_TIMEOUT_MS = 5000;
-
-const url = process.argv[2];
-if (!url) {
-  console.error("usage: node smoke.mjs <nats-url>");
-  process.exit(2);
-}
-
-const clientDir = path.resolve(process.env.NATS_JS_CLIENT_DIR ?? path.dirname(fileURLToPath(import.meta.url)));
-// The client ships as CommonJS; load it from the install folder rather than from this script's own folder.
-const require = createRequire(path.join(clientDir, "package.json"));
+const url = serverUrl("smoke.mjs");
+const require = clientRequire();
 const { connect, headers, RequestError } = require("@nats-io/transport-node");
-
-let failures = 0;
-
-function assert(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
-
-function sameList(actual, expected, what) {
-  assert(JSON.stringify(actual) === JSON.stringify(expected),
-    `${what}: expected ${JSON.stringify(expected)} but got ${JSON.stringify(actual)}`);
-}
-
-/** Runs one named check with a time limit and prints its outcome. */
-async function check(name, body) {
-  let timer;
-  const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([body(), limit]);
-    console.log(`ok ${name}`);
-    return true;
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}: ${err?.message ?? err}`);
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Collects the messages of a subscription that ends by itself (max reached). */
 async function collect(sub) {
@@ -155,4 +111,4 @@ if (connected) {
   });
 }
 
-process.exit(failures === 0 && connected ? 0 : 1);
+finish(); // a failed connect is a failed check too
