@@ -5,7 +5,7 @@
 // Same conventions as smoke.mjs: one line per check, "ok <check>" or "FAIL <check>: <reason>", exit 0 only when
 // every check passed.
 
-import { assert, check, clientRequire, finish, serverUrl } from "./checks.mjs";
+import { assert, check, clientRequire, finish, sameList, serverUrl } from "./checks.mjs";
 
 const url = serverUrl("jetstream.mjs");
 const require = clientRequire();
@@ -104,6 +104,38 @@ await check("mirror", async () => {
   assert(si.mirror?.name === "JSD" && si.state.last_seq === 3, `mirror ${JSON.stringify(si.mirror)}`);
   await jsm.streams.delete("JSM");
   await jsm.streams.delete("JSD");
+});
+
+await check("sources", async () => {
+  // Two origins, one taken whole and one filtered with a subject transform, into a stream of its own.
+  await jsm.streams.add({ name: "JSO1", subjects: ["jso1.>"] });
+  await jsm.streams.add({ name: "JSO2", subjects: ["jso2.>"] });
+  await js.publish("jso1.a", "one");
+  await js.publish("jso2.keep", "two");
+  await js.publish("jso2.drop", "three");
+  await jsm.streams.add({
+    name: "JSS",
+    sources: [
+      { name: "JSO1" },
+      { name: "JSO2", subject_transforms: [{ src: "jso2.keep", dest: "moved.keep" }] },
+    ],
+  });
+  await until(async () => (await jsm.streams.info("JSS")).state.messages === 2, "sourced stream holds 2");
+  await js.publish("jso1.b", "four");
+  await until(async () => (await jsm.streams.info("JSS")).state.messages === 3, "a later message is sourced");
+  const subjects = [];
+  for (let seq = 1; seq <= 3; seq++) {
+    const m = await jsm.streams.getMessage("JSS", { seq });
+    subjects.push(m.subject);
+    assert(m.header?.get("Nats-Stream-Source"), `seq ${seq} has no Nats-Stream-Source header`);
+  }
+  sameList(subjects.slice().sort(), ["jso1.a", "jso1.b", "moved.keep"], "sourced subjects");
+  const si = await jsm.streams.info("JSS");
+  sameList(si.sources.map((s) => s.name).sort(), ["JSO1", "JSO2"], "source info");
+  assert(si.sources.every((s) => s.lag === 0), `lag ${JSON.stringify(si.sources)}`);
+  for (const name of ["JSS", "JSO1", "JSO2"]) {
+    await jsm.streams.delete(name);
+  }
 });
 
 await check("message-ttl", async () => {

@@ -56,7 +56,7 @@ class JsClientSmokeTest {
     }
 
     private static final List<String> JETSTREAM_CHECKS = List.of("stream-add", "publish", "dedupe",
-            "expected-last-sequence", "info", "get", "list", "update", "direct-batch", "mirror", "message-ttl",
+            "expected-last-sequence", "info", "get", "list", "update", "direct-batch", "mirror", "sources", "message-ttl",
             "purge-delete");
 
     @Test
