@@ -18,6 +18,7 @@ import io.natrix.server.subject.Subjects;
 import io.natrix.server.subject.Subscription;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -901,30 +902,36 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         } finally {
             outLock.unlock();
         }
-        boolean active = channel.isActive();
+        if (writeOut(full, o, channel.isActive())) {
+            channel.flush();
+        }
+    }
+
+    /**
+     * Writes (without flushing) the full buffers, then {@code last}, when {@code write}; releases them otherwise.
+     * Returns whether anything was written. Either may be null.
+     */
+    private boolean writeOut(ArrayDeque<ByteBuf> full, ByteBuf last, boolean write) {
+        boolean wrote = false;
         if (full != null) {
             for (ByteBuf b : full) {
-                if (active) {
+                if (write) {
                     channel.write(b, channel.voidPromise());
+                    wrote = true;
                 } else {
                     b.release();
                 }
             }
         }
-        if (o == null) {
-            if (full != null && active) {
-                channel.flush();
-            }
-            return;
-        }
-        if (o.isReadable() && active) {
-            channel.writeAndFlush(o, channel.voidPromise());
-        } else {
-            o.release();
-            if (full != null && active) {
-                channel.flush();
+        if (last != null) {
+            if (write && last.isReadable()) {
+                channel.write(last, channel.voidPromise());
+                wrote = true;
+            } else {
+                last.release();
             }
         }
+        return wrote;
     }
 
     /** Queues a protocol line written by this connection itself (own event loop only). */
@@ -1283,27 +1290,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         host.closed(this);
         LOG.debug("{}{} - Client connection closed: {}", logPrefix, "", reason.text());
-        boolean writeOut = flushPendingOutput && channel.isActive();
-        if (full != null) {
-            for (ByteBuf b : full) {
-                if (writeOut) {
-                    channel.write(b, channel.voidPromise());
-                } else {
-                    b.release();
-                }
-            }
-        }
-        if (writeOut && o != null && o.isReadable()) {
-            channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
-        } else if (writeOut && full != null) {
-            if (o != null) {
-                o.release();
-            }
-            channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (writeOut(full, o, flushPendingOutput && channel.isActive())) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            if (o != null) {
-                o.release();
-            }
             channel.close();
         }
     }
