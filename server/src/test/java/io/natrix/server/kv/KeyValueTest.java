@@ -412,6 +412,66 @@ class KeyValueTest {
     // ---- time to live ----
 
     @Test
+    void kvMirrorBucketHoldsTheOriginAndWritesGoToIt() throws Exception {
+        // A local mirror bucket as jnats builds it: a mirror stream (mirror_direct on) keeping the origin's subjects;
+        // its writes go to the origin's subjects. (jnats reads a local mirror under its own prefix, which finds
+        // nothing on nats-server 2.9.10 either; reads that work are the direct gets below.)
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            KeyValueManagement kvm = nc.keyValueManagement();
+            kvm.create(KeyValueConfiguration.builder().name("origin").maxHistoryPerKey(3).build());
+            KeyValue origin = nc.keyValue("origin");
+            origin.put("a", "1");
+            origin.put("b", "2");
+            kvm.create(KeyValueConfiguration.builder().name("copy")
+                    .mirror(io.nats.client.api.Mirror.builder().sourceName("origin").build()).build());
+            KeyValue copy = nc.keyValue("copy");
+            io.nats.client.JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamConfiguration mirrored = jsm.getStreamInfo("KV_copy").getConfiguration();
+            assertThat(mirrored.getMirror().getName()).isEqualTo("KV_origin");
+            assertThat(mirrored.getMirrorDirect()).isTrue();
+            await().atMost(TIMEOUT).until(() -> jsm.getStreamInfo("KV_copy").getStreamState().getMsgCount() == 2);
+            assertThat(new String(jsm.getLastMessage("KV_copy", "$KV.origin.b").getData(), StandardCharsets.UTF_8))
+                    .isEqualTo("2");
+
+            copy.put("c", "3");
+            assertThat(value(origin.get("c"))).as("a put through the mirror bucket lands in the origin").isEqualTo("3");
+            await().atMost(TIMEOUT).until(() -> jsm.getStreamInfo("KV_copy").getStreamState().getMsgCount() == 3);
+            origin.delete("a");
+            await().atMost(TIMEOUT).until(() -> "DEL".equals(jsm.getLastMessage("KV_copy", "$KV.origin.a")
+                    .getHeaders().getFirst("KV-Operation")));
+        }
+    }
+
+    @Test
+    void kvBucketSourcedFromTwoBucketsThroughSubjectTransforms() throws Exception {
+        // Sourcing buckets into another, as ADR-8 describes for servers 2.10+: each source maps its $KV prefix.
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            KeyValueManagement kvm = nc.keyValueManagement();
+            kvm.create(KeyValueConfiguration.builder().name("east").build());
+            kvm.create(KeyValueConfiguration.builder().name("west").build());
+            nc.keyValue("east").put("e", "1");
+            nc.keyValue("west").put("w", "2");
+            kvm.create(KeyValueConfiguration.builder().name("all").sources(source("east", "all"),
+                    source("west", "all")).build());
+            KeyValue all = nc.keyValue("all");
+            await().atMost(TIMEOUT).until(() -> all.get("e") != null && all.get("w") != null);
+            assertThat(value(all.get("w"))).isEqualTo("2");
+            assertThat(all.keys()).containsExactlyInAnyOrder("e", "w");
+            nc.keyValue("east").put("e", "3");
+            await().atMost(TIMEOUT).until(() -> "3".equals(value(all.get("e"))));
+            nc.keyValue("west").delete("w");
+            await().atMost(TIMEOUT).until(() -> all.get("w") == null);
+            assertThat(all.keys()).containsExactly("e");
+        }
+    }
+
+    private static io.nats.client.api.Source source(String bucket, String into) {
+        return io.nats.client.api.Source.builder().sourceName("KV_" + bucket)
+                .subjectTransforms(io.nats.client.api.SubjectTransform.builder().source("$KV." + bucket + ".>")
+                        .destination("$KV." + into + ".>").build()).build();
+    }
+
+    @Test
     void kvBucketTtlExpiresValues() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             nc.keyValueManagement().create(KeyValueConfiguration.builder().name("ttl").ttl(Duration.ofSeconds(1))
