@@ -112,11 +112,14 @@ final class ServerRunner implements ServerSignals.Handler {
             }
         }
         if (flags.aotTraining) {
-            String problem = AotTraining.exercise(server.port(), server.httpPort());
+            String problem = AotTraining.exercise(server.port(), server.httpPort(), options.jetstream());
             if (problem != null) {
                 LOG.warn("Training run incomplete: {}", problem);
             }
             server.shutdown();
+            if (options.jetstream()) {
+                trainRecovery();
+            }
         }
         try {
             server.awaitShutdown();
@@ -126,6 +129,21 @@ final class ServerRunner implements ServerSignals.Handler {
         }
         pidFile.remove();
         return 0;
+    }
+
+    /** Starts the server once more on the training store, so that restoring its stream is trained as well. */
+    private void trainRecovery() {
+        try {
+            server.awaitShutdown();
+            NatsServer again = new NatsServer(options);
+            again.start();
+            again.shutdown();
+            again.awaitShutdown();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Training run incomplete: the restart on the training store failed: {}", describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String describe(Throwable e) {
