@@ -36,14 +36,17 @@ public final class SubjectIndex {
 
     /** Bound on cached results; beyond it a quarter of the entries are swept. */
     static final int CACHE_MAX = 1024;
-    /** Slots of the admission filter (a power of two). */
-    private static final int SEEN_SLOTS = 4096;
+    /** Slots of the admission filter (a power of two; 4 KB per account that misses at all). */
+    private static final int SEEN_SLOTS = 1024;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Level root = new Level();
     private final ConcurrentHashMap<LookupKey, MatchResult> cache = new ConcurrentHashMap<>();
-    /** Hashes of subjects that missed the cache once. Racy by design: a lost write only delays an admission. */
-    private final int[] seen = new int[SEEN_SLOTS];
+    /**
+     * Hashes of subjects that missed the cache once, made on the first miss. Racy by design: a lost write (or a
+     * second table made by a racing first miss) only delays an admission.
+     */
+    private int[] seen;
     private final boolean cacheEnabled;
     private int count;
     private long inserts;
@@ -247,12 +250,16 @@ public final class SubjectIndex {
 
     /** Whether a subject that just missed the cache missed it before too (then its result is cached). */
     private boolean admit(String subject) {
+        int[] table = seen;
+        if (table == null) {
+            seen = table = new int[SEEN_SLOTS];
+        }
         int h = subject.hashCode();
         int slot = (h ^ (h >>> 16)) & (SEEN_SLOTS - 1);
-        if (seen[slot] == h) {
+        if (table[slot] == h) {
             return true;
         }
-        seen[slot] = h;
+        table[slot] = h;
         return false;
     }
 
