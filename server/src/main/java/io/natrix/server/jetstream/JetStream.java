@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,8 @@ public final class JetStream implements AutoCloseable {
     private final StorageQuota storage;
     private final String serverName;
     private final ConcurrentHashMap<Account, JsAccount> accounts = new ConcurrentHashMap<>();
-    private final List<InternalSubscription> apiSubscriptions = new ArrayList<>();
+    /** Each account's API subscriptions (serving, or refusing), so that a JWT update can swap them. */
+    private final java.util.Map<Account, List<InternalSubscription>> apiSubscriptions = new java.util.HashMap<>();
     private final java.util.Set<Account> refused = new java.util.HashSet<>();
     /**
      * The API thread. Its tasks go through {@link #guarded}: a scheduled executor keeps a task's exception in a
@@ -135,10 +137,23 @@ public final class JetStream implements AutoCloseable {
         return JsServerLimits.NONE;
     }
 
-    /** Enables JetStream for {@code account}: its streams are restored and its API answers. */
+    /**
+     * Enables JetStream for {@code account}: its streams are restored and its API answers. Called again (an account
+     * JWT update), it turns a refused account's JetStream on, or gives an enabled one its new limits (checked from
+     * the next request and store on; what is stored stays, as in nats-server).
+     */
     public synchronized void enable(Account account, JsAccountLimits limits) {
-        if (accounts.containsKey(account) || refused.contains(account)) {
-            return; // changing an account's JetStream after start comes with JWT-driven updates (not yet)
+        JsAccount current = accounts.get(account);
+        if (current != null) {
+            if (!current.limits().equals(limits)) {
+                LOG.info("JetStream limits of account {} changed", account.name());
+                current.limits(limits);
+            }
+            return;
+        }
+        if (refused.remove(account)) {
+            LOG.info("JetStream enabled for account {}", account.name());
+            unsubscribeApi(account);
         }
         JsAccount jsa = new JsAccount(this, account, config.accountDir(account.name()), limits);
         jsa.recover();
@@ -151,11 +166,40 @@ public final class JetStream implements AutoCloseable {
      * (503, 10039), so its clients get a clear error rather than a timeout.
      */
     public synchronized void refuse(Account account) {
-        if (accounts.containsKey(account) || refused.contains(account)) {
+        if (refused.contains(account)) {
             return;
+        }
+        if (accounts.containsKey(account)) {
+            // An account JWT update took JetStream away: its streams stop (their data stays for a later grant).
+            LOG.info("JetStream disabled for account {}", account.name());
+            stop(account);
         }
         refused.add(account);
         subscribeApi(account, null);
+    }
+
+    /** Stops an enabled account's JetStream and removes its API subscriptions. Under this object's lock. */
+    private void stop(Account account) {
+        unsubscribeApi(account);
+        JsAccount jsa = accounts.remove(account);
+        // On the API thread, after any request already queued for this account: none runs against stopped streams.
+        Future<?> done = executor.submit(guarded(jsa::stop));
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("JetStream of account {} did not stop in time: {}", account.name(), e.toString());
+        }
+    }
+
+    private void unsubscribeApi(Account account) {
+        List<InternalSubscription> subs = apiSubscriptions.remove(account);
+        if (subs != null) {
+            for (InternalSubscription sub : subs) {
+                account.index().remove(sub);
+            }
+        }
     }
 
     private void subscribeApi(Account account, JsAccount jsa) {
@@ -197,7 +241,7 @@ public final class JetStream implements AutoCloseable {
                     }
                 }
             };
-            apiSubscriptions.add(sub);
+            apiSubscriptions.computeIfAbsent(account, a -> new ArrayList<>()).add(sub);
             account.index().insert(sub);
         }
     }

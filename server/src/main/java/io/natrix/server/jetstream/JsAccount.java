@@ -54,7 +54,7 @@ final class JsAccount {
     private final JetStream js;
     private final Account account;
     private final Path dir;
-    private final JsAccountLimits limits;
+    private volatile JsAccountLimits limits;
     private final StorageQuota quota;
     private final TreeMap<String, Stream> streams = new TreeMap<>();
     private final AtomicLong apiTotal = new AtomicLong();
@@ -99,6 +99,12 @@ final class JsAccount {
 
     JsAccountLimits limits() {
         return limits;
+    }
+
+    /** New limits (an account JWT update): later requests and stores are checked against them. */
+    void limits(JsAccountLimits next) {
+        quota.ceilings(next);
+        limits = next;
     }
 
     JetStream jetStream() {
@@ -191,6 +197,7 @@ final class JsAccount {
             StreamSourcing.stop(s);
         }
         stopStreams();
+        quota.release();
     }
 
     private synchronized void stopStreams() {

@@ -15,13 +15,13 @@ import java.util.function.LongConsumer;
  * exceeded for account} (400, 10002). An account ceiling of 0 allows nothing, -1 is unlimited. Concurrent publishers
  * to different streams of an account may each pass the check and overshoot by a message, as in nats-server.
  *
- * <p>Thread-safe: counters are atomics; ceilings are fixed at construction.
+ * <p>Thread-safe: counters are atomics; an account's ceilings change only with its limits ({@link #ceilings}).
  */
 final class StorageQuota {
     private final AtomicLong memory = new AtomicLong();
     private final AtomicLong file = new AtomicLong();
-    private final long memoryMax;
-    private final long fileMax;
+    private volatile long memoryMax;
+    private volatile long fileMax;
     /** The server's quota this account's usage also counts against; null for the server's own. */
     private final StorageQuota server;
 
@@ -39,6 +39,12 @@ final class StorageQuota {
     /** An account's quota under this server quota. */
     StorageQuota account(JsAccountLimits limits) {
         return new StorageQuota(limits.maxMemory(), limits.maxStorage(), this);
+    }
+
+    /** New ceilings for an account (its JWT changed); what is stored already stays. */
+    void ceilings(JsAccountLimits limits) {
+        memoryMax = limits.maxMemory();
+        fileMax = limits.maxStorage();
     }
 
     /** What a store of {@code type} reports its byte changes to. */
@@ -77,6 +83,16 @@ final class StorageQuota {
 
     private long max(StorageType type) {
         return type == StorageType.MEMORY ? memoryMax : fileMax;
+    }
+
+    /**
+     * Takes an account's stopped stores out of the server's counters (its JetStream was disabled or is being
+     * restored with new limits; the restored stores report their bytes afresh).
+     */
+    void release() {
+        for (StorageType type : StorageType.values()) {
+            add(counter(type), type, -counter(type).get());
+        }
     }
 
     private AtomicLong counter(StorageType type) {
