@@ -59,7 +59,7 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledging consumer must then report its ack floor at the last sequence with nothing pending. Anything else,
  * or a timeout, fails the run. Instances are immutable; a run uses its own connection.
  */
-final class JsConsume implements BenchCase, BenchCase.WarmUp {
+final class JsConsume implements JetStreamCase {
     /** Messages per pull request in the pull and redelivery scenarios. */
     static final int FETCH_BATCH = 500;
     /** Ack wait of the redelivery scenario's consumer: longer than both passes, so only the NAKs redeliver. */
@@ -131,28 +131,10 @@ final class JsConsume implements BenchCase, BenchCase.WarmUp {
                 Metric.serverCpu("msg"));
     }
 
+    /** Fixed work (this case's messages; a warm-up's are few): the count and the duration do not apply. */
     @Override
-    public boolean usesSharedServer() {
-        return true;
-    }
-
-    @Override
-    public boolean needsJetStream() {
-        return true;
-    }
-
-    @Override
-    public Sample run(Context context) throws Exception {
-        return measure(context.shared(), context.config());
-    }
-
-    /** A warm-up run consumes this case's (small) message count; {@code millis} does not apply to a fixed count. */
-    @Override
-    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
-        return measure(server, config);
-    }
-
-    private Sample measure(ServerProcess server, BenchConfig config) throws Exception {
+    public Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
+            throws Exception {
         JnatsSupport.ErrorLog errors = new JnatsSupport.ErrorLog();
         Connection connection = JnatsSupport.connect(server.url(), mode.option, config, errors);
         try {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * stream allows direct gets. Reports gets per second and the round-trip latency p50/p99; every answer must carry the
  * sequence asked for and the whole payload. The stream is deleted after the run.
  */
-final class JsDirectGet implements BenchCase, BenchCase.WarmUp {
+final class JsDirectGet implements JetStreamCase {
     private static final long MAX_GETS = 100_000_000;
     /** Unacknowledged publishes while the stream is being filled. */
     private static final int FILL_IN_FLIGHT = 1000;
@@ -50,27 +50,7 @@ final class JsDirectGet implements BenchCase, BenchCase.WarmUp {
     }
 
     @Override
-    public boolean usesSharedServer() {
-        return true;
-    }
-
-    @Override
-    public boolean needsJetStream() {
-        return true;
-    }
-
-    @Override
-    public Sample run(Context context) throws Exception {
-        BenchConfig config = context.config();
-        return measure(context.shared(), config, config.msgs(), config.durationMillis());
-    }
-
-    @Override
-    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
-        return measure(server, config, 0, millis);
-    }
-
-    private Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
+    public Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
             throws Exception {
         JnatsSupport.ErrorLog errors = new JnatsSupport.ErrorLog();
         Connection connection = JnatsSupport.connect(server.url(), "js-direct-get", config, errors);

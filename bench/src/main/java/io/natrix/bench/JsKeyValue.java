@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * The server's CPU time is counted over the measured interval only. Instances are immutable; a run uses its own
  * connection.
  */
-final class JsKeyValue implements BenchCase, BenchCase.WarmUp {
+final class JsKeyValue implements JetStreamCase {
     /** Value size in the buckets of the watch and keys scenarios. */
     static final int LIST_VALUE_BYTES = 128;
     /** Keys a warm-up run of the watch and keys scenarios uses (at most the configured count). */
@@ -139,33 +139,12 @@ final class JsKeyValue implements BenchCase, BenchCase.WarmUp {
         };
     }
 
-    @Override
-    public boolean usesSharedServer() {
-        return true;
-    }
-
-    @Override
-    public boolean needsJetStream() {
-        return true;
-    }
-
-    @Override
-    public Sample run(Context context) throws Exception {
-        BenchConfig config = context.config();
-        return measure(context.shared(), config, config.msgs(), config.durationMillis());
-    }
-
-    /** A timed case runs for {@code millis}; watch and keys do their fixed work (of this warm-up's key count). */
-    @Override
-    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
-        return measure(server, config, 0, millis);
-    }
-
     static String key(long index) {
         return "k" + index;
     }
 
-    private Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
+    @Override
+    public Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
             throws Exception {
         JnatsSupport.ErrorLog errors = new JnatsSupport.ErrorLog();
         Connection connection = JnatsSupport.connect(server.url(), mode.option, config, errors);

@@ -33,7 +33,7 @@ import java.util.zip.CRC32C;
  * producing it costs the client next to nothing. The server's CPU time is counted over the measured interval and
  * reported per MiB. Instances are immutable; a run uses its own connection.
  */
-final class JsObjectStore implements BenchCase, BenchCase.WarmUp {
+final class JsObjectStore implements JetStreamCase {
     /** jnats' chunk size when the meta does not set one (NatsObjectStoreUtil.DEFAULT_CHUNK_SIZE). */
     static final int CHUNK_BYTES = 128 * 1024;
     private static final int BLOCK_BYTES = 1 << 20;
@@ -97,21 +97,6 @@ final class JsObjectStore implements BenchCase, BenchCase.WarmUp {
         return List.of(Metric.megabytesPerSecond("rate", "MB/s"), Metric.serverCpu("MiB"));
     }
 
-    @Override
-    public boolean usesSharedServer() {
-        return true;
-    }
-
-    @Override
-    public boolean needsJetStream() {
-        return true;
-    }
-
-    @Override
-    public Sample run(Context context) throws Exception {
-        return measure(context.shared(), context.config());
-    }
-
     /**
      * A warm-up moves this case's (small) object for {@code millis}, at least once: as long as the other
      * scenarios' warm-ups, so that a JIT-compiled server has compiled its per-chunk paths before the measured runs.
@@ -121,12 +106,15 @@ final class JsObjectStore implements BenchCase, BenchCase.WarmUp {
         long until = System.nanoTime() + millis * 1_000_000L;
         Sample last;
         do {
-            last = measure(server, config);
+            last = measure(server, config, 0, 0);
         } while (System.nanoTime() < until);
         return last;
     }
 
-    private Sample measure(ServerProcess server, BenchConfig config) throws Exception {
+    /** Fixed work (one object): the count and the duration do not apply. */
+    @Override
+    public Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
+            throws Exception {
         long bytes = megabytes * MIB;
         long chunks = (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES;
         JnatsSupport.ErrorLog errors = new JnatsSupport.ErrorLog();

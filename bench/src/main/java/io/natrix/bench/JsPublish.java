@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * default fsync policy (nats-server 2.9: every two minutes; Natrix: group commit, an fsync per batch before the
  * acknowledgements) unless {@code --natrix-args "-c FILE"} sets Natrix's {@code sync_interval}.
  */
-final class JsPublish implements BenchCase, BenchCase.WarmUp {
+final class JsPublish implements JetStreamCase {
     private static final long MAX_MESSAGES = 100_000_000;
 
     private final boolean async;
@@ -70,27 +70,7 @@ final class JsPublish implements BenchCase, BenchCase.WarmUp {
     }
 
     @Override
-    public boolean usesSharedServer() {
-        return true;
-    }
-
-    @Override
-    public boolean needsJetStream() {
-        return true;
-    }
-
-    @Override
-    public Sample run(Context context) throws Exception {
-        BenchConfig config = context.config();
-        return measure(context.shared(), config, config.msgs(), config.durationMillis());
-    }
-
-    @Override
-    public Sample warmUp(ServerProcess server, BenchConfig config, long millis) throws Exception {
-        return measure(server, config, 0, millis);
-    }
-
-    private Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
+    public Sample measure(ServerProcess server, BenchConfig config, long fixedCount, long durationMillis)
             throws Exception {
         JnatsSupport.ErrorLog errors = new JnatsSupport.ErrorLog();
         Connection connection = JnatsSupport.connect(server.url(), "js-pub", config, errors);
