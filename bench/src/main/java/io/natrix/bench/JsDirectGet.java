@@ -76,25 +76,16 @@ final class JsDirectGet implements JetStreamCase {
 
     private Sample get(ServerProcess server, BenchConfig config, JetStreamManagement jsm, String stream,
                        long fixedCount, long durationMillis, JnatsSupport.ErrorLog errors) throws Exception {
-        long limit = fixedCount > 0 ? Math.min(fixedCount, MAX_GETS) : MAX_GETS;
-        long runNanos = Duration.ofMillis(durationMillis).toNanos();
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         SplittableRandom random = new SplittableRandom(size * 31L + stored);
 
         long cpuBefore = ProcFs.cpuNanosOfTree(server.handle());
         long start = System.nanoTime();
         long deadline = start + Duration.ofMillis(config.runTimeoutMillis()).toNanos();
+        TimedLoop loop = new TimedLoop(fixedCount, MAX_GETS, durationMillis, start, deadline);
         long gets = 0;
         String failure = null;
-        while (gets < limit) {
-            long now = System.nanoTime();
-            if (fixedCount <= 0 && now - start >= runNanos) {
-                break;
-            }
-            if (now - deadline > 0) {
-                failure = "timed out";
-                break;
-            }
+        while (loop.more(gets)) {
             long seq = 1 + random.nextLong(stored);
             long t0 = System.nanoTime();
             MessageInfo info;
@@ -111,6 +102,9 @@ final class JsDirectGet implements JetStreamCase {
                 break;
             }
             gets++;
+        }
+        if (failure == null && loop.timedOut()) {
+            failure = "timed out";
         }
         long elapsed = System.nanoTime() - start;
         long cpuAfter = ProcFs.cpuNanosOfTree(server.handle());

@@ -210,20 +210,12 @@ final class JsKeyValue implements JetStreamCase {
 
         Sample put(long fixedCount, long durationMillis) {
             byte[] value = JnatsSupport.payload(size);
-            long limit = fixedCount > 0 ? Math.min(fixedCount, MAX_OPERATIONS) : MAX_OPERATIONS;
-            long runNanos = Duration.ofMillis(durationMillis).toNanos();
             startClock();
+            TimedLoop loop = new TimedLoop(fixedCount, MAX_OPERATIONS, durationMillis, start, deadline);
             long puts = 0;
             String failure = null;
-            while (puts < limit) {
+            while (loop.more(puts)) {
                 long now = System.nanoTime();
-                if (fixedCount <= 0 && now - start >= runNanos) {
-                    break;
-                }
-                if (now - deadline > 0) {
-                    failure = "timed out";
-                    break;
-                }
                 long revision;
                 try {
                     revision = kv.put(key(puts % keys), value);
@@ -238,27 +230,22 @@ final class JsKeyValue implements JetStreamCase {
                 }
                 puts++;
             }
+            if (failure == null && loop.timedOut()) {
+                failure = "timed out";
+            }
             return finish(puts, System.nanoTime() - start, failure);
         }
 
         Sample get(long fixedCount, long durationMillis) throws Exception {
-            long limit = fixedCount > 0 ? Math.min(fixedCount, MAX_OPERATIONS) : MAX_OPERATIONS;
-            long runNanos = Duration.ofMillis(durationMillis).toNanos();
             SplittableRandom random = new SplittableRandom(size * 31L + keys);
             // The first get also makes jnats look the bucket's stream up once.
             kv.get(key(0));
             startClock();
+            TimedLoop loop = new TimedLoop(fixedCount, MAX_OPERATIONS, durationMillis, start, deadline);
             long gets = 0;
             String failure = null;
-            while (gets < limit) {
+            while (loop.more(gets)) {
                 long now = System.nanoTime();
-                if (fixedCount <= 0 && now - start >= runNanos) {
-                    break;
-                }
-                if (now - deadline > 0) {
-                    failure = "timed out";
-                    break;
-                }
                 long index = random.nextLong(keys);
                 KeyValueEntry entry;
                 try {
@@ -275,6 +262,9 @@ final class JsKeyValue implements JetStreamCase {
                     break;
                 }
                 gets++;
+            }
+            if (failure == null && loop.timedOut()) {
+                failure = "timed out";
             }
             return finish(gets, System.nanoTime() - start, failure);
         }

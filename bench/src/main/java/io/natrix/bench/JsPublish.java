@@ -94,27 +94,18 @@ final class JsPublish implements JetStreamCase {
             throws Exception {
         String subject = JsSupport.subjectOf(stream);
         byte[] payload = JnatsSupport.payload(size);
-        long limit = fixedCount > 0 ? Math.min(fixedCount, MAX_MESSAGES) : MAX_MESSAGES;
-        long runNanos = Duration.ofMillis(durationMillis).toNanos();
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         ArrayDeque<CompletableFuture<PublishAck>> pending = new ArrayDeque<>(inFlight);
 
         long cpuBefore = ProcFs.cpuNanosOfTree(server.handle());
         long start = System.nanoTime();
         long deadline = start + Duration.ofMillis(config.runTimeoutMillis()).toNanos();
+        TimedLoop loop = new TimedLoop(fixedCount, MAX_MESSAGES, durationMillis, start, deadline);
         long sent = 0;
         long acked = 0;
         String failure = null;
         try {
-            while (sent < limit) {
-                long now = System.nanoTime();
-                if (fixedCount <= 0 && now - start >= runNanos) {
-                    break;
-                }
-                if (now - deadline > 0) {
-                    failure = "timed out while publishing";
-                    break;
-                }
+            while (loop.more(sent)) {
                 if (async) {
                     if (pending.size() >= inFlight) {
                         checkAck(JsSupport.awaitAck(pending.poll(), deadline), stream, ++acked);
@@ -127,6 +118,9 @@ final class JsPublish implements JetStreamCase {
                     checkAck(ack, stream, ++acked);
                 }
                 sent++;
+            }
+            if (loop.timedOut()) {
+                failure = "timed out while publishing";
             }
             while (failure == null && !pending.isEmpty()) {
                 checkAck(JsSupport.awaitAck(pending.poll(), deadline), stream, ++acked);
