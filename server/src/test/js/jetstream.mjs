@@ -5,7 +5,7 @@
 // Same conventions as smoke.mjs: one line per check, "ok <check>" or "FAIL <check>: <reason>", exit 0 only when
 // every check passed.
 
-import { assert, check, clientRequire, finish, sameList, serverUrl } from "./checks.mjs";
+import { assert, check, clientRequire, eventually, finish, sameList, serverUrl } from "./checks.mjs";
 
 const url = serverUrl("jetstream.mjs");
 const require = clientRequire();
@@ -73,15 +73,8 @@ await check("update", async () => {
   assert(updated.config.max_msgs === 100, `max_msgs ${updated.config.max_msgs}`);
 });
 
-async function until(condition, what) {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`never: ${what}`);
-}
+/** Polls `condition` until it holds, within a check's time limit. */
+const until = (condition, what) => eventually(condition, 4000, what);
 
 await check("direct-batch", async () => {
   await jsm.streams.add({ name: "JSD", subjects: ["jsd.>"], allow_direct: true });
