@@ -1,6 +1,7 @@
 package io.natrix.app;
 
 import io.natrix.app.server.ServerCommand;
+import io.natrix.cli.Cli;
 import io.natrix.server.Version;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -11,8 +12,8 @@ import java.util.List;
 /**
  * The entry point of the {@code natrix} executable. {@code natrix server ...} goes straight to
  * {@link ServerCommand}, which parses nats-server's flags by hand so a spawned server starts fast; every other
- * command line goes to picocli through {@link NatrixCommand}, the top-level command whose subcommands will be the
- * client commands and the execution engine.
+ * command line (the admin commands under {@code natrix server} included) goes to picocli through
+ * {@link NatrixCommand}, the top-level command whose subcommands are the client commands.
  *
  * <p>{@link #main} is the only place that touches the process's standard streams and exit status; everything
  * below it writes to the {@link PrintWriter}s it is given and returns an exit status, so tests run command
@@ -21,7 +22,7 @@ import java.util.List;
 public final class Natrix {
 
     /** Exit status for command-line mistakes (unknown flag or command, missing argument), as Go's flag uses. */
-    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_USAGE = Cli.EXIT_USAGE;
 
     private Natrix() {
     }
@@ -44,7 +45,7 @@ public final class Natrix {
 
     /** Runs one command line to completion and returns its exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length > 0 && args[0].equals("server")) {
+        if (args.length > 0 && args[0].equals("server") && !selectsAdminCommand(args)) {
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             return ServerCommand.run(rest, out, err);
         }
@@ -52,12 +53,19 @@ public final class Natrix {
     }
 
     /**
+     * Whether a {@code natrix server ...} command line names an admin command ({@code natrix server ls}): a bare
+     * word right after {@code server}. Flags, or nothing, start a server.
+     */
+    static boolean selectsAdminCommand(String[] args) {
+        return args.length > 1 && !args[1].isEmpty() && !args[1].startsWith("-");
+    }
+
+    /**
      * The name this program reports itself by in messages: {@code natrix}, or what the script that started it
      * set in {@code NATRIX_EXE_NAME} ({@code bin/nats-server} sets {@code nats-server}).
      */
     public static String programName() {
-        String name = System.getenv("NATRIX_EXE_NAME");
-        return name == null || name.isBlank() ? "natrix" : name;
+        return Cli.programName();
     }
 
     /** Natrix's version and the nats-server release whose behaviour it implements, as --version prints it. */

@@ -1,6 +1,9 @@
 package io.natrix.app;
 
 import io.natrix.app.server.ServerCommand;
+import io.natrix.cli.Cli;
+import io.natrix.cli.CliRoot;
+import io.natrix.cli.Globals;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,27 +11,32 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * The top-level {@code natrix} command in picocli: {@code --help}, {@code --version}, and the subcommands. The
- * client commands ({@code pub}, {@code sub}, ...) and {@code nex} join {@code subcommands} here as they are
- * written. {@code server} is listed for the help text, but {@link Natrix#run} hands its command lines to
- * {@link ServerCommand} before picocli is involved.
+ * The top-level {@code natrix} command in picocli: {@code --help}, {@code --version}, the connection flags every
+ * client command inherits ({@link Globals}), and the subcommands: {@code server}, then the client commands of the
+ * cli module ({@link Cli#commands()}). {@code natrix server} followed by flags (or nothing) starts a server:
+ * {@link Natrix#run} hands those command lines to {@link ServerCommand} before picocli is involved; a bare word
+ * after {@code server} selects one of the admin commands ({@link Cli#serverCommands()}), which picocli runs here.
  */
 @Command(name = "natrix",
         versionProvider = NatrixCommand.VersionText.class,
         subcommands = {NatrixCommand.Server.class},
         synopsisSubcommandLabel = "COMMAND",
-        description = {"Natrix: the NATS platform. The server now; client commands and the execution engine later."},
+        description = {"Natrix: the NATS platform: the server, and the client commands natscli users know."},
         footer = {"", "Run 'natrix COMMAND --help' for the flags of a command."})
-public final class NatrixCommand implements Callable<Integer> {
+public final class NatrixCommand implements Callable<Integer>, CliRoot {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    Globals globals = new Globals();
 
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print Natrix's version and exit.")
     boolean versionRequested;
@@ -42,13 +50,19 @@ public final class NatrixCommand implements Callable<Integer> {
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new NatrixCommand());
+        CommandLine server = commandLine.getSubcommands().get("server");
+        for (Object admin : Cli.serverCommands()) {
+            server.addSubcommand(admin);
+        }
+        Cli.configure(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setPosixClusteredShortOptionsAllowed(false);
-        commandLine.setOverwrittenOptionsAllowed(true);
-        commandLine.setExpandAtFiles(false);
-        commandLine.setParameterExceptionHandler(new CommandLineErrors());
         return commandLine;
+    }
+
+    @Override
+    public Globals globals() {
+        return globals;
     }
 
     /** Without a command, show what the commands are. */
@@ -69,6 +83,11 @@ public final class NatrixCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (!args.isEmpty() && !args.get(0).isEmpty() && !args.get(0).startsWith("-")) {
+                spec.commandLine().getErr().println(Natrix.programName() + ": unknown command: " + args.get(0)
+                        + " (see 'natrix server --help')");
+                return Natrix.EXIT_USAGE;
+            }
             return ServerCommand.run(args, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }

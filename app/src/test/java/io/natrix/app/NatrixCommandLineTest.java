@@ -49,4 +49,20 @@ class NatrixCommandLineTest {
         assertThat(run("--bogus")).isEqualTo(Natrix.EXIT_USAGE);
         assertThat(err.toString()).startsWith("natrix: flag provided but not defined: --bogus").hasLineCount(1);
     }
+
+    @Test
+    void aBareWordAfterServerSelectsAnAdminCommandAndAnUnknownOneIsAnError() {
+        assertThat(Natrix.selectsAdminCommand(new String[] {"server", "ls"})).isTrue();
+        assertThat(Natrix.selectsAdminCommand(new String[] {"server", "-js"})).isFalse();
+        assertThat(Natrix.selectsAdminCommand(new String[] {"server"})).isFalse();
+        assertThat(run("server", "frobnicate", "-js")).isEqualTo(Natrix.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("natrix: unknown command: frobnicate (see 'natrix server --help')"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void theClientCommandsAndTheirGlobalFlagsAreListed() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("context").contains("--server=URL").contains("--creds=FILE");
+    }
 }

@@ -1,5 +1,6 @@
-package io.natrix.app;
+package io.natrix.cli.support;
 
+import io.natrix.cli.Cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
@@ -11,17 +12,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns a command-line mistake into one line on standard error and an exit status, the way Go programs such
  * as nats-server report them ({@code flag provided but not defined: -bogus}), with a pointer to the help.
- * Unknown flags, unknown commands and missing arguments exit with {@link Natrix#EXIT_USAGE}; a value that does
+ * Unknown flags, unknown commands and missing arguments exit with {@link Cli#EXIT_USAGE}; a value that does
  * not parse exits with 1.
  */
-final class CommandLineErrors implements CommandLine.IParameterExceptionHandler {
+public final class CommandLineErrors implements CommandLine.IParameterExceptionHandler {
 
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
         PrintWriter err = commandLine.getErr();
         String help = " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
-        String prefix = Natrix.programName() + ": ";
+        String prefix = Cli.programName() + ": ";
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String arg = unmatched.getUnmatched().get(0);
             String what;
@@ -33,11 +34,11 @@ final class CommandLineErrors implements CommandLine.IParameterExceptionHandler 
                 what = "unexpected argument: " + arg;
             }
             err.println(prefix + what + help);
-            return Natrix.EXIT_USAGE;
+            return Cli.EXIT_USAGE;
         }
         if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
             err.println(prefix + "flag needs an argument: " + flagName(missing.getMissing().get(0)) + help);
-            return Natrix.EXIT_USAGE;
+            return Cli.EXIT_USAGE;
         }
         if (e.getArgSpec() instanceof OptionSpec option && e.getValue() != null) {
             err.println(prefix + "invalid value \"" + e.getValue() + "\" for flag " + flagName(option) + ": "
@@ -45,7 +46,7 @@ final class CommandLineErrors implements CommandLine.IParameterExceptionHandler 
             return 1;
         }
         err.println(prefix + e.getMessage() + help);
-        return Natrix.EXIT_USAGE;
+        return Cli.EXIT_USAGE;
     }
 
     private static String flagName(ArgSpec spec) {
