@@ -58,6 +58,10 @@ public final class CliHarness implements AutoCloseable {
         b.jetstream = true;
         b.storeDir = dir.resolve("store");
         customize.accept(b);
+        return started(b, dir);
+    }
+
+    private static CliHarness started(ServerOptions.Builder b, Path dir) {
         NatsServer server = new NatsServer(b.build());
         try {
             server.start();
@@ -65,6 +69,25 @@ public final class CliHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new CliHarness(server, dir);
+    }
+
+    /**
+     * A server from configuration text (nats-server's format, written to {@code dir/server.conf}), on a free
+     * loopback port with JetStream storing under {@code dir}.
+     */
+    public static CliHarness fromConfig(Path dir, String config) {
+        Path file = dir.resolve("server.conf");
+        try {
+            java.nio.file.Files.writeString(file, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerOptions.Builder b = io.natrix.server.config.ConfigLoader.load(file);
+        b.host = "127.0.0.1";
+        b.port = ServerOptions.RANDOM_PORT;
+        b.jetstream = true;
+        b.storeDir = dir.resolve("store");
+        return started(b, dir);
     }
 
     /** A harness without a server (for commands that need none, and for unreachable-server errors). */
