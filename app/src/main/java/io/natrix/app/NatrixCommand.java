@@ -41,8 +41,6 @@ public final class NatrixCommand implements Callable<Integer>, CliRoot {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print Natrix's version and exit.")
     boolean versionRequested;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean helpRequested;
 
     /**
      * The parser for Natrix's command lines, set up for Go-style flags as the NATS tools take them: no clustered

@@ -5,6 +5,9 @@ import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * The client commands as one set: what the {@code natrix} root command (in the app module, or a test's root)
@@ -56,7 +59,39 @@ public final class Cli {
         root.setExpandAtFiles(false);
         root.setParameterExceptionHandler(new CommandLineErrors());
         root.setExecutionExceptionHandler(new ExecutionErrors());
+        tidyUsage(root, true);
         return root;
+    }
+
+    /**
+     * Every command inherits the global connection flags; listing them all in each command's help would bury its
+     * own arguments. So synopses read {@code natrix pub [OPTIONS] SUBJECT [BODY]}, and a subcommand's help lists
+     * its own flags and points to {@code natrix --help} for the global ones.
+     */
+    private static void tidyUsage(CommandLine command, boolean root) {
+        command.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        if (!root) {
+            command.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, Cli::ownOptions);
+            UsageMessageSpec usage = command.getCommandSpec().usageMessage();
+            List<String> footer = new java.util.ArrayList<>(List.of(usage.footer()));
+            footer.add("");
+            footer.add("Global flags (-s, --creds, --context, --timeout, ...): see 'natrix --help'.");
+            usage.footer(footer.toArray(String[]::new));
+        }
+        for (CommandLine sub : command.getSubcommands().values()) {
+            tidyUsage(sub, false);
+        }
+    }
+
+    private static String ownOptions(Help help) {
+        List<OptionSpec> own = help.commandSpec().options().stream()
+                .filter(o -> !o.inherited() && !o.hidden())
+                .toList();
+        if (own.isEmpty()) {
+            return "";
+        }
+        return help.optionListExcludingGroups(own, help.createDefaultLayout(),
+                Help.createShortOptionArityAndNameComparator(), help.parameterLabelRenderer());
     }
 
     /**

@@ -37,6 +37,10 @@ public final class Globals {
     /** The server natscli connects to when nothing says otherwise. */
     public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help and exit")
+    boolean helpRequested;
+
     @Option(names = {"-s", "--server"}, paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "NATS server urls, comma separated (env NATS_URL)")
     String server;

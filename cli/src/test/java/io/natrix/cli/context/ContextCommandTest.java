@@ -87,4 +87,16 @@ class ContextCommandTest {
             assertThat(noSuch.err()).isEqualTo("natrix: unknown command: frob (see 'natrix context --help')\n");
         }
     }
+
+    @Test
+    void helpListsTheCommandsOwnFlagsAndPointsToTheGlobalOnes() {
+        try (CliHarness cli = CliHarness.withoutServer(dir)) {
+            Result r = cli.run("context", "add", "--help");
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).startsWith("Usage: natrix context add [OPTIONS] NAME")
+                    .contains("--description=TEXT").contains("--select")
+                    .doesNotContain("--tlsca").contains("see 'natrix --help'");
+            assertThat(cli.run("--help").out()).contains("--tlsca").contains("--creds=FILE");
+        }
+    }
 }
