@@ -36,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@code max_pending}, 64 MB) have been sent, counting subject, stored headers and payload.
  *
  * <p>A stream that does not exist or does not allow direct gets has no direct get responder in nats-server: the
- * requester sees a {@code 503} no-responders status, and gets that here too.
+ * requester sees a {@code 503} no-responders status, and gets that here too — unless a mirror of it with
+ * {@code mirror_direct} has caught up (fewer than {@link JsAccount#MIRROR_DIRECT_CAUGHT_UP} messages behind): then
+ * the mirror answers for it, its own name in {@code Nats-Stream}, as nats-server's mirrors join the origin's direct
+ * get queue group. nats-server shares requests among origin and mirrors at random; here the origin answers while it
+ * serves direct gets, so reads stay as fresh as the origin and the lookup costs nothing on the common path.
  *
  * <p>Stateless apart from its account; runs on the requester's thread (as nats-server serves direct gets inline) or
  * on the JetStream thread. Stores are safe to read from any thread.
@@ -67,8 +71,11 @@ final class DirectGet {
         String streamName = dot < 0 ? rest : rest.substring(0, dot);
         Stream s = jsa.stream(streamName);
         if (s == null || !s.config().allowDirect()) {
-            send(reply, NO_RESPONDERS, null);
-            return;
+            s = jsa.mirrorDirectFor(streamName);
+            if (s == null) {
+                send(reply, NO_RESPONDERS, null);
+                return;
+            }
         }
         if (!JsVersioning.supportsRequiredLevel(NatsHeaders.parse(headers).get(JsVersioning.REQUIRED_LEVEL_HEADER))) {
             sendStatus(reply, "412 Required Api Level");

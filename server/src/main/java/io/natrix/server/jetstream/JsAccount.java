@@ -219,6 +219,28 @@ final class JsAccount {
         return streams.get(name);
     }
 
+    /** How far behind its origin a {@code mirror_direct} mirror may be and still answer its direct gets. */
+    static final long MIRROR_DIRECT_CAUGHT_UP = 10;
+
+    /**
+     * A local mirror of {@code origin} with {@code mirror_direct} that has caught up with it (its last known lag
+     * below {@link #MIRROR_DIRECT_CAUGHT_UP}), to answer the origin's direct gets; null when there is none.
+     */
+    synchronized Stream mirrorDirectFor(String origin) {
+        for (Stream s : streams.values()) {
+            StreamConfig c = s.config();
+            if (c.mirrorDirect() && c.mirror() != null && c.mirror().external() == null
+                    && c.mirror().name().equals(origin)) {
+                StreamSourcing sourcing = s.sourcing();
+                StreamInfo.SourceInfo info = sourcing == null ? null : sourcing.mirrorInfo();
+                if (info != null && info.lag() < MIRROR_DIRECT_CAUGHT_UP) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- advisories
 
     /**

@@ -195,6 +195,40 @@ class DirectGetTest {
         }
     }
 
+    @Test
+    void aCaughtUpMirrorDirectMirrorAnswersForItsOriginOnceTheOriginStopsAnswering() throws Exception {
+        try (TestServer server = jetStreamServer(dir.resolve("js")); Connection nc = connect(server)) {
+            var jsm = nc.jetStreamManagement();
+            fill(nc);
+            // The mirror inherits mirror_direct from the origin's allow_direct, as nats-server sets it.
+            var mirror = jsm.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.Memory)
+                    .mirror(io.nats.client.api.Mirror.builder().sourceName("D").build()).build());
+            assertThat(mirror.getConfiguration().getMirrorDirect()).isTrue();
+            var plain = jsm.addStream(StreamConfiguration.builder().name("P").storageType(StorageType.Memory)
+                    .mirror(io.nats.client.api.Mirror.builder().sourceName("ND2").build()).build());
+            assertThat(plain.getConfiguration().getMirrorDirect()).isFalse();
+            org.awaitility.Awaitility.await().atMost(TIMEOUT)
+                    .until(() -> jsm.getStreamInfo("M").getStreamState().getMsgCount() == 4);
+
+            // While the origin serves direct gets it answers.
+            assertThat(get(nc, "$JS.API.DIRECT.GET.D.d.x", "").getHeaders().getFirst("Nats-Stream")).isEqualTo("D");
+            jsm.deleteStream("D");
+            Message fromMirror = get(nc, "$JS.API.DIRECT.GET.D.d.x", "");
+            assertThat(status(fromMirror)).isEqualTo("message");
+            assertThat(fromMirror.getHeaders().getFirst("Nats-Stream")).isEqualTo("M");
+            assertThat(fromMirror.getHeaders().getFirst("Nats-Sequence")).isEqualTo("3");
+            assertThat(text(fromMirror)).isEqualTo("3");
+            assertThat(text(get(nc, "$JS.API.DIRECT.GET.D", "{\"seq\":2}"))).isEqualTo("2");
+
+            // A mirror without mirror_direct never answers for its origin.
+            Subscription sub = nc.subscribe(nc.createInbox());
+            nc.publish("$JS.API.DIRECT.GET.ND2", sub.getSubject(), bytes("{\"seq\":1}"));
+            Message none = sub.nextMessage(TIMEOUT);
+            assertThat(none).isNotNull();
+            assertThat(none.getStatus().getCode()).isEqualTo(503);
+        }
+    }
+
     private static List<Message> batch(Connection nc, String stream, String request) throws Exception {
         Subscription sub = nc.subscribe(nc.createInbox());
         nc.publish("$JS.API.DIRECT.GET." + stream, sub.getSubject(), bytes(request));
