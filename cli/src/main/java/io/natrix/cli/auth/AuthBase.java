@@ -6,13 +6,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
  * What the {@code auth} commands share: the {@code --store} override of natscli's store location (see
- * {@link AuthStore}), the clock JWTs are issued by, and natscli's removal confirmation (asked only on a terminal).
+ * {@link AuthStore}), the time JWTs are issued at, and natscli's removal confirmation (asked only on a terminal).
  */
 abstract class AuthBase extends ClientCommand {
 
@@ -20,15 +20,12 @@ abstract class AuthBase extends ClientCommand {
             description = "The nsc-layout store to use (default $XDG_DATA_HOME/nats/nsc, as natscli)")
     String storeDir;
 
-    /** The clock JWTs are issued by; tests of expiry could replace it. */
-    Clock clock = Clock.systemUTC();
-
     AuthStore store() {
         return AuthStore.open(storeDir, globals().env());
     }
 
     long nowSeconds() {
-        return clock.instant().getEpochSecond();
+        return Instant.now().getEpochSecond();
     }
 
     /**

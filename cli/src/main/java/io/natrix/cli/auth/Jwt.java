@@ -1,5 +1,6 @@
 package io.natrix.cli.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
@@ -125,10 +126,12 @@ final class Jwt {
         JsonNode payload;
         byte[] signature;
         try {
-            header = Json.parse(Base64.getUrlDecoder().decode(parts[0]), what);
-            payload = Json.parse(Base64.getUrlDecoder().decode(parts[1]), what);
+            header = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[0]));
+            payload = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1]));
             signature = Base64.getUrlDecoder().decode(parts[2]);
-        } catch (IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
+            throw new CliException("invalid JWT in " + what + ": " + e.getOriginalMessage());
+        } catch (IOException | IllegalArgumentException e) {
             throw new CliException("invalid JWT in " + what + ": " + e.getMessage());
         }
         String alg = header.path("alg").asText("");
