@@ -126,7 +126,7 @@ final class OperatorCommand extends ClientCommand {
                 checkUrl(accountServer);
             }
             AuthStore store = store();
-            if (store.hasOperator(name) || store.operatorNames().contains(name)) {
+            if (store.hasOperator(name)) {
                 throw new CliException("operator " + name + " already exist");
             }
             long now = nowSeconds();

@@ -276,6 +276,14 @@ class AuthStoreCommandsTest {
             assertThat(unknownCommand.status()).isEqualTo(2);
             assertThat(unknownCommand.err()).hasLineCount(1);
 
+            String system = JwtDecoder.decode(Files.readString(store().resolve("stores/DEMO/accounts/SYSTEM/SYSTEM.jwt"))
+                    .strip()).data().subject();
+            Files.delete(store().resolve("keys/keys/A").resolve(system.substring(1, 3)).resolve(system + ".nk"));
+            Result noSeed = cli.run("auth", "user", "add", "carol", "SYSTEM");
+            assertThat(noSeed.status()).isEqualTo(1);
+            assertThat(noSeed.err()).isEqualTo("natrix: error: the seed of " + system + " is not in the key store "
+                    + store().resolve("keys") + "\n");
+
             cli.run("auth", "operator", "add", "SECOND");
             Result ambiguous = cli.run("auth", "account", "ls");
             assertThat(ambiguous.err()).isEqualTo("natrix: error: several operators (DEMO, SECOND): choose one "
