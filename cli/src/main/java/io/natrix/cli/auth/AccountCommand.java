@@ -8,6 +8,7 @@ import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,13 +20,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code auth account}: natscli's account commands ({@code add}, {@code ls}, {@code info}, {@code edit},
- * {@code push}) on the nsc-layout store, plus {@code rm} (commented out in natscli). Accounts are issued by their
- * operator's signing key (see {@link Signers}); every change re-issues the JWT, which running servers learn by
- * {@code push} ({@link ClaimsPush}).
+ * {@code push}, {@code query}) on the nsc-layout store, plus {@code rm} (commented out in natscli). Accounts are
+ * issued by their operator's signing key (see {@link Signers}); every change re-issues the JWT, which running servers
+ * learn by {@code push} ({@link ResolverClient}).
  */
 @Command(name = "account", aliases = {"a", "acct", "act"}, description = "Manage NATS Accounts",
         subcommands = {AccountCommand.Add.class, AccountCommand.Ls.class, AccountCommand.Info.class,
-                AccountCommand.Edit.class, AccountCommand.Rm.class, AccountCommand.Push.class})
+                AccountCommand.Edit.class, AccountCommand.Rm.class, AccountCommand.Push.class,
+                AccountCommand.Query.class})
 final class AccountCommand extends ClientCommand {
 
     @Override
@@ -314,7 +316,37 @@ final class AccountCommand extends ClientCommand {
                 out().println(account.jwt());
                 out().println();
             }
-            new ClaimsPush(globals(), out()).push(store, operator, account);
+            new ResolverClient(globals(), out()).push(store, operator, account);
+            return 0;
+        }
+    }
+
+    /**
+     * {@code auth account query NAME [OUTPUT]}: the account JWT a server's resolver holds, shown (and saved to
+     * OUTPUT), as natscli's {@code query}.
+     */
+    @Command(name = "query", aliases = "pull", description = "Pull the Account from the NATS Resolver and view it")
+    static final class Query extends AuthBase {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Account to act on")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "OUTPUT", description = "Saves the JWT to a file")
+        Path output;
+
+        @Option(names = "--operator", paramLabel = "NAME", description = "Operator to act on")
+        String operatorName;
+
+        @Override
+        public Integer call() {
+            AuthStore store = store();
+            AuthStore.Entry operator = store.pickOperator(operatorName);
+            AuthStore.Entry local = store.account(operator.name(), name);
+            String jwt = new ResolverClient(globals(), out()).lookup(store, operator, local.subject());
+            AuthStore.Entry pulled = new AuthStore.Entry(name, jwt, Jwt.decode(jwt, "the server's answer"));
+            if (output != null) {
+                AuthStore.writeAtomically(output, jwt);
+            }
+            show(out(), store, operator, pulled, false);
             return 0;
         }
     }

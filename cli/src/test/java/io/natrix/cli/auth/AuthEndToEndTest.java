@@ -169,6 +169,11 @@ class AuthEndToEndTest {
                 .contains("✓ Update completed on ").contains("Success 1 Failed 0 Expected 1");
 
         assertThat(refused(alice)).hasMessageContaining("Authorization Violation");
+        Path pulled = dir.resolve("app.jwt");
+        Result query = ok(cli.run("auth", "account", "query", "APP", pulled.toString(), "--server", url()));
+        assertThat(query.out()).startsWith("Account APP (A").contains("Revocations: 1");
+        assertThat(Files.readString(pulled)).isEqualTo(Files.readString(
+                dir.resolve(".local/share/nats/nsc/stores/DEMO/accounts/APP/APP.jwt")).strip());
         try (Connection bob = connect(creds("bob", "APP"))) {
             assertThat(bob.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         }

@@ -17,16 +17,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Sends an account JWT to the running servers, as natscli's {@code auth account push}: it counts the servers
- * ({@code $SYS.REQ.SERVER.PING}), sends the JWT to {@code $SYS.REQ.ACCOUNT.<key>.CLAIMS.UPDATE} and prints one line
- * per server's answer, failing unless every server took it.
+ * Talks to the running servers' account resolvers through their system account, as natscli's
+ * {@code auth account push} and {@code query} do. {@link #push} counts the servers ({@code $SYS.REQ.SERVER.PING}),
+ * sends the JWT to {@code $SYS.REQ.ACCOUNT.<key>.CLAIMS.UPDATE} and prints one line per server's answer, failing
+ * unless every server took it; {@link #lookup} asks {@code $SYS.REQ.ACCOUNT.<key>.CLAIMS.LOOKUP} for the JWT a
+ * server holds.
  *
  * <p>Only a system account user may do this. Unless the command line brings credentials of its own
  * ({@code --creds}, {@code --nkey}, {@code --user}, {@code --token}, their environment variables, or a context
- * with them), the push connects as the operator's system account user from the store ({@code sys}, created by
- * {@code auth operator add}). One use per push; not thread-safe.
+ * with them), it connects as the operator's system account user from the store ({@code sys}, created by
+ * {@code auth operator add}). One use per request; not thread-safe.
  */
-final class ClaimsPush {
+final class ResolverClient {
 
     /** How long to wait for more answers once some arrived, when the number of servers is unknown. */
     static final Duration QUIET = Duration.ofMillis(300);
@@ -34,7 +36,7 @@ final class ClaimsPush {
     private final Globals globals;
     private final PrintWriter out;
 
-    ClaimsPush(Globals globals, PrintWriter out) {
+    ResolverClient(Globals globals, PrintWriter out) {
         this.globals = globals;
         this.out = out;
     }
@@ -85,6 +87,22 @@ final class ClaimsPush {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while pushing account " + account.name(), e);
         }
+    }
+
+    /** The account JWT the first server to answer holds for {@code accountKey}; none is a one-line error. */
+    String lookup(AuthStore store, AuthStore.Entry operator, String accountKey) {
+        String[] jwt = {""};
+        try (Connection nc = connect(store, operator)) {
+            gather(nc, "$SYS.REQ.ACCOUNT." + accountKey + ".CLAIMS.LOOKUP", new byte[0], 1, globals.timeout(),
+                    m -> jwt[0] = new String(m.getData(), StandardCharsets.UTF_8).strip());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while looking up account " + accountKey, e);
+        }
+        if (jwt[0].isEmpty()) {
+            throw new CliException("did not receive a valid token from the server");
+        }
+        return jwt[0];
     }
 
     private Connection connect(AuthStore store, AuthStore.Entry operator) {
