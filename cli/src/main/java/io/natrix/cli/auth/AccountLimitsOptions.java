@@ -138,7 +138,7 @@ final class AccountLimitsOptions {
                 limits.remove("max_bytes_required");
             }
         }
-        if (limits.path("mem_storage").asLong(0) == 0 && limits.path("disk_storage").asLong(0) == 0) {
+        if (!Claims.jetStreamEnabled(claims)) {
             throw new CliException("JetStream needs some storage: give --js-disk or --js-memory a non-zero size");
         }
     }

@@ -123,6 +123,11 @@ class AuthStoreCommandsTest {
             assertThat(edited.limits().jetStream().diskStorage()).isEqualTo(1L << 30);
             assertThat(edited.limits().conn()).isEqualTo(7);
             assertThat(edited.limits().disallowBearer()).isTrue();
+            assertThat(cli.run("auth", "account", "edit", "JSOFF", "--no-jetstream").status()).isEqualTo(1);
+            Result off = cli.run("auth", "account", "edit", "APP", "--no-jetstream");
+            assertThat(off.out()).contains("JetStream: false").doesNotContain("JetStream Settings");
+            assertThat(JwtDecoder.decode(jwt("DEMO/accounts/APP/APP.jwt"), AccountClaims.class, Clock.systemUTC())
+                    .limits().jetStream().diskStorage()).isZero();
 
             Result user = cli.run("auth", "user", "add", "bob", "APP", "--pub-allow", "orders.>", "--pub-deny", "x",
                     "--sub-deny", "secret.>", "--subscriptions", "3");
