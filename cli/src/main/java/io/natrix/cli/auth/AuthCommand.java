@@ -2,8 +2,6 @@ package io.natrix.cli.auth;
 
 import io.natrix.cli.ClientCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /**
  * {@code natrix auth}: NATS decentralized authentication without nsc, as natscli's {@code auth} command: nkeys,
@@ -13,10 +11,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "auth", description = "NATS Decentralized Authentication",
         subcommands = {OperatorCommand.class, AccountCommand.class, UserCommand.class, NkeyCommand.class})
 public final class AuthCommand extends ClientCommand {
-
-    /** {@code --help} on {@code auth} and every command under it (the root's help option is not inherited). */
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help")
-    boolean help;
 
     @Override
     public Integer call() {
