@@ -1,5 +1,6 @@
 package io.natrix.cli;
 
+import io.natrix.cli.consumer.ConsumerCommand;
 import io.natrix.cli.context.ContextCommand;
 import io.natrix.cli.stream.StreamCommand;
 import io.natrix.cli.support.CommandLineErrors;
@@ -33,7 +34,8 @@ public final class Cli {
     public static List<Object> commands() {
         return List.of(
                 new ContextCommand(),
-                new StreamCommand());
+                new StreamCommand(),
+                new ConsumerCommand());
     }
 
     /**

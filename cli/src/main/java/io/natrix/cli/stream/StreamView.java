@@ -215,7 +215,7 @@ public final class StreamView {
         return String.join(", ", items);
     }
 
-    static String capitalize(String s) {
+    public static String capitalize(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
