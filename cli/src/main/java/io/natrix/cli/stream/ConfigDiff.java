@@ -54,6 +54,14 @@ public final class ConfigDiff {
             y.sort(null);
             return x.equals(y);
         }
-        return a.equals(b);
+        return a.equals(SAME_VALUE, b);
     }
+
+    /** Numbers compare by value: the server writes 10 where a flag made 10L. */
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+            return x.decimalValue().compareTo(y.decimalValue()) == 0 ? 0 : 1;
+        }
+        return x.equals(y) ? 0 : 1;
+    };
 }
