@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code consumer add STREAM [CONSUMER]}: creates a consumer from flags ({@link ConsumerFlags#newConfig}) or a
- * {@code --config} JSON file and prints its info as natscli does, or the API's answer with {@code --json}.
+ * {@code --config} JSON file and prints its info as natscli does.
  */
 @Command(name = "add", aliases = {"create", "new"}, description = "Creates a new consumer")
 final class ConsumerAddCommand extends ClientCommand {
@@ -33,9 +33,6 @@ final class ConsumerAddCommand extends ClientCommand {
 
     @Option(names = "--defaults", description = "Accept default values for all prompts")
     boolean defaults;
-
-    @Option(names = {"-j", "--json"}, description = "Produce JSON output")
-    boolean json;
 
     @Mixin
     ConsumerFlags flags;
@@ -71,11 +68,7 @@ final class ConsumerAddCommand extends ClientCommand {
             request.set("config", cfg);
             request.put("action", "create");
             ObjectNode info = api.request("CONSUMER.CREATE." + stream + (name.isEmpty() ? "" : "." + name), request);
-            if (json) {
-                Json.print(out(), info);
-            } else {
-                ConsumerView.print(out(), info);
-            }
+            ConsumerView.print(out(), info);
             return 0;
         }
     }

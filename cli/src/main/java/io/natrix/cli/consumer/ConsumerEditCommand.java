@@ -38,9 +38,6 @@ final class ConsumerEditCommand extends ClientCommand {
     @Option(names = "--dry-run", description = "Only shows differences, do not edit the consumer")
     boolean dryRun;
 
-    @Option(names = {"-j", "--json"}, description = "Produce JSON output")
-    boolean json;
-
     @Mixin
     ConsumerFlags flags;
 
@@ -83,11 +80,7 @@ final class ConsumerEditCommand extends ClientCommand {
             request.set("config", next);
             request.put("action", "update");
             ObjectNode info = api.request("CONSUMER.CREATE." + stream + "." + consumer, request);
-            if (json) {
-                Json.print(out(), info);
-            } else {
-                ConsumerView.print(out(), info);
-            }
+            ConsumerView.print(out(), info);
             return 0;
         }
     }

@@ -144,7 +144,8 @@ final class ConsumerFlags {
         }
         String deliverSubject = target;
         if (!create.pull && deliverSubject == null) {
-            deliverSubject = prompter.ask("Delivery target (empty for Pull Consumers)", "", "--target or --pull");
+            deliverSubject = prompter.askEvenWithDefaults("Delivery target (empty for Pull Consumers)", "",
+                    "--target or --pull");
         }
         boolean push = deliverSubject != null && !deliverSubject.isEmpty();
         if (push) {

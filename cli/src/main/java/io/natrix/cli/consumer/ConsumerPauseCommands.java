@@ -45,9 +45,6 @@ final class ConsumerPauseCommands {
         @Option(names = {"-f", "--force"}, description = "Force pause without prompting")
         boolean force;
 
-        @Option(names = {"-j", "--json"}, description = "Produce JSON output")
-        boolean json;
-
         @Override
         public Integer call() throws Exception {
             if (untilArgument != null && untilFlag != null) {
@@ -67,10 +64,6 @@ final class ConsumerPauseCommands {
                 }
                 ObjectNode answer = api.request("CONSUMER.PAUSE." + stream + "." + consumer,
                         Json.MAPPER.createObjectNode().put("pause_until", when.toString()));
-                if (json) {
-                    Json.print(out(), answer);
-                    return 0;
-                }
                 if (!answer.path("paused").asBoolean()) {
                     throw new CliException("consumer failed to pause, perhaps a time in the past was given");
                 }

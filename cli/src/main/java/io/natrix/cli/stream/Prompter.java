@@ -55,6 +55,17 @@ public final class Prompter {
         return answer;
     }
 
+    /**
+     * A value natscli asks for even with {@code --defaults} (a consumer's delivery target): on a terminal the user
+     * is asked, with {@code suggested} taken for an empty answer; elsewhere it is an error naming the flag.
+     */
+    public String askEvenWithDefaults(String question, String suggested, String flag) {
+        if (!globals.terminal()) {
+            throw new CliException(flag + " is required when not on a terminal");
+        }
+        return new Prompter(globals, out, false).ask(question, suggested, flag);
+    }
+
     /** A yes/no answer for a value ({@code --allow-rollup} and the like). */
     public boolean askBoolean(String question, boolean dflt, String flag) {
         if (acceptDefaults) {

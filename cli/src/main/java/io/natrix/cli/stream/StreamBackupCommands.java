@@ -167,9 +167,6 @@ final class StreamBackupCommands {
         @Option(names = "--replicas", paramLabel = "N", description = "Override how many replicas of the data to create")
         int replicas;
 
-        @Option(names = {"-j", "--json"}, description = "Produce JSON output")
-        boolean json;
-
         @Override
         public Integer call() throws Exception {
             Path metaFile = dir.resolve(META_FILE);
@@ -207,12 +204,8 @@ final class StreamBackupCommands {
                 if (deliver.isEmpty()) {
                     throw new CliException("restore failed: the server named no subject to upload to");
                 }
-                ObjectNode info = upload(nc, api.timeout(), deliver, dataFile);
+                upload(nc, api.timeout(), deliver, dataFile);
                 long seconds = Math.round((System.nanoTime() - started) / 1e9);
-                if (json) {
-                    Json.print(out(), info);
-                    return 0;
-                }
                 out().println();
                 out().printf("Restored stream \"%s\" in %ds%n%n", name, seconds);
                 StreamView.print(out(), api.streamInfo(name), false);

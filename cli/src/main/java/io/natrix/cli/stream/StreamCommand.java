@@ -175,9 +175,6 @@ public final class StreamCommand extends ClientCommand {
         @Option(names = {"-f", "--force"}, description = "Force sealing without prompting")
         boolean force;
 
-        @Option(names = {"-j", "--json"}, description = "Produce JSON output")
-        boolean json;
-
         @Override
         public Integer call() throws Exception {
             if (!new Prompter(globals(), out(), false).confirm("seal Stream " + stream
@@ -189,11 +186,7 @@ public final class StreamCommand extends ClientCommand {
                 ObjectNode cfg = (ObjectNode) api.streamInfo(stream).path("config").deepCopy();
                 cfg.put("sealed", true);
                 ObjectNode info = api.request("STREAM.UPDATE." + stream, cfg);
-                if (json) {
-                    Json.print(out(), info);
-                } else {
-                    StreamView.print(out(), info, false);
-                }
+                StreamView.print(out(), info, false);
                 return 0;
             }
         }

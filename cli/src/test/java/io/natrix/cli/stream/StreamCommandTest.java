@@ -11,6 +11,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
@@ -42,7 +43,8 @@ class StreamCommandTest {
     @BeforeAll
     static void start() throws Exception {
         cli = CliHarness.start(serverDir);
-        nc = Nats.connect(cli.url());
+        // A generous connect timeout: the first connection waits out the server's start on a busy machine.
+        nc = Nats.connect(new Options.Builder().server(cli.url()).connectionTimeout(Duration.ofSeconds(30)).build());
         jsm = nc.jetStreamManagement();
     }
 
