@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The JetStream API as natscli's management commands use it: JSON requests on {@code $JS.API.*} subjects over a
@@ -66,19 +69,22 @@ public final class JsApi {
 
     /** Sends raw bytes to an API call and returns the answer's JSON. */
     public ObjectNode requestRaw(String call, byte[] data) throws JetStreamApiException {
+        String subject = subject(call);
         Message reply;
         try {
-            reply = connection.request(subject(call), data, timeout);
+            reply = connection.requestWithTimeout(subject, data, timeout).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliException("interrupted waiting for " + subject(call));
+            throw new CliException("interrupted waiting for " + subject);
         } catch (CancellationException e) {
-            throw new CliException("no responders for " + subject(call) + ": is JetStream enabled?");
+            // jnats cancels a request that the server answered with "503 No Responders".
+            throw new CliException("no responders for " + subject + ": JetStream is not enabled for this account");
+        } catch (TimeoutException e) {
+            throw new CliException("timeout waiting for a JetStream API response on " + subject);
+        } catch (ExecutionException e) {
+            throw new CliException("request on " + subject + " failed: " + Globals.rootMessage(e));
         }
-        if (reply == null) {
-            throw new CliException("timeout waiting for a JetStream API response on " + subject(call));
-        }
-        return answer(reply.getData(), subject(call));
+        return answer(reply.getData(), subject);
     }
 
     /** Parses an API answer; an {@code error} in it is thrown as jnats's exception. */

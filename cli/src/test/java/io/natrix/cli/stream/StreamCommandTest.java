@@ -376,6 +376,12 @@ class StreamCommandTest {
         assertThat(noArg.status()).isEqualTo(2);
         assertThat(noArg.err()).hasLineCount(1);
 
+        try (CliHarness plain = CliHarness.start(dir.resolve("plain"), b -> b.jetstream = false)) {
+            Result noJs = plain.run("stream", "ls");
+            assertThat(noJs.status()).isEqualTo(1);
+            assertThat(noJs.err()).isEqualTo("natrix: error: no responders for $JS.API.STREAM.LIST: JetStream is not "
+                    + "enabled for this account\n");
+        }
         try (CliHarness offline = CliHarness.withoutServer(dir.resolve("offline"))) {
             Result down = offline.run("stream", "ls", "--server", "nats://127.0.0.1:1");
             assertThat(down.status()).isEqualTo(1);
