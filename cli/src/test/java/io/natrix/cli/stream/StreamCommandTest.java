@@ -115,7 +115,7 @@ class StreamCommandTest {
 
     @Test
     void addWithDefaultsUsesNatscliDefaults() throws Exception {
-        ok("stream", "add", "S", "--subjects", "s.>", "--defaults", "--deny-purge");
+        ok("stream", "add", "S", "--subjects", "s.>", "--defaults", "--deny-purge", "--no-ack");
         StreamConfiguration c = jsm.getStreamInfo("S").getConfiguration();
         assertThat(c.getStorageType()).isEqualTo(StorageType.File);
         assertThat(c.getRetentionPolicy()).isEqualTo(RetentionPolicy.Limits);
@@ -128,6 +128,9 @@ class StreamCommandTest {
         assertThat(c.getDenyDelete()).isFalse();
         assertThat(c.getDenyPurge()).isTrue();
         assertThat(c.getAllowRollup()).isFalse();
+        assertThat(c.getNoAck()).isTrue();
+        ok("stream", "edit", "S", "--ack", "-f");
+        assertThat(jsm.getStreamInfo("S").getConfiguration().getNoAck()).isFalse();
     }
 
     @Test
