@@ -125,6 +125,12 @@ class ConsumerCommandTest {
         assertThat(back.getInactiveThreshold()).isEqualTo(Duration.ofHours(1));
         assertThat(ok("consumer", "info", "ORDERS", "BACK").out()).contains("Backoff: 1s, 2s, 3s\n")
                 .contains("Deliver Policy: From Sequence 3\n");
+
+        Result ephemeral = ok("consumer", "add", "ORDERS", "--ephemeral", "--pull", "--defaults",
+                "--inactive-threshold", "1m");
+        assertThat(ephemeral.out()).startsWith("Information for Consumer ORDERS > ")
+                .doesNotContain("Durable Name").contains("Inactive Threshold: 1m0s\n");
+        assertThat(jsm.getConsumerNames("ORDERS")).hasSize(3);
     }
 
     @Test
