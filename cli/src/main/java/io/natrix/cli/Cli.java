@@ -1,7 +1,9 @@
 package io.natrix.cli;
 
 import io.natrix.cli.auth.AuthCommand;
+import io.natrix.cli.consumer.ConsumerCommand;
 import io.natrix.cli.context.ContextCommand;
+import io.natrix.cli.stream.StreamCommand;
 import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
 import java.util.List;
@@ -36,6 +38,8 @@ public final class Cli {
     public static List<Object> commands() {
         return List.of(
                 new ContextCommand(),
+                new StreamCommand(),
+                new ConsumerCommand(),
                 new AuthCommand());
     }
 
