@@ -64,7 +64,7 @@ public final class ConsumerApi {
         }
 
         public static ConsumerCreateResponse of(ConsumerInfo info) {
-            return new ConsumerCreateResponse(CONSUMER_CREATE_RESPONSE, null, info);
+            return new ConsumerCreateResponse(CONSUMER_CREATE_RESPONSE, null, info.withServerMetadata());
         }
 
         public static ConsumerCreateResponse failed(JsApiError error) {
@@ -124,7 +124,7 @@ public final class ConsumerApi {
         }
 
         public static ConsumerInfoResponse of(ConsumerInfo info) {
-            return new ConsumerInfoResponse(CONSUMER_INFO_RESPONSE, null, info);
+            return new ConsumerInfoResponse(CONSUMER_INFO_RESPONSE, null, info.withServerMetadata());
         }
 
         public static ConsumerInfoResponse failed(JsApiError error) {

@@ -72,6 +72,20 @@ public record ConsumerInfo(
     }
 
     /**
+     * This info as a create or info response shows it: the configuration's metadata with the answering server's
+     * {@code _nats.ver} and {@code _nats.level} (never stored), as nats-server adds them.
+     */
+    ConsumerInfo withServerMetadata() {
+        if (config == null) {
+            return this;
+        }
+        return new ConsumerInfo(streamName, name, created,
+                ConsumerConfigs.withDynamicMetadata(config, io.natrix.server.Version.NATS_SERVER), delivered,
+                ackFloor, numAckPending, numRedelivered, numWaiting, numPending, pushBound, paused,
+                pauseRemainingNanos, priorityGroups, ts);
+    }
+
+    /**
      * A pair of sequences and a time: nats-server's {@code SequenceInfo}.
      *
      * @param consumerSeq the consumer sequence

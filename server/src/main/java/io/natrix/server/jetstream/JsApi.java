@@ -112,7 +112,7 @@ public final class JsApi {
         }
 
         public static StreamCreateResponse of(StreamInfo info, boolean didCreate) {
-            return new StreamCreateResponse(STREAM_CREATE_RESPONSE, null, info, didCreate);
+            return new StreamCreateResponse(STREAM_CREATE_RESPONSE, null, info.withServerMetadata(), didCreate);
         }
 
         public static StreamCreateResponse failed(JsApiError error) {
@@ -131,7 +131,7 @@ public final class JsApi {
         }
 
         public static StreamUpdateResponse of(StreamInfo info) {
-            return new StreamUpdateResponse(STREAM_UPDATE_RESPONSE, null, info);
+            return new StreamUpdateResponse(STREAM_UPDATE_RESPONSE, null, info.withServerMetadata());
         }
 
         public static StreamUpdateResponse failed(JsApiError error) {
@@ -156,7 +156,8 @@ public final class JsApi {
         }
 
         public static StreamInfoResponse of(StreamInfo info, int total, int offset, int limit) {
-            return new StreamInfoResponse(STREAM_INFO_RESPONSE, null, total, offset, limit, info);
+            return new StreamInfoResponse(STREAM_INFO_RESPONSE, null, total, offset, limit,
+                    info.withServerMetadata());
         }
 
         public static StreamInfoResponse failed(JsApiError error) {

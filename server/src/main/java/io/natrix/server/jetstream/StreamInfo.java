@@ -56,6 +56,18 @@ public record StreamInfo(
     }
 
     /**
+     * This info as a create, update, info or restore response shows it: the configuration's metadata with the
+     * answering server's {@code _nats.ver} and {@code _nats.level} (never stored), as nats-server adds them.
+     */
+    StreamInfo withServerMetadata() {
+        if (config == null) {
+            return this;
+        }
+        return new StreamInfo(JsVersioning.withDynamicMetadata(config, io.natrix.server.Version.NATS_SERVER),
+                created, state, domain, cluster, mirror, sources, alternates, ts);
+    }
+
+    /**
      * A stream's state: nats-server's {@code StreamState}. Times of an empty stream are {@link GoTime#ZERO}.
      *
      * @param messages      messages stored

@@ -74,6 +74,29 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void responsesCarryTheAnsweringServersVersionAndLevelWhichAreNeverStored() throws Exception {
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamInfo created = jsm.addStream(StreamConfiguration.builder().name("V").subjects("v")
+                    .storageType(StorageType.Memory).build());
+            for (StreamInfo info : List.of(created, jsm.getStreamInfo("V"),
+                    jsm.updateStream(created.getConfiguration()))) {
+                assertThat(info.getConfiguration().getMetadata()).containsEntry("_nats.ver", "2.11.0")
+                        .containsEntry("_nats.level", "1").containsEntry("_nats.req.level", "0");
+            }
+            var consumer = jsm.addOrUpdateConsumer("V", io.nats.client.api.ConsumerConfiguration.builder()
+                    .durable("C").build());
+            assertThat(consumer.getConsumerConfiguration().getMetadata()).containsEntry("_nats.ver", "2.11.0")
+                    .containsEntry("_nats.level", "1");
+            assertThat(jsm.getConsumerInfo("V", "C").getConsumerConfiguration().getMetadata())
+                    .containsEntry("_nats.ver", "2.11.0");
+            // Listing shows the stored configuration, as nats-server's STREAM.LIST does.
+            assertThat(jsm.getStreams().getFirst().getConfiguration().getMetadata())
+                    .doesNotContainKey("_nats.ver").containsEntry("_nats.req.level", "0");
+        }
+    }
+
+    @Test
     void duplicatesAreAcknowledgedWithoutStoringTwice() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("D").subjects("d")
