@@ -1,6 +1,7 @@
 package io.natrix.cli;
 
 import io.natrix.cli.context.ContextCommand;
+import io.natrix.cli.kv.KvCommand;
 import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
 import java.util.List;
@@ -31,7 +32,8 @@ public final class Cli {
      */
     public static List<Object> commands() {
         return List.of(
-                new ContextCommand());
+                new ContextCommand(),
+                new KvCommand());
     }
 
     /**
