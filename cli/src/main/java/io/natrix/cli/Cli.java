@@ -2,6 +2,7 @@ package io.natrix.cli;
 
 import io.natrix.cli.context.ContextCommand;
 import io.natrix.cli.kv.KvCommand;
+import io.natrix.cli.object.ObjectCommand;
 import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class Cli {
     public static List<Object> commands() {
         return List.of(
                 new ContextCommand(),
-                new KvCommand());
+                new KvCommand(),
+                new ObjectCommand());
     }
 
     /**

@@ -51,6 +51,19 @@ public final class Columns {
         return this;
     }
 
+    /**
+     * Adds a label with several values: the first on the label's row, the rest beneath it in the value column
+     * (natscli's map and list rows, {@code Metadata: team: ops}).
+     */
+    public Columns rows(String label, java.util.Collection<String> values) {
+        boolean first = true;
+        for (String value : values) {
+            row(first ? label : "", value);
+            first = false;
+        }
+        return this;
+    }
+
     /** Adds a row only when the condition holds. */
     public Columns rowIf(String label, Object value, boolean condition) {
         return condition ? row(label, value) : this;
@@ -82,6 +95,9 @@ public final class Columns {
                 }
                 sb.append(title.text().endsWith(":") ? title.text() : title.text() + ":").append("\n\n");
                 afterTitle = true;
+            } else if (line instanceof Row row && row.label().isEmpty()) {
+                sb.append(" ".repeat(longest + 4)).append(row.value()).append('\n');
+                afterTitle = false;
             } else if (line instanceof Row row) {
                 sb.append(" ".repeat(longest - width(row.label()) + 2)).append(row.label()).append(": ")
                         .append(row.value()).append('\n');

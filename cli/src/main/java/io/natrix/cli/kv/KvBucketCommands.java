@@ -16,7 +16,6 @@ import io.nats.client.api.Mirror;
 import io.nats.client.api.Placement;
 import io.nats.client.api.Republish;
 import io.nats.client.api.Source;
-import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamState;
 import java.io.IOException;
 import java.time.Duration;
@@ -124,7 +123,7 @@ final class KvBucketCommands {
             KeyValueConfiguration.Builder b = KeyValueConfiguration.builder()
                     .maxHistoryPerKey(history)
                     .replicas(replicas)
-                    .storageType(storageType(storage))
+                    .storageType(Storage.parse(storage))
                     .compression(compress)
                     .maxValueSize(ByteSize.parse(maxValueSize, "--max-value-size", Integer.MAX_VALUE))
                     .maxBucketSize(ByteSize.parse(maxBucketSize, "--max-bucket-size", Long.MAX_VALUE));
@@ -173,18 +172,6 @@ final class KvBucketCommands {
             }
             return b.build();
         }
-    }
-
-    /** The storage a {@code --storage} flag names: {@code file}/{@code f} (default) or {@code memory}/{@code m}. */
-    static StorageType storageType(String storage) {
-        if (storage == null) {
-            return StorageType.File;
-        }
-        return switch (storage) {
-            case "file", "f" -> StorageType.File;
-            case "memory", "m" -> StorageType.Memory;
-            default -> throw new CliException("invalid --storage \"" + storage + "\": must be file or memory");
-        };
     }
 
     /** {@code kv info BUCKET} (also {@code view}, {@code status}): the bucket's status, or its stream's JSON. */

@@ -47,7 +47,7 @@ final class KvStatusView {
             cols.row("Maximum Age", maxAge == null || maxAge.isZero() || maxAge.isNegative()
                     ? "unlimited" : Durations.human(maxAge));
             cols.row("JetStream Stream", config.getName());
-            cols.row("Storage", config.getStorageType() == null ? "" : capitalized(config.getStorageType().toString()));
+            cols.row("Storage", Storage.name(config.getStorageType()));
             Republish republish = config.getRepublish();
             if (republish != null) {
                 cols.row(republish.isHeadersOnly() ? "Republishing Headers" : "Republishing",
@@ -111,9 +111,5 @@ final class KvStatusView {
 
     private static String bucketOf(String stream) {
         return stream.startsWith("KV_") ? stream.substring(3) : stream;
-    }
-
-    private static String capitalized(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -186,7 +186,7 @@ class KvCommandTest {
         CompletableFuture<Result> live = CompletableFuture.supplyAsync(() -> cli.run("kv", "watch", "W", "--count", "3"));
         ok("kv", "put", "W", "b", "2");
         ok("kv", "del", "W", "a", "-f");
-        Result watched = live.get(10, TimeUnit.SECONDS);
+        Result watched = live.get(20, TimeUnit.SECONDS);
         assertThat(watched.status()).as(watched.toString()).isZero();
         assertThat(watched.out().lines().map(l -> l.substring(l.indexOf(']') + 2)).toList())
                 .contains("PUT W > b: 2", "DELETE W > a").hasSize(3);
