@@ -11,7 +11,6 @@ import io.nats.client.api.StreamInfo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A key-value bucket's status in natscli's {@code kv info} layout: configuration, then mirror, sources, metadata
@@ -78,7 +77,7 @@ final class KvStatusView {
                     cols.row("Lag", Human.count(source.getLag()));
                 }
             }
-            Map<String, String> meta = userMetadata(status.getMetadata());
+            Map<String, String> meta = Storage.userMetadata(status.getMetadata());
             if (!meta.isEmpty()) {
                 cols.section("Metadata");
                 meta.forEach(cols::row);
@@ -90,19 +89,6 @@ final class KvStatusView {
             }
         }
         cols.print(out);
-    }
-
-    /** Metadata without the server's own {@code _nats.*} entries, sorted by key. */
-    static Map<String, String> userMetadata(Map<String, String> metadata) {
-        Map<String, String> user = new TreeMap<>();
-        if (metadata != null) {
-            metadata.forEach((k, v) -> {
-                if (!k.startsWith("_nats.")) {
-                    user.put(k, v);
-                }
-            });
-        }
-        return user;
     }
 
     private static String lastSeen(Duration active) {

@@ -3,8 +3,13 @@ package io.natrix.cli.kv;
 import io.natrix.cli.CliException;
 import io.nats.client.api.StorageType;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** The {@code --storage} flag of the bucket commands and the storage name their reports show. */
+/**
+ * What the bucket commands share about a bucket's stream: the {@code --storage} flag, the storage name their
+ * reports show, and the metadata they list (without the server's own entries).
+ */
 public final class Storage {
 
     private Storage() {
@@ -29,5 +34,18 @@ public final class Storage {
         }
         String s = type.toString().toLowerCase(Locale.ROOT);
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** Metadata without the server's own {@code _nats.*} entries, sorted by key. */
+    public static Map<String, String> userMetadata(Map<String, String> metadata) {
+        Map<String, String> user = new TreeMap<>();
+        if (metadata != null) {
+            metadata.forEach((k, v) -> {
+                if (!k.startsWith("_nats.")) {
+                    user.put(k, v);
+                }
+            });
+        }
+        return user;
     }
 }

@@ -46,7 +46,7 @@ final class ObjectViews {
         if (info != null) {
             cols.row("JetStream Stream", info.getConfiguration().getName());
             List<String> meta = new ArrayList<>();
-            userMetadata(status.getMetadata()).forEach((k, v) -> meta.add(k + ": " + v));
+            Storage.userMetadata(status.getMetadata()).forEach((k, v) -> meta.add(k + ": " + v));
             cols.rows("Metadata", meta);
             if (info.getClusterInfo() != null && info.getClusterInfo().getName() != null) {
                 cols.section("Cluster Information");
@@ -105,17 +105,5 @@ final class ObjectViews {
         } catch (IllegalArgumentException e) {
             return digest;
         }
-    }
-
-    static Map<String, String> userMetadata(Map<String, String> metadata) {
-        Map<String, String> user = new TreeMap<>();
-        if (metadata != null) {
-            metadata.forEach((k, v) -> {
-                if (!k.startsWith("_nats.")) {
-                    user.put(k, v);
-                }
-            });
-        }
-        return user;
     }
 }
