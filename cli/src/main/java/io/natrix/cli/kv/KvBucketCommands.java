@@ -264,7 +264,9 @@ final class KvBucketCommands {
             KeyValue kv = KvBuckets.open(conn, globals(), bucket);
             List<String> keys = filter == null || filter.isEmpty() ? kv.keys() : kv.keys(filter);
             if (keys.isEmpty()) {
-                out().println("No keys found in bucket");
+                if (!names) {
+                    out().println("No keys found in bucket");
+                }
                 out().flush();
                 return;
             }

@@ -2,6 +2,7 @@ package io.natrix.cli.object;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.natrix.cli.Globals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -20,6 +21,15 @@ class ProgressTest {
         assertThat(p.render(5 * 1024 * 1024)).isEqualTo("big.bin [" + "=".repeat(20) + ">" + " ".repeat(19)
                 + "]  50% 5.0 MiB / 10 MiB");
         assertThat(p.render(10 * 1024 * 1024)).isEqualTo("big.bin [" + "=".repeat(40) + "] 100% 10 MiB / 10 MiB");
+    }
+
+    @Test
+    void shownOnlyOnATerminalWhenWantedForLargeObjects() {
+        Globals terminal = new Globals().terminal(true);
+        assertThat(ObjectTransferCommands.showProgress(terminal, true, 20 * 1024 + 1)).isTrue();
+        assertThat(ObjectTransferCommands.showProgress(terminal, true, 20 * 1024)).isFalse();
+        assertThat(ObjectTransferCommands.showProgress(terminal, false, 1 << 20)).isFalse();
+        assertThat(ObjectTransferCommands.showProgress(new Globals().terminal(false), true, 1 << 20)).isFalse();
     }
 
     @Test
