@@ -13,9 +13,6 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.Mirror;
-import io.nats.client.api.Placement;
-import io.nats.client.api.Republish;
-import io.nats.client.api.Source;
 import io.nats.client.api.StreamState;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,8 +20,8 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,55 +40,11 @@ final class KvBucketCommands {
         @Parameters(index = "0", paramLabel = "BUCKET", description = "The bucket to act on")
         String bucket;
 
-        @Option(names = "--description", paramLabel = "TEXT", description = "A description for the bucket")
-        String description;
-
-        @Option(names = "--history", paramLabel = "N", defaultValue = "1",
-                description = "How many historic values to keep per key (1-64, default 1)")
-        int history;
+        @Mixin
+        KvBucketFlags flags;
 
         @Option(names = "--storage", paramLabel = "TYPE", description = "Storage backend to use (file, memory)")
         String storage;
-
-        @Option(names = "--ttl", paramLabel = "DURATION", description = "How long to keep values for")
-        String ttl;
-
-        @Option(names = "--marker-ttl", paramLabel = "DURATION",
-                description = "Enables Per-Key TTLs and Limit Markers")
-        String markerTtl;
-
-        @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
-                description = "How many replicas of the data to store")
-        int replicas;
-
-        @Option(names = "--max-value-size", paramLabel = "BYTES", description = "Maximum size for any single value")
-        String maxValueSize;
-
-        @Option(names = "--max-bucket-size", paramLabel = "BYTES", description = "Maximum size for the bucket")
-        String maxBucketSize;
-
-        @Option(names = "--tags", paramLabel = "TAG", description = "Place the bucket on servers that has specific tags")
-        List<String> tags = new ArrayList<>();
-
-        @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Place the bucket on a specific cluster")
-        String cluster;
-
-        @Option(names = "--compress", description = "Compress the bucket data")
-        boolean compress;
-
-        @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "Adds metadata to the stream")
-        Map<String, String> metadata;
-
-        @Option(names = "--republish-source", paramLabel = "SRC",
-                description = "Republish messages to --republish-destination")
-        String republishSource;
-
-        @Option(names = "--republish-destination", paramLabel = "DEST",
-                description = "Republish destination for messages in --republish-source")
-        String republishDestination;
-
-        @Option(names = "--republish-headers", description = "Republish only message headers, no bodies")
-        boolean republishHeaders;
 
         @Option(names = "--mirror", paramLabel = "BUCKET", description = "Creates a mirror of a different bucket")
         String mirror;
@@ -100,64 +53,15 @@ final class KvBucketCommands {
                 description = "When mirroring find the bucket in a different domain")
         String mirrorDomain;
 
-        @Option(names = "--source", paramLabel = "BUCKET", description = "Source from a different bucket")
-        List<String> sources = new ArrayList<>();
-
         @Override
         public Integer call() throws Exception {
-            KeyValueConfiguration config = configuration();
-            try (Connection conn = connect()) {
-                KeyValueStatus status = KvBuckets.management(conn, globals()).create(config);
-                KvStatusView.print(out(), status);
-            }
-            return 0;
-        }
-
-        private KeyValueConfiguration configuration() {
-            if (history < 1 || history > HISTORY_MAX) {
-                throw new CliException("invalid --history " + history + ": must be between 1 and " + HISTORY_MAX);
-            }
-            if (replicas < 1) {
-                throw new CliException("invalid --replicas " + replicas + ": must be at least 1");
-            }
-            KeyValueConfiguration.Builder b = KeyValueConfiguration.builder()
-                    .maxHistoryPerKey(history)
-                    .replicas(replicas)
-                    .storageType(Storage.parse(storage))
-                    .compression(compress)
-                    .maxValueSize(ByteSize.parse(maxValueSize, "--max-value-size", Integer.MAX_VALUE))
-                    .maxBucketSize(ByteSize.parse(maxBucketSize, "--max-bucket-size", Long.MAX_VALUE));
+            KeyValueConfiguration.Builder b = KeyValueConfiguration.builder().storageType(Storage.parse(storage));
             try {
                 b.name(bucket);
             } catch (IllegalArgumentException e) {
                 throw new CliException("invalid bucket name \"" + bucket + "\": " + e.getMessage());
             }
-            if (description != null) {
-                b.description(description);
-            }
-            Duration maxAge = Durations.parse(ttl, "--ttl");
-            if (maxAge != null) {
-                b.ttl(maxAge);
-            }
-            Duration marker = Durations.parse(markerTtl, "--marker-ttl");
-            if (marker != null && !marker.isZero()) {
-                if (marker.compareTo(Duration.ofSeconds(1)) < 0) {
-                    throw new CliException("invalid --marker-ttl \"" + markerTtl + "\": must be at least 1s");
-                }
-                b.limitMarker(marker);
-            }
-            if (cluster != null || !tags.isEmpty()) {
-                b.placement(Placement.builder().cluster(cluster).tags(tags).build());
-            }
-            if (metadata != null && !metadata.isEmpty()) {
-                b.metadata(metadata);
-            }
-            if (republishDestination != null && !republishDestination.isEmpty()) {
-                String source = republishSource == null || republishSource.isEmpty() ? ">" : republishSource;
-                b.republish(new Republish(source, republishDestination, republishHeaders));
-            } else if (republishSource != null || republishHeaders) {
-                throw new CliException("--republish-source and --republish-headers need --republish-destination");
-            }
+            flags.applyTo(b, spec.commandLine().getParseResult(), false);
             if (mirror != null && !mirror.isEmpty()) {
                 Mirror.Builder m = Mirror.builder().sourceName(mirror);
                 if (mirrorDomain != null && !mirrorDomain.isEmpty()) {
@@ -167,10 +71,44 @@ final class KvBucketCommands {
             } else if (mirrorDomain != null) {
                 throw new CliException("--mirror-domain needs --mirror");
             }
-            for (String source : sources) {
-                b.addSource(Source.builder().sourceName(source).build());
+            KeyValueConfiguration config = b.build();
+            try (Connection conn = connect()) {
+                KvStatusView.print(out(), KvBuckets.management(conn, globals()).create(config));
             }
-            return b.build();
+            return 0;
+        }
+    }
+
+    /**
+     * {@code kv edit BUCKET}: changes the settings given as flags, keeping the others, and shows the status.
+     * Storage and mirroring cannot be changed (natscli's {@code --no-mirror} is not offered: jnats's
+     * configuration builder keeps a copied mirror).
+     */
+    @Command(name = "edit", description = "Edits an existing KV Store Bucket")
+    static final class Edit extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "BUCKET", description = "The bucket to act on")
+        String bucket;
+
+        @Mixin
+        KvBucketFlags flags;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Connection conn = connect()) {
+                KeyValueManagement kvm = KvBuckets.management(conn, globals());
+                KeyValueStatus current;
+                try {
+                    current = kvm.getStatus(bucket);
+                } catch (JetStreamApiException e) {
+                    throw KvBuckets.notFoundOr(e, bucket);
+                }
+                KeyValueConfiguration.Builder b = new KeyValueConfiguration.Builder(current.getConfiguration());
+                // The copy does not carry the TTL the duplicate window is derived from; set it again.
+                b.ttl(current.getTtl());
+                flags.applyTo(b, spec.commandLine().getParseResult(), true);
+                KvStatusView.print(out(), kvm.update(b.build()));
+            }
+            return 0;
         }
     }
 

@@ -94,6 +94,24 @@ class KvCommandTest {
     }
 
     @Test
+    void editChangesOnlyTheGivenSettings() throws Exception {
+        ok("kv", "add", "E", "--history", "2", "--ttl", "30s", "--description", "before", "--max-value-size", "2K");
+        ok("kv", "put", "E", "k", "v");
+        Result edit = ok("kv", "edit", "E", "--history", "7", "--description", "after");
+        assertThat(edit.out()).contains("History Kept: 7").contains("Description: after").contains("Values Stored: 1");
+        try (Connection nc = Nats.connect(cli.url())) {
+            KeyValueStatus status = nc.keyValueManagement().getStatus("E");
+            assertThat(status.getMaxHistoryPerKey()).isEqualTo(7);
+            assertThat(status.getDescription()).isEqualTo("after");
+            assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(status.getMaximumValueSize()).isEqualTo(2048);
+            assertThat(nc.keyValue("E").get("k").getValueAsString()).isEqualTo("v");
+        }
+        assertOneLineError(cli.run("kv", "edit", "NOPE", "--history", "3"), "bucket \"NOPE\" not found");
+        assertOneLineError(cli.run("kv", "edit", "E", "--history", "0"), "invalid --history 0");
+    }
+
+    @Test
     void markerTtlEnablesPerKeyTtls() throws Exception {
         Result add = ok("kv", "add", "TTLS", "--marker-ttl", "2s");
         assertThat(add.out()).contains("Per-Key TTL Supported: true").contains("Limit Marker TTL: 2s");
