@@ -1,8 +1,6 @@
 package io.natrix.cli.object;
 
-import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
-import io.natrix.cli.kv.ByteSize;
 import io.natrix.cli.kv.Confirm;
 import io.natrix.cli.kv.Durations;
 import io.natrix.cli.kv.Storage;
@@ -12,20 +10,21 @@ import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.ObjectStore;
 import io.nats.client.ObjectStoreManagement;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.ObjectStoreStatus;
-import io.nats.client.api.Placement;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamState;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,61 +40,52 @@ final class ObjectBucketCommands {
         @Parameters(index = "0", paramLabel = "BUCKET", description = "The bucket to act on")
         String bucket;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", description = "How long to keep objects for")
-        String ttl;
-
-        @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
-                description = "How many replicas of the data to store")
-        int replicas;
-
-        @Option(names = "--max-bucket-size", paramLabel = "BYTES", description = "Maximum size for the bucket")
-        String maxBucketSize;
-
-        @Option(names = "--description", paramLabel = "TEXT", description = "A description for the bucket")
-        String description;
+        @Mixin
+        ObjectBucketFlags flags;
 
         @Option(names = "--storage", paramLabel = "TYPE", description = "Storage backend to use (file, memory)")
         String storage;
 
-        @Option(names = "--tags", paramLabel = "TAG", description = "Place the store on servers that has specific tags")
-        List<String> tags = new ArrayList<>();
+        @Override
+        public Integer call() throws Exception {
+            ObjBuckets.checkName(bucket);
+            ObjectStoreConfiguration.Builder b = ObjectStoreConfiguration.builder().name(bucket)
+                    .storageType(Storage.parse(storage));
+            flags.applyTo(b);
+            try (Connection conn = connect()) {
+                ObjectViews.bucket(out(), ObjBuckets.management(conn, globals()).create(b.build()));
+            }
+            return 0;
+        }
+    }
 
-        @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Place the store on a specific cluster")
-        String cluster;
+    /**
+     * {@code object edit BUCKET}: changes the settings given as flags, keeping the others, and shows the bucket.
+     * jnats's object store API has no update, so this updates the bucket's stream ({@code OBJ_BUCKET}).
+     */
+    @Command(name = "edit", description = "Edit an existing Object Store Bucket")
+    static final class Edit extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "BUCKET", description = "The bucket to act on")
+        String bucket;
 
-        @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "Adds metadata to the bucket")
-        Map<String, String> metadata;
-
-        @Option(names = "--compress", description = "Compress the bucket data")
-        boolean compress;
+        @Mixin
+        ObjectBucketFlags flags;
 
         @Override
         public Integer call() throws Exception {
             ObjBuckets.checkName(bucket);
-            if (replicas < 1) {
-                throw new CliException("invalid --replicas " + replicas + ": must be at least 1");
-            }
-            ObjectStoreConfiguration.Builder b = ObjectStoreConfiguration.builder()
-                    .name(bucket)
-                    .replicas(replicas)
-                    .storageType(Storage.parse(storage))
-                    .compression(compress)
-                    .maxBucketSize(ByteSize.parse(maxBucketSize, "--max-bucket-size", Long.MAX_VALUE));
-            if (description != null) {
-                b.description(description);
-            }
-            Duration maxAge = Durations.parse(ttl, "--ttl");
-            if (maxAge != null) {
-                b.ttl(maxAge);
-            }
-            if (cluster != null || !tags.isEmpty()) {
-                b.placement(Placement.builder().cluster(cluster).tags(tags).build());
-            }
-            if (metadata != null && !metadata.isEmpty()) {
-                b.metadata(metadata);
-            }
             try (Connection conn = connect()) {
-                ObjectViews.bucket(out(), ObjBuckets.management(conn, globals()).create(b.build()));
+                JetStreamManagement jsm = conn.jetStreamManagement(globals().jetStreamOptions());
+                StreamConfiguration current;
+                try {
+                    current = jsm.getStreamInfo("OBJ_" + bucket).getConfiguration();
+                } catch (JetStreamApiException e) {
+                    throw ObjBuckets.notFoundOr(e, bucket);
+                }
+                StreamConfiguration.Builder b = StreamConfiguration.builder(current);
+                flags.applyTo(current, b, spec.commandLine().getParseResult());
+                jsm.updateStream(b.build());
+                ObjectViews.bucket(out(), ObjBuckets.management(conn, globals()).getStatus(bucket));
             }
             return 0;
         }

@@ -108,6 +108,28 @@ class ObjectCommandTest {
     }
 
     @Test
+    void editChangesOnlyTheGivenSettings() throws Exception {
+        ok("object", "add", "E", "--description", "before", "--max-bucket-size", "1G", "--metadata", "a=1");
+        ok("object", "put", "E", randomFile("e.bin", 1000, 5).toString(), "--name", "e");
+        Result edit = ok("object", "edit", "E", "--ttl", "30s", "--description", "after");
+        assertThat(edit.out()).contains("Description: after").contains("TTL: 30s").contains("Metadata: a: 1");
+        try (Connection nc = Nats.connect(cli.url())) {
+            ObjectStoreStatus status = nc.objectStoreManagement().getStatus("E");
+            assertThat(status.getDescription()).isEqualTo("after");
+            assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(status.getMaxBucketSize()).isEqualTo(1L << 30);
+            assertThat(status.getMetadata()).containsEntry("a", "1");
+            assertThat(nc.objectStore("E").getInfo("e").getSize()).isEqualTo(1000);
+        }
+        ok("object", "edit", "E", "--metadata", "b=2");
+        try (Connection nc = Nats.connect(cli.url())) {
+            assertThat(nc.objectStoreManagement().getStatus("E").getMetadata()).containsEntry("b", "2")
+                    .doesNotContainKey("a");
+        }
+        assertOneLineError(cli.run("object", "edit", "NOPE", "--ttl", "1h"), "bucket \"NOPE\" not found");
+    }
+
+    @Test
     void putAndGetRoundTripAMultiMegabyteFile() throws Exception {
         ok("object", "add", "B");
         Path file = randomFile("big.bin", 5 * 1024 * 1024 + 17, 42);
