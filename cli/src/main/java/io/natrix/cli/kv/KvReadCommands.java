@@ -15,8 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -103,8 +101,8 @@ final class KvReadCommands {
      * ({@code [TIME] PUT BUCKET > KEY: VALUE}, {@code [TIME] DELETE BUCKET > KEY}). natscli's watch runs until
      * interrupted; {@code --count} stops it after that many entries.
      *
-     * <p>jnats calls the watcher on its dispatcher thread; entries go through a queue to this command's thread,
-     * which alone writes the output.
+     * <p>jnats calls the watcher on its dispatcher thread; entries go through a {@link WatchQueue} to this
+     * command's thread, which alone writes the output.
      */
     @Command(name = "watch", description = "Watch the bucket or a specific key for updated")
     static final class Watch extends ClientCommand {
@@ -145,7 +143,7 @@ final class KvReadCommands {
             if (updatesOnly) {
                 options.add(KeyValueWatchOption.UPDATES_ONLY);
             }
-            BlockingQueue<KeyValueEntry> entries = new LinkedBlockingQueue<>();
+            WatchQueue<KeyValueEntry> entries = new WatchQueue<>();
             KeyValueWatcher watcher = new KeyValueWatcher() {
                 @Override
                 public void watch(KeyValueEntry entry) {
@@ -163,7 +161,7 @@ final class KvReadCommands {
                         ? kv.watch(key, watcher, revision, opts) : kv.watch(key, watcher, opts)) {
                     PrintWriter out = out();
                     for (long printed = 0; count == 0 || printed < count; printed++) {
-                        print(out, entries.take());
+                        print(out, entries.next(conn));
                     }
                 }
             } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package io.natrix.cli.object;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.kv.WatchQueue;
 import io.natrix.cli.output.Human;
 import io.nats.client.Connection;
 import io.nats.client.ObjectStore;
@@ -10,8 +11,6 @@ import io.nats.client.api.ObjectStoreWatchOption;
 import io.nats.client.api.ObjectStoreWatcher;
 import io.nats.client.impl.NatsObjectStoreWatchSubscription;
 import java.io.PrintWriter;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,8 +20,8 @@ import picocli.CommandLine.Parameters;
  * ({@code [TIME] PUT BUCKET > NAME: 1.0 MiB bytes in 8 chunks}, {@code [TIME] DEL BUCKET > NAME}). natscli's watch
  * runs until interrupted; {@code --count} stops it after that many entries.
  *
- * <p>jnats calls the watcher on its dispatcher thread; entries go through a queue to this command's thread,
- * which alone writes the output.
+ * <p>jnats calls the watcher on its dispatcher thread; entries go through a {@link WatchQueue} to this command's
+ * thread, which alone writes the output.
  */
 @Command(name = "watch", description = "Watch a bucket for changes")
 final class ObjectWatchCommand extends ClientCommand {
@@ -38,7 +37,7 @@ final class ObjectWatchCommand extends ClientCommand {
         if (count < 0) {
             throw new CliException("invalid --count " + count);
         }
-        BlockingQueue<ObjectInfo> entries = new LinkedBlockingQueue<>();
+        WatchQueue<ObjectInfo> entries = new WatchQueue<>();
         ObjectStoreWatcher watcher = new ObjectStoreWatcher() {
             @Override
             public void watch(ObjectInfo info) {
@@ -54,7 +53,7 @@ final class ObjectWatchCommand extends ClientCommand {
             try (NatsObjectStoreWatchSubscription sub = store.watch(watcher, ObjectStoreWatchOption.INCLUDE_HISTORY)) {
                 PrintWriter out = out();
                 for (long printed = 0; count == 0 || printed < count; printed++) {
-                    print(out, entries.take());
+                    print(out, entries.next(conn));
                 }
             }
         }

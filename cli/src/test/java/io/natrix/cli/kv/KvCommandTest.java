@@ -229,6 +229,46 @@ class KvCommandTest {
     }
 
     @Test
+    void watchEndsWithOneLineWhenTheServerGoes(@TempDir Path other) throws Exception {
+        CliHarness own = CliHarness.start(other);
+        try {
+            assertThat(own.run("kv", "add", "G").status()).isZero();
+            CompletableFuture<Result> live = CompletableFuture.supplyAsync(() -> own.run("kv", "watch", "G"));
+            try (Connection nc = Nats.connect(own.url())) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> jsm.getStreamInfo("KV_G").getStreamState().getConsumerCount() > 0);
+            }
+            own.server().close();
+            Result r = live.get(20, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("natrix: error: lost the connection to the server while watching\n");
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void revertAndCompact() throws Exception {
+        ok("kv", "add", "R", "--history", "5");
+        ok("kv", "put", "R", "k", "one");
+        ok("kv", "put", "R", "k", "two");
+        assertOneLineError(cli.run("kv", "revert", "R", "k", "1"), "cannot ask for confirmation");
+        Result revert = ok("kv", "revert", "R", "k", "1", "-f");
+        assertThat(revert.out()).contains("History for R > k").contains("│ k   │ 3        │ PUT │");
+        try (Connection nc = Nats.connect(cli.url())) {
+            assertThat(nc.keyValue("R").get("k").getValueAsString()).isEqualTo("one");
+        }
+        ok("kv", "put", "R", "gone", "x");
+        ok("kv", "put", "R", "gone", "y");
+        ok("kv", "del", "R", "gone", "-f");
+        ok("kv", "compact", "R", "-f");
+        // A recent delete marker stays; the values before it go.
+        assertThat(ok("kv", "history", "R", "gone").out().lines().filter(l -> l.startsWith("│ gone")).toList())
+                .singleElement().asString().contains("DELETE");
+    }
+
+    @Test
     void deletingTheBucket() throws Exception {
         ok("kv", "add", "GONE");
         assertOneLineError(cli.run("kv", "rm", "GONE"), "cannot ask for confirmation without a terminal, use --force");
