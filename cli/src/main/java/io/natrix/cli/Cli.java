@@ -3,6 +3,8 @@ package io.natrix.cli;
 import io.natrix.cli.auth.AuthCommand;
 import io.natrix.cli.consumer.ConsumerCommand;
 import io.natrix.cli.context.ContextCommand;
+import io.natrix.cli.kv.KvCommand;
+import io.natrix.cli.object.ObjectCommand;
 import io.natrix.cli.stream.StreamCommand;
 import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
@@ -40,6 +42,8 @@ public final class Cli {
                 new ContextCommand(),
                 new StreamCommand(),
                 new ConsumerCommand(),
+                new KvCommand(),
+                new ObjectCommand(),
                 new AuthCommand());
     }
 
