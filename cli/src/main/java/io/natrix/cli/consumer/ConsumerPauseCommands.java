@@ -6,7 +6,7 @@ import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
-import io.natrix.cli.stream.Columns;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.stream.JsApi;
 import io.natrix.cli.stream.Prompter;
 import io.nats.client.Connection;

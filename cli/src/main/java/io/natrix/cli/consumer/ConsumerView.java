@@ -2,7 +2,7 @@ package io.natrix.cli.consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.output.Human;
-import io.natrix.cli.stream.Columns;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.stream.StreamView;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.natrix.cli.kv;
 
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.output.Human;
 import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.MirrorInfo;
@@ -25,7 +26,7 @@ final class KvStatusView {
         StreamInfo info = status.getBackingStreamInfo();
         Columns cols = new Columns("Information for Key-Value Store Bucket " + status.getBucketName()
                 + (info == null ? "" : " created " + Human.time(info.getCreateTime())));
-        cols.section("Configuration");
+        cols.title("Configuration");
         cols.row("Bucket Name", status.getBucketName());
         cols.row("History Kept", Human.count(status.getMaxHistoryPerKey()));
         cols.row("Values Stored", Human.count(status.getEntryCount()));
@@ -54,7 +55,7 @@ final class KvStatusView {
             }
             MirrorInfo mirror = info.getMirrorInfo();
             if (mirror != null && config.getMirror() != null) {
-                cols.section("Mirror Information");
+                cols.title("Mirror Information");
                 cols.row("Origin Bucket", bucketOf(config.getMirror().getName()));
                 if (config.getMirror().getExternal() != null) {
                     cols.row("External API", config.getMirror().getExternal().getApi());
@@ -63,7 +64,7 @@ final class KvStatusView {
                 cols.row("Lag", Human.count(mirror.getLag()));
             }
             if (info.getSourceInfos() != null && !info.getSourceInfos().isEmpty()) {
-                cols.section("Sources Information");
+                cols.title("Sources Information");
                 for (SourceInfo source : info.getSourceInfos()) {
                     for (Source configured : config.getSources()) {
                         if (configured.getName().equals(source.getName())) {
@@ -79,11 +80,11 @@ final class KvStatusView {
             }
             Map<String, String> meta = Storage.userMetadata(status.getMetadata());
             if (!meta.isEmpty()) {
-                cols.section("Metadata");
+                cols.title("Metadata");
                 meta.forEach(cols::row);
             }
             if (info.getClusterInfo() != null && info.getClusterInfo().getName() != null) {
-                cols.section("Cluster Information");
+                cols.title("Cluster Information");
                 cols.row("Name", info.getClusterInfo().getName());
                 cols.row("Leader", info.getClusterInfo().getLeader());
             }

@@ -1,6 +1,6 @@
 package io.natrix.cli.object;
 
-import io.natrix.cli.kv.Columns;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.kv.Durations;
 import io.natrix.cli.kv.Storage;
 import io.natrix.cli.output.Human;
@@ -29,7 +29,7 @@ final class ObjectViews {
         StreamInfo info = status.getBackingStreamInfo();
         Columns cols = new Columns("Information for Object Store Bucket " + status.getBucketName()
                 + (info == null ? "" : " created " + Human.time(info.getCreateTime())));
-        cols.section("Configuration");
+        cols.title("Configuration");
         cols.row("Bucket Name", status.getBucketName());
         cols.rowIfNotEmpty("Description", status.getDescription());
         cols.row("Replicas", status.getReplicas());
@@ -49,7 +49,7 @@ final class ObjectViews {
             Storage.userMetadata(status.getMetadata()).forEach((k, v) -> meta.add(k + ": " + v));
             cols.rows("Metadata", meta);
             if (info.getClusterInfo() != null && info.getClusterInfo().getName() != null) {
-                cols.section("Cluster Information");
+                cols.title("Cluster Information");
                 cols.row("Name", info.getClusterInfo().getName());
                 cols.row("Leader", info.getClusterInfo().getLeader());
             }
@@ -84,7 +84,7 @@ final class ObjectViews {
         }
         Map<String, String> meta = info.getMetaData();
         if (meta != null && !meta.isEmpty()) {
-            cols.section("Metadata");
+            cols.title("Metadata");
             new TreeMap<>(meta).forEach(cols::row);
         }
         cols.print(out);

@@ -1,5 +1,6 @@
 package io.natrix.cli.stream;
 
+import io.natrix.cli.output.Columns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;

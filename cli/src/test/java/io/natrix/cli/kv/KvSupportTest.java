@@ -1,5 +1,6 @@
 package io.natrix.cli.kv;
 
+import io.natrix.cli.output.Columns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +32,8 @@ class KvSupportTest {
 
     @Test
     void columnsAlignLabelsAsNatscli() {
-        String text = new Columns("Heading").section("Configuration").row("Name", "x").row("Longer Label", 5)
-                .rows("Metadata", List.of("a: 1", "b: 2")).section("More").row("Z", true).render();
+        String text = new Columns("Heading").title("Configuration").row("Name", "x").row("Longer Label", 5)
+                .rows("Metadata", List.of("a: 1", "b: 2")).title("More").row("Z", true).render();
         assertThat(text).isEqualTo("""
                 Heading
 

@@ -1,5 +1,6 @@
 package io.natrix.cli.stream;
 
+import io.natrix.cli.output.Columns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

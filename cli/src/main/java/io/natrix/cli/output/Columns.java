@@ -1,6 +1,5 @@
-package io.natrix.cli.stream;
+package io.natrix.cli.output;
 
-import io.natrix.cli.output.Human;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,8 @@ import java.util.List;
  * </pre>
  *
  * Blank lines fall where natscli puts them: before a section title unless one is already there. Also holds the
- * value formats natscli's writer applies (durations, times). Not thread-safe: one per page.
+ * value formats natscli's writer applies (durations, times). Shared by every info page (stream, consumer, kv,
+ * object, auth). Not thread-safe: one per page.
  */
 public final class Columns {
 
@@ -41,10 +41,17 @@ public final class Columns {
         this.heading = heading;
     }
 
-    /** A {@code label: value} row; an empty label continues the row above. */
+    /** A {@code label: value} row; an empty label continues the row above; a null value leaves the row out. */
     public Columns row(String label, Object value) {
-        rows.add(new Row(Kind.ROW, label, String.valueOf(value)));
+        if (value != null) {
+            rows.add(new Row(Kind.ROW, label, String.valueOf(value)));
+        }
         return this;
+    }
+
+    /** A limit where a negative value means "Unlimited", as natscli shows account limits. */
+    public Columns limit(String label, long value) {
+        return row(label, value < 0 ? "Unlimited" : Long.toString(value));
     }
 
     public Columns rowIf(String label, Object value, boolean condition) {
@@ -67,16 +74,30 @@ public final class Columns {
         return this;
     }
 
-    public void print(PrintWriter out) {
+    /**
+     * Adds a label with several values: the first on the label's row, the rest beneath it in the value column
+     * (natscli's map and list rows, {@code Metadata: team: ops}).
+     */
+    public Columns rows(String label, java.util.Collection<String> values) {
+        boolean first = true;
+        for (String value : values) {
+            row(first ? label : "", value);
+            first = false;
+        }
+        return this;
+    }
+
+    /** The page as text, each line ending in a newline. */
+    public String render() {
         int longest = 0;
         for (Row r : rows) {
             if (r.kind == Kind.ROW) {
                 longest = Math.max(longest, width(r.label));
             }
         }
+        StringBuilder out = new StringBuilder();
         if (heading != null && !heading.isEmpty()) {
-            out.println(heading);
-            out.println();
+            out.append(heading).append("\n\n");
         }
         Kind prev = null;
         boolean prevBlank = false;
@@ -85,18 +106,17 @@ public final class Columns {
             switch (r.kind) {
                 case TITLE -> {
                     if ((i != 0 && prev != Kind.TITLE && prev != Kind.LINE) || (prev == Kind.LINE && !prevBlank)) {
-                        out.println();
+                        out.append('\n');
                     }
-                    out.println(r.label.endsWith(":") ? r.label : r.label + ":");
-                    out.println();
+                    out.append(r.label.endsWith(":") ? r.label : r.label + ":").append("\n\n");
                     prevBlank = false;
                 }
                 case ROW -> {
                     int padding = Math.max(0, longest - width(r.label) + 2);
                     if (r.label.isEmpty()) {
-                        out.println(" ".repeat(padding + 1) + " " + r.value);
+                        out.append(" ".repeat(padding + 2)).append(r.value).append('\n');
                     } else {
-                        out.println(" ".repeat(padding) + r.label + ": " + r.value);
+                        out.append(" ".repeat(padding)).append(r.label).append(": ").append(r.value).append('\n');
                     }
                     prevBlank = false;
                 }
@@ -104,13 +124,18 @@ public final class Columns {
                     if (prev == Kind.TITLE) {
                         continue;
                     }
-                    out.println();
+                    out.append('\n');
                     prevBlank = true;
                 }
                 default -> throw new IllegalStateException();
             }
             prev = r.kind;
         }
+        return out.toString();
+    }
+
+    public void print(PrintWriter out) {
+        out.print(render());
         out.flush();
     }
 
