@@ -39,7 +39,11 @@ public final class Cli {
      * after {@code server} selects one of these; flags alone start a server.
      */
     public static List<Object> serverCommands() {
-        return List.of();
+        return List.of(
+                new io.natrix.cli.admin.ServerListCommand(),
+                new io.natrix.cli.admin.ServerInfoCommand(),
+                new io.natrix.cli.admin.ServerPingCommand(),
+                new io.natrix.cli.admin.ServerRequestCommand());
     }
 
     /**
