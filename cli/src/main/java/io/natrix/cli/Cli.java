@@ -31,7 +31,8 @@ public final class Cli {
      */
     public static List<Object> commands() {
         return List.of(
-                new ContextCommand());
+                new ContextCommand(),
+                new io.natrix.cli.micro.ServiceCommand());
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.List;
  * timeout.
  *
  * <p>A no-responders status (503) on a {@code $SYS} subject means nobody in this account serves it: the account
- * lacks system privileges, and that is the one-line error. The class is stateless; each call uses its own
+ * lacks system privileges, and that is the one-line error; elsewhere it means nothing serves the subject. The class is stateless; each call uses its own
  * subscription, closed before it returns.
  */
 public final class ScatterGather {
@@ -89,7 +89,7 @@ public final class ScatterGather {
                         throw new CliException(subject.startsWith("$SYS")
                                 ? "server request failed, ensure the account used has system privileges and "
                                         + "appropriate permissions"
-                                : "no responders for " + subject);
+                                : "no service instances found: nothing answers " + subject);
                     }
                     continue;
                 }
