@@ -32,7 +32,8 @@ public final class Cli {
     public static List<Object> commands() {
         return List.of(
                 new ContextCommand(),
-                new io.natrix.cli.micro.ServiceCommand());
+                new io.natrix.cli.micro.ServiceCommand(),
+                new io.natrix.cli.errors.ErrorsCommand());
     }
 
     /**
