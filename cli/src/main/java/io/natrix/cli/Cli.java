@@ -33,7 +33,8 @@ public final class Cli {
         return List.of(
                 new ContextCommand(),
                 new io.natrix.cli.micro.ServiceCommand(),
-                new io.natrix.cli.errors.ErrorsCommand());
+                new io.natrix.cli.errors.ErrorsCommand(),
+                new io.natrix.cli.events.EventsCommand());
     }
 
     /**

@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
  * configured with a system account ({@code SYS}, user {@code admin}/{@code s3cret}) and an application account
  * ({@code APP}, user {@code app}/{@code s3cret}); command lines run as the admin unless they say otherwise.
  */
-final class AdminHarness implements AutoCloseable {
+public final class AdminHarness implements AutoCloseable {
 
     static final String CONFIG = """
             accounts {
@@ -33,14 +33,14 @@ final class AdminHarness implements AutoCloseable {
             system_account: SYS
             """;
 
-    final CliHarness cli;
+    private final CliHarness cli;
 
     private AdminHarness(CliHarness cli) {
         this.cli = cli;
     }
 
     /** A server with the system account under {@code dir}, and command lines that connect as its admin. */
-    static AdminHarness start(Path dir) {
+    public static AdminHarness start(Path dir) {
         Path file = dir.resolve("server.conf");
         try {
             Files.writeString(file, CONFIG);
@@ -51,18 +51,22 @@ final class AdminHarness implements AutoCloseable {
             ConfigLoader.load(file, b);
             b.host = "127.0.0.1";
             b.port = io.natrix.server.config.ServerOptions.RANDOM_PORT;
+            // The test machine is shared and often loaded: a cold client may need longer than the 2 s default
+            // to send CONNECT, and these tests are not about authentication timeouts.
+            b.authTimeout = java.time.Duration.ofSeconds(30);
         });
         cli.env().put("NATS_USER", "admin");
         cli.env().put("NATS_PASSWORD", "s3cret");
         return new AdminHarness(cli);
     }
 
-    String url() {
-        return cli.url();
+    /** The harness of the client commands, on this server, connecting as the admin. */
+    public CliHarness cli() {
+        return cli;
     }
 
     /** Runs {@code natrix server ARGS...}. */
-    CliHarness.Result server(String... args) {
+    public CliHarness.Result server(String... args) {
         String[] full = new String[args.length + 1];
         full[0] = "server";
         System.arraycopy(args, 0, full, 1, args.length);

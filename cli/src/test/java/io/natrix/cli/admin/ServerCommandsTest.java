@@ -28,7 +28,7 @@ class ServerCommandsTest {
     }
 
     private String serverId() {
-        return admin.cli.server().serverId();
+        return admin.cli().server().serverId();
     }
 
     @Test
@@ -36,7 +36,7 @@ class ServerCommandsTest {
         Result r = admin.server("ls", "1");
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Server Overview").contains("│ Name").contains("Conns")
-                .contains(admin.cli.server().serverName());
+                .contains(admin.cli().server().serverName());
         Result json = admin.server("list", "--json");
         assertThat(json.status()).as(json.toString()).isZero();
         assertThat(json.out()).contains("\"id\" : \"" + serverId() + "\"").contains("\"statsz\"");
@@ -49,7 +49,7 @@ class ServerCommandsTest {
         assertThat(byId.out()).startsWith("Server information for ").contains(serverId())
                 .contains("Process Details:").contains("Connection Details:").contains("JetStream:")
                 .contains("Statistics:").contains("  Auth Required: true");
-        Result byName = admin.server("info", admin.cli.server().serverName(), "--json");
+        Result byName = admin.server("info", admin.cli().server().serverName(), "--json");
         assertThat(byName.status()).as(byName.toString()).isZero();
         assertThat(byName.out()).contains("\"server_id\" : \"" + serverId() + "\"");
     }
@@ -58,7 +58,7 @@ class ServerCommandsTest {
     void pingListsTheServerWithItsRoundTrip() {
         Result r = admin.server("ping", "1", "--id");
         assertThat(r.status()).as(r.toString()).isZero();
-        assertThat(r.out()).startsWith(serverId() + " " + admin.cli.server().serverName()).contains("rtt=")
+        assertThat(r.out()).startsWith(serverId() + " " + admin.cli().server().serverName()).contains("rtt=")
                 .contains("---- ping statistics ----").contains("1 replies max: ");
     }
 
@@ -68,14 +68,14 @@ class ServerCommandsTest {
         assertThat(varz.status()).as(varz.toString()).isZero();
         assertThat(varz.out()).hasLineCount(1).contains("\"server_id\":\"" + serverId() + "\"");
         Result connz = admin.server("request", "connections", "--filter-account", "SYS", "--name",
-                admin.cli.server().serverName());
+                admin.cli().server().serverName());
         assertThat(connz.status()).as(connz.toString()).isZero();
         assertThat(connz.out()).contains("\"num_connections\":1");
     }
 
     @Test
     void aUserWithoutSystemPrivilegesGetsOneLine() {
-        admin.cli.env().put("NATS_USER", "app");
+        admin.cli().env().put("NATS_USER", "app");
         Result r = admin.server("ls");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("natrix: error: server request failed, ensure the account used has system "
