@@ -1,0 +1,143 @@
+package io.natrix.cli.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.natrix.cli.CliHarness;
+import io.natrix.cli.CliHarness.Result;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValue;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StreamConfiguration;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code natrix server check}: Nagios-style verdicts and exit statuses, as natscli's checks give them. */
+class ServerCheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private AdminHarness admin;
+
+    @BeforeEach
+    void start() {
+        admin = AdminHarness.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+    }
+
+    private Connection app() throws Exception {
+        return Nats.connect(new Options.Builder().server(admin.cli().url()).userInfo("app", "s3cret")
+                .connectionTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    @Test
+    void connectionCheckIsOkWithMetrics() {
+        Result r = admin.server("check", "connection", "--connect-warn", "5s", "--connect-critical", "10s",
+                "--rtt-warn", "5s", "--rtt-critical", "10s", "--req-warn", "5s", "--req-critical", "10s");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("OK Connection OK:connected to " + admin.cli().url() + " in ")
+                .contains(" OK:rtt time ").contains(" OK:round trip took ")
+                .containsPattern("\\| connect_time=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 rtt=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 "
+                        + "request_time=\\d+\\.\\d{4}s;5\\.0000;10\\.0000\n$");
+        Result json = admin.server("check", "conn", "--format", "json");
+        assertThat(json.out()).contains("\"check_suite\" : \"connections\"").contains("\"name\" : \"rtt\"");
+        Result text = admin.server("check", "connection", "--format", "text");
+        assertThat(text.out()).startsWith("Connection: ").contains("Status Detail").contains("Check Metrics");
+    }
+
+    @Test
+    void failingChecksAreCriticalWithStatusTwo() {
+        Result unreachable = admin.server("check", "connection", "--server", "nats://127.0.0.1:1");
+        assertThat(unreachable.status()).isEqualTo(2);
+        assertThat(unreachable.out()).startsWith("CRITICAL Connection Crit:connection failed: ");
+        assertThat(unreachable.err()).isEmpty();
+
+        Result wrongServer = admin.server("check", "server", "--name", "no-such-server", "--timeout", "1s");
+        assertThat(wrongServer.status()).isEqualTo(2);
+        assertThat(wrongServer.out()).startsWith("CRITICAL no-such-server Crit:varz failed: ");
+
+        admin.cli().env().put("NATS_USER", "app");
+        Result noStream = admin.server("check", "stream", "--stream", "MISSING");
+        assertThat(noStream.status()).isEqualTo(2);
+        assertThat(noStream.out()).isEqualTo("CRITICAL MISSING Crit:could not load info: stream not found (10059)\n");
+    }
+
+    @Test
+    void serverCheckReadsVarz() {
+        String name = admin.cli().server().serverName();
+        Result r = admin.server("check", "server", "--name", name, "--auth-required", "--js-required",
+                "--conn-warn", "100", "--conn-critical", "200");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("OK " + name + " OK:JetStream enabled OK:Authentication required "
+                + "OK:Connections 1.00 | uptime=");
+        Result warn = admin.server("check", "server", "--name", name, "--tls-required");
+        assertThat(warn.status()).isEqualTo(2);
+        assertThat(warn.out()).startsWith("CRITICAL " + name + " Crit:TLS not required");
+    }
+
+    @Test
+    void jetStreamStreamConsumerAndKvChecks() throws Exception {
+        try (Connection nc = app()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
+            nc.jetStream().publish("orders.1", new byte[10]);
+            jsm.createConsumer("ORDERS", ConsumerConfiguration.builder().durable("C").build());
+            nc.keyValueManagement().create(KeyValueConfiguration.builder().name("CFG").build());
+            KeyValue kv = nc.keyValue("CFG");
+            kv.put("a", "1");
+            kv.put("gone", "x");
+            kv.delete("gone");
+        }
+        admin.cli().env().put("NATS_USER", "app");
+
+        Result js = admin.server("check", "jetstream");
+        assertThat(js.status()).as(js.toString()).isZero();
+        assertThat(js.out()).startsWith("OK JetStream | memory=0B memory_pct=0%;75;90 storage=")
+                .contains("streams=2 streams_pct=0%");
+
+        Result stream = admin.server("check", "stream", "--stream", "ORDERS", "--msgs-warn", "5", "--msgs-critical", "2");
+        assertThat(stream.status()).isEqualTo(2);
+        assertThat(stream.out()).startsWith("CRITICAL ORDERS Crit:1 messages OK:0 sources | messages=1;5;2 sources=0");
+
+        Result consumer = admin.server("check", "consumer", "--stream", "ORDERS", "--consumer", "C",
+                "--unprocessed-critical", "5");
+        assertThat(consumer.status()).as(consumer.toString()).isZero();
+        assertThat(consumer.out()).startsWith("OK ORDERS_C OK:Unprocessed Messages: 1 | ack_pending=0");
+
+        Result kv = admin.server("check", "kv", "--bucket", "CFG", "--kv-key", "a", "--values-warn", "10",
+                "--values-critical", "20");
+        assertThat(kv.status()).as(kv.toString()).isZero();
+        assertThat(kv.out()).startsWith("OK CFG OK:bucket CFG OK:key a found OK:");
+        Result deleted = admin.server("check", "kv", "--bucket", "CFG", "--kv-key", "gone");
+        assertThat(deleted.status()).isEqualTo(2);
+        assertThat(deleted.out()).startsWith("CRITICAL CFG Crit:key gone is deleted OK:bucket CFG");
+        Result missing = admin.server("check", "kv", "--bucket", "NOPE");
+        assertThat(missing.out()).startsWith("CRITICAL NOPE Crit:bucket NOPE not found");
+    }
+
+    @Test
+    void badFlagsAreOneLineErrors() {
+        Result badFormat = admin.server("check", "connection", "--format", "xml");
+        assertThat(badFormat.status()).isEqualTo(1);
+        assertThat(badFormat.err()).isEqualTo("natrix: error: invalid format \"xml\": use nagios, json or text\n");
+        Result badDuration = admin.server("check", "connection", "--rtt-warn", "soon");
+        assertThat(badDuration.status()).isEqualTo(1);
+        assertThat(badDuration.err()).startsWith("natrix: error: invalid --rtt-warn \"soon\"").hasLineCount(1);
+        Result missing = admin.server("check", "stream");
+        assertThat(missing.status()).isEqualTo(2);
+        CliHarness.Result none = admin.server("check");
+        assertThat(none.status()).isEqualTo(1);
+    }
+}
