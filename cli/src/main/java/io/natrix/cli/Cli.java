@@ -47,7 +47,8 @@ public final class Cli {
                 new io.natrix.cli.admin.ServerInfoCommand(),
                 new io.natrix.cli.admin.ServerPingCommand(),
                 new io.natrix.cli.admin.ServerRequestCommand(),
-                new io.natrix.cli.admin.ServerCheckCommand());
+                new io.natrix.cli.admin.ServerCheckCommand(),
+                new io.natrix.cli.admin.ServerReportCommand());
     }
 
     /**
