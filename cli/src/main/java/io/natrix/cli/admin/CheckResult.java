@@ -153,7 +153,7 @@ public final class CheckResult {
             oks.forEach(m -> details.row("OK", m));
             warnings.forEach(m -> details.row("Warning", m));
             criticals.forEach(m -> details.row("Critical", m));
-            sb.append("Status Detail\n\n").append(details.render()).append('\n');
+            sb.append("Status Detail\n\n").append(details.render());
         }
         if (!perfData.isEmpty()) {
             Table metrics = Table.of("Metric", "Value", "Unit", "Critical Threshold", "Warning Threshold",
