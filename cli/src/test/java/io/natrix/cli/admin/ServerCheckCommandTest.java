@@ -128,6 +128,37 @@ class ServerCheckCommandTest {
     }
 
     @Test
+    void requestAndMessageChecks() throws Exception {
+        try (Connection nc = app()) {
+            nc.createDispatcher(m -> nc.publish(m.getReplyTo(), ("pong " + new String(m.getData())).getBytes()))
+                    .subscribe("svc.ping");
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("TICKS").subjects("ticks.>").build());
+            nc.jetStream().publish("ticks.a", "tick 42".getBytes());
+            nc.flush(Duration.ofSeconds(5));
+            admin.cli().env().put("NATS_USER", "app");
+
+            Result ok = admin.server("check", "request", "--subject", "svc.ping", "--payload", "x",
+                    "--match-payload", "^pong x$", "--response-critical", "10s");
+            assertThat(ok.status()).as(ok.toString()).isZero();
+            assertThat(ok.out()).startsWith("OK svc.ping OK:Valid response | time=");
+            Result mismatch = admin.server("check", "req", "--subject", "svc.ping", "--match-payload", "nope");
+            assertThat(mismatch.status()).isEqualTo(2);
+            assertThat(mismatch.out()).startsWith("CRITICAL svc.ping Crit:response does not match regexp");
+            Result nobody = admin.server("check", "request", "--subject", "nobody.home");
+            assertThat(nobody.status()).isEqualTo(2);
+            assertThat(nobody.out()).startsWith("CRITICAL nobody.home Crit:could not send request: ");
+
+            Result msg = admin.server("check", "message", "--stream", "TICKS", "--subject", "ticks.a",
+                    "--content", "tick \\d+", "--age-critical", "1h");
+            assertThat(msg.status()).as(msg.toString()).isZero();
+            assertThat(msg.out()).startsWith("OK Stream Message OK:Valid message on TICKS > ticks.a | age=")
+                    .contains("size=7B");
+            Result none = admin.server("check", "message", "--stream", "TICKS", "--subject", "ticks.b");
+            assertThat(none.out()).isEqualTo("CRITICAL Stream Message Crit:no message found\n");
+        }
+    }
+
+    @Test
     void badFlagsAreOneLineErrors() {
         Result badFormat = admin.server("check", "connection", "--format", "xml");
         assertThat(badFormat.status()).isEqualTo(1);
