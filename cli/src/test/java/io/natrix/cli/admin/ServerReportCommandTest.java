@@ -56,6 +56,18 @@ class ServerReportCommandTest {
     }
 
     @Test
+    void healthReportsEachServer() {
+        try (AdminHarness admin = AdminHarness.start(dir)) {
+            Result r = admin.server("report", "health", "1");
+            assertThat(r.status()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("Health Report").contains(admin.cli().server().serverName())
+                    .contains("ok (200)").contains("ok: 1 / err: 0");
+            Result json = admin.server("report", "health", "1", "--json");
+            assertThat(json.out()).contains("\"status\" : \"ok\"");
+        }
+    }
+
+    @Test
     void badInputIsOneLine() {
         try (AdminHarness admin = AdminHarness.start(dir)) {
             Result sort = admin.server("report", "connections", "--sort", "colour");
