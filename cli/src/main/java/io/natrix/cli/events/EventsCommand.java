@@ -4,10 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.nats.client.Connection;
+import io.natrix.cli.Globals;
+import io.natrix.cli.output.Human;
+import io.natrix.cli.output.Json;
+import io.natrix.cli.support.GoDuration;
 import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.Message;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code $JS.EVENT.ADVISORY.>}, {@code --js-metric} {@code $JS.EVENT.METRIC.>}, {@code --subjects} any others,
  * {@code --all} all of them. Each event prints in natscli's extended form, {@code --short} in one line,
  * {@code --json} as received; {@code --filter} keeps events whose JSON matches a regular expression (case
- * insensitive). {@code --count N} stops after N events (natscli runs until interrupted, as this does without it).
+ * insensitive). {@code --stream S} replays the events a stream keeps instead ({@code --since} how long ago to
+ * start). {@code --count N} stops after N events (natscli runs until interrupted, as this does without it).
  *
  * <p>Threads: the client's dispatcher thread queues events; the command's thread renders and prints them, so
  * output is never interleaved.
@@ -64,6 +75,13 @@ public final class EventsCommand extends ClientCommand {
             description = "Show Advisories and Metrics received on specific subjects")
     List<String> subjects = new ArrayList<>();
 
+    @Option(names = "--stream", description = "Reads events from a Stream only")
+    String stream;
+
+    @Option(names = "--since", paramLabel = "DURATION",
+            description = "When reading a Stream reads from a certain duration ago")
+    String since;
+
     @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N events (0: run until stopped)")
     int count;
 
@@ -82,28 +100,30 @@ public final class EventsCommand extends ClientCommand {
             throw new CliException("invalid body regular expression \"" + filter + "\": " + e.getDescription());
         }
         boolean selected = all || jsAdvisories || jsMetrics || !subjects.isEmpty();
-        if (!selected && !serverAdvisories) {
+        if (!selected && !serverAdvisories && stream == null) {
             throw new CliException("no events were chosen");
+        }
+        if (selected && stream != null) {
+            throw new CliException("cannot specify both Stream and specific advisories or extra subjects");
+        }
+        Duration sinceAgo = Duration.ZERO;
+        if (since != null) {
+            try {
+                sinceAgo = GoDuration.parse(since);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("invalid --since \"" + since + "\": " + e.getMessage());
+            }
         }
         PrintWriter out = out();
         BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
         try (Connection nc = connect()) {
             Dispatcher dispatcher = nc.createDispatcher((Message m) -> queue.offer(new Event(m.getSubject(), m.getData())));
-            if (jsAdvisories || all) {
-                listen(dispatcher, "Advisories", "$JS.EVENT.ADVISORY.>");
+            if (stream != null) {
+                readStream(nc, dispatcher, queue, sinceAgo);
+            } else {
+                subscribe(dispatcher);
+                flush(nc);
             }
-            if (jsMetrics || all) {
-                listen(dispatcher, "Metrics", "$JS.EVENT.METRIC.>");
-            }
-            if (serverAdvisories || all) {
-                listen(dispatcher, "Client Connection events", "$SYS.ACCOUNT.*.CONNECT");
-                listen(dispatcher, "Client Disconnection events", "$SYS.ACCOUNT.*.DISCONNECT");
-                listen(dispatcher, "Authentication Errors events", "$SYS.SERVER.*.CLIENT.AUTH.ERR");
-            }
-            for (String s : subjects) {
-                listen(dispatcher, "advisories", s);
-            }
-            flush(nc);
             int shown = 0;
             while (count == 0 || shown < count) {
                 Event event = queue.poll(1, TimeUnit.SECONDS);
@@ -124,12 +144,55 @@ public final class EventsCommand extends ClientCommand {
         return 0;
     }
 
+    /** natscli's subjects for the chosen kinds of events. */
+    private void subscribe(Dispatcher dispatcher) {
+        if (jsAdvisories || all) {
+            listen(dispatcher, "Advisories", "$JS.EVENT.ADVISORY.>");
+        }
+        if (jsMetrics || all) {
+            listen(dispatcher, "Metrics", "$JS.EVENT.METRIC.>");
+        }
+        if (serverAdvisories || all) {
+            listen(dispatcher, "Client Connection events", "$SYS.ACCOUNT.*.CONNECT");
+            listen(dispatcher, "Client Disconnection events", "$SYS.ACCOUNT.*.DISCONNECT");
+            listen(dispatcher, "Authentication Errors events", "$SYS.SERVER.*.CLIENT.AUTH.ERR");
+        }
+        for (String s : subjects) {
+            listen(dispatcher, "advisories", s);
+        }
+    }
+
     private void listen(Dispatcher dispatcher, String what, String subject) {
+        info("Listening for " + what + " on " + subject);
+        dispatcher.subscribe(subject);
+    }
+
+    /** Replays the events a stream keeps (an ordered consumer), from {@code sinceAgo} ago or from the start. */
+    private void readStream(Connection nc, Dispatcher dispatcher, BlockingQueue<Event> queue, Duration sinceAgo) {
+        OrderedConsumerConfiguration config = new OrderedConsumerConfiguration();
+        if (!sinceAgo.isZero()) {
+            ZonedDateTime start = ZonedDateTime.now().minus(sinceAgo);
+            config.deliverPolicy(DeliverPolicy.ByStartTime).startTime(start);
+            info("Listening for Events in stream " + stream + " since " + Human.time(start));
+        } else {
+            info("Listening for Events in stream " + stream);
+        }
+        try {
+            nc.getStreamContext(stream, globals().jetStreamOptions()).createOrderedConsumer(config)
+                    .consume(dispatcher, m -> queue.offer(new Event(m.getSubject(), m.getData())));
+        } catch (IOException e) {
+            throw new CliException("could not read stream " + stream + ": " + Globals.rootMessage(e), e);
+        } catch (JetStreamApiException e) {
+            throw new CliException("could not read stream " + stream + ": " + e.getErrorDescription() + " ("
+                    + e.getApiErrorCode() + ")", e);
+        }
+    }
+
+    private void info(String line) {
         if (!json) {
-            out().println("Listening for " + what + " on " + subject);
+            out().println(line);
             out().flush();
         }
-        dispatcher.subscribe(subject);
     }
 
     /** Makes sure the server has the subscriptions before anything is reported as listening. */
@@ -153,7 +216,7 @@ public final class EventsCommand extends ClientCommand {
         String rendered = null;
         JsonNode event = null;
         try {
-            event = io.natrix.cli.output.Json.MAPPER.readTree(text);
+            event = Json.MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             out.printf("Event error: parsing failed: %s%n%n", e.getOriginalMessage());
         }

@@ -98,6 +98,36 @@ class EventsCommandTest {
     }
 
     @Test
+    void eventsKeptInAStreamAreReplayed() throws Exception {
+        try (CliHarness cli = start()) {
+            cli.env().put("NATS_USER", "app");
+            try (Connection c = connectApp(cli)) {
+                var jsm = c.jetStreamManagement();
+                jsm.addStream(io.nats.client.api.StreamConfiguration.builder().name("EVENTS")
+                        .subjects("events.>").build());
+                c.jetStream().publish("events.1", ("{\"type\":\"io.nats.jetstream.advisory.v1.stream_action\","
+                        + "\"id\":\"x1\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"stream\":\"ORDERS\","
+                        + "\"action\":\"create\"}").getBytes());
+                c.jetStream().publish("events.2", "{\"type\":\"something.else\"}".getBytes());
+            }
+            Result r = cli.run("events", "--stream", "EVENTS", "--count", "2");
+            assertThat(r.status()).as(r.toString()).isZero();
+            assertThat(r.out()).startsWith("Listening for Events in stream EVENTS\n")
+                    .contains("] [x1] Stream Create Action\n\n        Stream: ORDERS")
+                    .contains("Event error: unknown event schema on subject events.2");
+            Result since = cli.run("events", "--stream", "EVENTS", "--since", "1h", "--count", "1", "--short");
+            assertThat(since.out()).contains("Listening for Events in stream EVENTS since ")
+                    .contains("[Stream Create] ORDERS");
+            Result both = cli.run("events", "--stream", "EVENTS", "--js-advisory");
+            assertThat(both.err()).isEqualTo("natrix: error: cannot specify both Stream and specific advisories or "
+                    + "extra subjects\n");
+            Result missing = cli.run("events", "--stream", "NOPE");
+            assertThat(missing.status()).isEqualTo(1);
+            assertThat(missing.err()).startsWith("natrix: error: could not read stream NOPE: ").hasLineCount(1);
+        }
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         try (CliHarness cli = start()) {
             Result none = cli.run("events", "--no-srv-advisory");
