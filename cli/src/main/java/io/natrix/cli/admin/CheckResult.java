@@ -15,9 +15,10 @@ import java.util.Locale;
  * 2 CRITICAL.
  *
  * <pre>
- * nagios: OK Connection OK:connected to nats://127.0.0.1:4222 in 1.2ms OK:rtt time 210µs | connect_time=0.0012s;0.5000;1.0000 ...
+ * nagios: OK Connection OK:connected to nats://127.0.0.1:4222 in 1.2ms OK:rtt time 210µs | connect_time=...
  * json:   {"status": "OK", "check_suite": "connections", "check_name": "Connection", "ok": [...], "perf_data": [...]}
  * text:   "Connection: OK", a Status Detail table and a Check Metrics table
+ * prometheus: one gauge per metric, NAMESPACE_SUITE_METRIC{item="NAME"}, and NAMESPACE_SUITE_status_code
  * </pre>
  *
  * Performance data is {@code name=value[unit][;warn;crit]}, values in seconds with four decimals when the unit is
@@ -26,7 +27,7 @@ import java.util.Locale;
 public final class CheckResult {
 
     /** How a check is printed, natscli's {@code --format}. */
-    public enum Format { NAGIOS, JSON, TEXT }
+    public enum Format { NAGIOS, JSON, TEXT, PROMETHEUS }
 
     /** One performance metric; a zero threshold is "none". */
     public record PerfData(String name, double value, double warn, double crit, String unit, String help) {
@@ -92,12 +93,18 @@ public final class CheckResult {
         return warnings.isEmpty() ? 0 : 1;
     }
 
-    /** The result in the given format, without a trailing newline. */
-    public String render(Format format) {
+    /** The exit status for a format: Prometheus output is scraped, so it always exits 0, as natscli does. */
+    public int exitStatus(Format format) {
+        return format == Format.PROMETHEUS ? 0 : exitStatus();
+    }
+
+    /** The result in the given format, without a trailing newline; {@code namespace} prefixes Prometheus names. */
+    public String render(Format format, String namespace) {
         return switch (format) {
             case NAGIOS -> nagios();
             case JSON -> json();
             case TEXT -> text();
+            case PROMETHEUS -> prometheus(namespace);
         };
     }
 
@@ -114,6 +121,65 @@ public final class CheckResult {
         List<String> metrics = new ArrayList<>();
         perfData.forEach(p -> metrics.add(p.nagios()));
         return line + " | " + String.join(" ", metrics).strip();
+    }
+
+    private String prometheus(String namespace) {
+        String item = name.replace('"', '.');
+        java.util.TreeMap<String, String> families = new java.util.TreeMap<>();
+        for (PerfData p : perfData) {
+            String metric = fqName(namespace, suite, p.name());
+            String help = p.help() == null || p.help().isEmpty() ? "Data about the NATS CLI check " + suite : p.help();
+            families.putIfAbsent(metric, family(metric, help, "{item=\"" + label(item) + "\"} " + goFloat(p.value())));
+        }
+        String status = fqName(namespace, suite, "status_code");
+        families.putIfAbsent(status, family(status, "Nagios compatible status code for " + suite,
+                "{item=\"" + label(item) + "\",status=\"" + status() + "\"} " + exitStatus()));
+        return String.join("", families.values()).stripTrailing();
+    }
+
+    private static String family(String metric, String help, String sample) {
+        return "# HELP " + metric + " " + help.replace("\\", "\\\\").replace("\n", "\\n") + "\n# TYPE " + metric
+                + " gauge\n" + metric + sample + "\n";
+    }
+
+    private static String fqName(String... parts) {
+        List<String> present = new ArrayList<>();
+        for (String p : parts) {
+            if (p != null && !p.isEmpty()) {
+                present.add(p);
+            }
+        }
+        return String.join("_", present);
+    }
+
+    private static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    /**
+     * A float as Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, as Prometheus' text format writes samples: the
+     * shortest digits that read back the same, in exponent form below 1e-4 and from 1e6 ({@code 0.0012},
+     * {@code 42}, {@code 1e-05}, {@code 5.6e+07}).
+     */
+    static String goFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+        String digits = d.unscaledValue().toString();
+        int exp = digits.length() - 1 - d.scale();
+        String sign = v < 0 ? "-" : "";
+        if (exp < -4 || exp >= 6) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        return sign + d.toPlainString();
     }
 
     private String json() {

@@ -3,10 +3,17 @@ package io.natrix.cli.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.Globals;
 import io.natrix.cli.output.Json;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -42,10 +49,43 @@ abstract class HealthCheck extends ClientCommand {
                 nc.close();
             }
         }
-        PrintWriter out = out();
-        out.println(check.render(format));
-        out.flush();
-        return check.exitStatus();
+        String rendered = check.render(format, parent.namespace);
+        if (parent.outFile != null) {
+            writeAtomically(Path.of(parent.outFile), rendered + "\n");
+        } else {
+            PrintWriter out = out();
+            out.println(rendered);
+            out.flush();
+        }
+        return check.exitStatus(format);
+    }
+
+    /**
+     * Writes the result beside the target and renames it into place, so a collector reading the file never sees a
+     * half-written result (natscli's {@code --outfile}); the file is readable by its owner only.
+     */
+    private static void writeAtomically(Path target, String text) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, ".check", ".tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the file keeps the default permissions.
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The write already failed; that is the error to report.
+                }
+            }
+            throw new CliException("could not write " + target + ": " + Globals.rootMessage(e), e);
+        }
     }
 
     /** Checks the flags before anything is asked; bad flags are one-line errors, not check results. */

@@ -30,7 +30,8 @@ final class MessageCheck extends HealthCheck {
     @Option(names = "--subject", defaultValue = ">", description = "The subject to fetch a message from")
     String subject;
 
-    @Option(names = "--age-warn", paramLabel = "DURATION", description = "Warning threshold for message age as a duration")
+    @Option(names = "--age-warn", paramLabel = "DURATION",
+            description = "Warning threshold for message age as a duration")
     String ageWarn;
 
     @Option(names = "--age-critical", paramLabel = "DURATION",
@@ -41,7 +42,8 @@ final class MessageCheck extends HealthCheck {
             description = "Regular expression to check the content against")
     String content;
 
-    @Option(names = "--body-timestamp", description = "Use message body as a unix timestamp instead of message metadata")
+    @Option(names = "--body-timestamp",
+            description = "Use message body as a unix timestamp instead of message metadata")
     boolean bodyTimestamp;
 
     private Pattern contentPattern;

@@ -37,7 +37,8 @@ final class RequestCheck extends HealthCheck {
     @Option(names = "--headers", paramLabel = "KEY=VALUE", description = "Headers to publish in the request")
     Map<String, String> headers = new LinkedHashMap<>();
 
-    @Option(names = "--match-payload", paramLabel = "REGEX", description = "Regular expression the response should match")
+    @Option(names = "--match-payload", paramLabel = "REGEX",
+            description = "Regular expression the response should match")
     String matchPayload;
 
     @Option(names = "--match-headers", paramLabel = "KEY=VALUE", description = "Headers the response should have")

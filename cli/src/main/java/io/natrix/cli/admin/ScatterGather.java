@@ -17,8 +17,8 @@ import java.util.List;
  * timeout.
  *
  * <p>A no-responders status (503) on a {@code $SYS} subject means nobody in this account serves it: the account
- * lacks system privileges, and that is the one-line error; elsewhere it means nothing serves the subject. The class is stateless; each call uses its own
- * subscription, closed before it returns.
+ * lacks system privileges, and that is the one-line error; elsewhere it means nothing serves the subject. The
+ * class is stateless; each call uses its own subscription, closed before it returns.
  */
 public final class ScatterGather {
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
  * {@code natrix server check KIND}: health checks for monitoring systems, as natscli's {@code server check}:
  * {@code connection}, {@code server}, {@code jetstream}, {@code stream}, {@code consumer}, {@code kv},
  * {@code request} and {@code message} (each in its own class, on {@link HealthCheck}). Each
- * prints one {@link CheckResult} ({@code --format nagios|json|text}) and exits with the Nagios status (0 OK,
+ * prints one {@link CheckResult} ({@code --format nagios|json|prometheus|text}, to a file with {@code --outfile})
+ * and exits with the Nagios status (0 OK,
  * 1 WARNING, 2 CRITICAL). Failures to reach the server or load the checked thing are CRITICAL results, not errors,
  * so a monitoring system always gets a verdict.
  */
@@ -23,8 +24,16 @@ import picocli.CommandLine.ScopeType;
 public final class ServerCheckCommand extends ClientCommand {
 
     @Option(names = "--format", defaultValue = "nagios", scope = ScopeType.INHERIT,
-            description = "Render the check in a specific format (nagios, json, text)")
+            description = "Render the check in a specific format (nagios, json, prometheus, text)")
     String format;
+
+    @Option(names = "--namespace", defaultValue = "nats_server_check", scope = ScopeType.INHERIT,
+            description = "The prometheus namespace to use in output (default nats_server_check)")
+    String namespace;
+
+    @Option(names = "--outfile", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Save output to a file rather than STDOUT")
+    String outFile;
 
     @Override
     public Integer call() {
@@ -37,7 +46,9 @@ public final class ServerCheckCommand extends ClientCommand {
             case "nagios" -> CheckResult.Format.NAGIOS;
             case "json" -> CheckResult.Format.JSON;
             case "text" -> CheckResult.Format.TEXT;
-            default -> throw new CliException("invalid format \"" + format + "\": use nagios, json or text");
+            case "prometheus" -> CheckResult.Format.PROMETHEUS;
+            default -> throw new CliException("invalid format \"" + format
+                    + "\": use nagios, json, prometheus or text");
         };
     }
 

@@ -117,12 +117,14 @@ public final class ServerInfoCommand extends ClientCommand {
         cols.row("Maximum Connections", v.path("max_connections").asLong());
         cols.row("Maximum Subscriptions", v.path("max_subscriptions").asLong());
         cols.row("Maximum Payload", Human.bytes(v.path("max_payload").asLong()));
-        cols.row("TLS Timeout", GoDuration.format(Duration.ofMillis(Math.round(v.path("tls_timeout").asDouble() * 1000))));
+        cols.row("TLS Timeout", GoDuration.format(
+                Duration.ofMillis(Math.round(v.path("tls_timeout").asDouble() * 1000))));
         cols.row("Write Deadline", GoDuration.format(Duration.ofMillis(
                 Math.round(v.path("write_deadline").asLong() / 1_000_000.0))));
 
         cols.title("Statistics");
-        cols.row("CPU Cores", String.format(Locale.ROOT, "%d %.2f%%", v.path("cores").asInt(), v.path("cpu").asDouble()));
+        cols.row("CPU Cores", String.format(Locale.ROOT, "%d %.2f%%", v.path("cores").asInt(),
+                v.path("cpu").asDouble()));
         if (v.path("gomaxprocs").asInt() > 0) {
             cols.row("GOMAXPROCS", v.path("gomaxprocs").asInt());
         }

@@ -286,7 +286,8 @@ public final class ServerReportCommand extends ClientCommand {
         String user;
 
         @Option(names = "--state", defaultValue = "open",
-                description = "Limits responses only to those connections that are in a specific state (open, closed, all)")
+                description = "Limits responses only to those connections that are in a specific state "
+                        + "(open, closed, all)")
         String state;
 
         @Override
@@ -312,7 +313,8 @@ public final class ServerReportCommand extends ClientCommand {
 
     @Command(name = "accounts", aliases = "acct", description = "Report on account activity")
     static final class Accounts extends ConnectionsReport {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "ACCOUNT", description = "Account to produce a report for")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ACCOUNT",
+                description = "Account to produce a report for")
         String account;
 
         @Parameters(index = "1", arity = "0..1", paramLabel = "LIMIT",
@@ -410,7 +412,8 @@ public final class ServerReportCommand extends ClientCommand {
         String account;
 
         @Option(names = "--sort", defaultValue = "cluster",
-                description = "Sort by a specific property (name,cluster,streams,consumers,msgs,mbytes,mem,file,api,err)")
+                description = "Sort by a specific property "
+                        + "(name,cluster,streams,consumers,msgs,mbytes,mem,file,api,err)")
         String sort;
 
         @Option(names = "--compact", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -499,7 +502,8 @@ public final class ServerReportCommand extends ClientCommand {
             if (domains) {
                 headers.add("Domain");
             }
-            headers.addAll(List.of("Streams", "Consumers", "Messages", "Bytes", "Memory", "File", "API Req", "Pending"));
+            headers.addAll(List.of("Streams", "Consumers", "Messages", "Bytes", "Memory", "File", "API Req",
+                    "Pending"));
             Table table = Table.titled(account == null ? "JetStream Summary" : "JetStream Summary for Account "
                     + account, headers.toArray(String[]::new));
             long[] totals = new long[8];
@@ -507,7 +511,8 @@ public final class ServerReportCommand extends ClientCommand {
                 Row r = rows.get(i);
                 String leader = r.data().path("meta_cluster").path("leader").asText("")
                         .equals(r.server().path("name").asText()) ? "*" : "";
-                List<Object> row = new ArrayList<>(List.of(shown.get(i) + leader, r.server().path("cluster").asText("")));
+                List<Object> row = new ArrayList<>(List.of(shown.get(i) + leader,
+                        r.server().path("cluster").asText("")));
                 if (domains) {
                     row.add(r.data().path("config").path("domain").asText(""));
                 }
@@ -547,7 +552,8 @@ public final class ServerReportCommand extends ClientCommand {
         boolean jsEnabled;
 
         @Option(names = {"-S", "--server-only"},
-                description = "Restricts the health check to the JetStream server only, do not check streams and consumers")
+                description = "Restricts the health check to the JetStream server only, do not check streams "
+                        + "and consumers")
         boolean serverOnly;
 
         @Option(names = "--account", description = "Check only a specific Account")

@@ -35,7 +35,8 @@ public final class ServerRequestCommand extends ClientCommand {
             description = "Limit the responses to a certain amount of records (default 2048)")
     int limit;
 
-    @Option(names = "--offset", defaultValue = "0", scope = ScopeType.INHERIT, description = "Start at a certain record")
+    @Option(names = "--offset", defaultValue = "0", scope = ScopeType.INHERIT,
+            description = "Start at a certain record")
     int offset;
 
     @Option(names = "--name", scope = ScopeType.INHERIT, description = "Limit to servers matching a server name")
@@ -80,7 +81,8 @@ public final class ServerRequestCommand extends ClientCommand {
         @ParentCommand
         ServerRequestCommand parent;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "WAIT", description = "Wait for a certain number of responses")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "WAIT",
+                description = "Wait for a certain number of responses")
         int wait;
 
         abstract String document();
@@ -285,7 +287,8 @@ public final class ServerRequestCommand extends ClientCommand {
         boolean jsEnabled;
 
         @Option(names = {"-S", "--server-only"},
-                description = "Restricts the health check to the JetStream server only, do not check streams and consumers")
+                description = "Restricts the health check to the JetStream server only, do not check streams "
+                        + "and consumers")
         boolean serverOnly;
 
         @Option(names = "--account", description = "Check only a specific Account")

@@ -28,8 +28,9 @@ public final class SystemAnswers {
     public static JsonNode data(JsonNode answer) {
         JsonNode error = answer.get("error");
         if (error != null && !error.isNull()) {
-            throw new CliException("invalid response received from " + answer.path("server").path("name").asText("server")
-                    + ": " + error.path("description").asText("error") + " (" + error.path("code").asInt() + ")");
+            throw new CliException("invalid response received from "
+                    + answer.path("server").path("name").asText("server") + ": "
+                    + error.path("description").asText("error") + " (" + error.path("code").asInt() + ")");
         }
         JsonNode data = answer.get("data");
         if (data == null || data.isNull()) {

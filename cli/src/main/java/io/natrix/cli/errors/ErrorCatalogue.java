@@ -66,7 +66,8 @@ public final class ErrorCatalogue {
     private static ErrorCatalogue of(JsonNode root) {
         JsonNode list = root.isArray() ? root : root.path("errors");
         if (!list.isArray()) {
-            throw new CliException("an error catalogue is a JSON array of errors, or an object with an \"errors\" array");
+            throw new CliException(
+                    "an error catalogue is a JSON array of errors, or an object with an \"errors\" array");
         }
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : list) {

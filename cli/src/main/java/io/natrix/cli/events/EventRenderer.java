@@ -106,7 +106,8 @@ final class EventRenderer {
                 client(sb, e.path("client"));
                 sb.append("\n   Stats:\n");
                 sb.append("                  RTT: ")
-                        .append(GoDuration.format(Duration.ofNanos(e.path("client").path("rtt").asLong()))).append('\n');
+                        .append(GoDuration.format(Duration.ofNanos(e.path("client").path("rtt").asLong())))
+                        .append('\n');
                 sb.append("      Client Received: ").append(e.path("received").path("msgs").asLong())
                         .append(" messages (").append(Human.bytes(e.path("received").path("bytes").asLong()))
                         .append(")\n");

@@ -82,7 +82,8 @@ public final class EventsCommand extends ClientCommand {
             description = "When reading a Stream reads from a certain duration ago")
     String since;
 
-    @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N events (0: run until stopped)")
+    @Option(names = "--count", defaultValue = "0", paramLabel = "N",
+            description = "Stop after N events (0: run until stopped)")
     int count;
 
     private record Event(String subject, byte[] data) {
@@ -117,7 +118,8 @@ public final class EventsCommand extends ClientCommand {
         PrintWriter out = out();
         BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
         try (Connection nc = connect()) {
-            Dispatcher dispatcher = nc.createDispatcher((Message m) -> queue.offer(new Event(m.getSubject(), m.getData())));
+            Dispatcher dispatcher = nc.createDispatcher(
+                    (Message m) -> queue.offer(new Event(m.getSubject(), m.getData())));
             if (stream != null) {
                 readStream(nc, dispatcher, queue, sinceAgo);
             } else {

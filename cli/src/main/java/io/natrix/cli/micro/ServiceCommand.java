@@ -85,7 +85,8 @@ public final class ServiceCommand extends ClientCommand {
 
     @Command(name = "list", aliases = {"ls", "l"}, description = "List known Services")
     static final class ListServices extends Discovery {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "List instances of a specific Service")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+                description = "List instances of a specific Service")
         String name;
 
         @Option(names = {"-j", "--json"}, description = "Show JSON output")

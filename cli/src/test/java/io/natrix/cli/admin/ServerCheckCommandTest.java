@@ -49,12 +49,40 @@ class ServerCheckCommandTest {
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("OK Connection OK:connected to " + admin.cli().url() + " in ")
                 .contains(" OK:rtt time ").contains(" OK:round trip took ")
-                .containsPattern("\\| connect_time=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 rtt=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 "
+                .containsPattern("\\| connect_time=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 "
+                        + "rtt=\\d+\\.\\d{4}s;5\\.0000;10\\.0000 "
                         + "request_time=\\d+\\.\\d{4}s;5\\.0000;10\\.0000\n$");
         Result json = admin.server("check", "conn", "--format", "json");
         assertThat(json.out()).contains("\"check_suite\" : \"connections\"").contains("\"name\" : \"rtt\"");
         Result text = admin.server("check", "connection", "--format", "text");
         assertThat(text.out()).startsWith("Connection: ").contains("Status Detail").contains("Check Metrics");
+    }
+
+    @Test
+    void prometheusFormatAndOutFile() throws Exception {
+        Result prom = admin.server("check", "connection", "--format", "prometheus", "--server", "nats://127.0.0.1:1");
+        assertThat(prom.status()).isZero(); // scraped output always exits 0, as natscli's
+        assertThat(prom.out()).isEqualTo("# HELP nats_server_check_connections_status_code Nagios compatible status "
+                + "code for connections\n# TYPE nats_server_check_connections_status_code gauge\n"
+                + "nats_server_check_connections_status_code{item=\"Connection\",status=\"CRITICAL\"} 2\n");
+        Result ok = admin.server("check", "connection", "--format", "prometheus", "--namespace", "ns");
+        assertThat(ok.out()).contains("# TYPE ns_connections_rtt gauge\nns_connections_rtt{item=\"Connection\"} ")
+                .contains("ns_connections_status_code{item=\"Connection\",status=\"OK\"} 0");
+        Path file = dir.resolve("check.txt");
+        Result toFile = admin.server("check", "connection", "--outfile", file.toString());
+        assertThat(toFile.status()).as(toFile.toString()).isZero();
+        assertThat(toFile.out()).isEmpty();
+        assertThat(java.nio.file.Files.readString(file)).startsWith("OK Connection OK:connected to ");
+    }
+
+    @Test
+    void goFloatsAsPrometheusWritesThem() {
+        assertThat(CheckResult.goFloat(0.0012)).isEqualTo("0.0012");
+        assertThat(CheckResult.goFloat(42)).isEqualTo("42");
+        assertThat(CheckResult.goFloat(0.00001)).isEqualTo("1e-05");
+        assertThat(CheckResult.goFloat(56_000_000)).isEqualTo("5.6e+07");
+        assertThat(CheckResult.goFloat(123456)).isEqualTo("123456");
+        assertThat(CheckResult.goFloat(-2.5)).isEqualTo("-2.5");
     }
 
     @Test
@@ -107,7 +135,8 @@ class ServerCheckCommandTest {
         assertThat(js.out()).startsWith("OK JetStream | memory=0B memory_pct=0%;75;90 storage=")
                 .contains("streams=2 streams_pct=0%");
 
-        Result stream = admin.server("check", "stream", "--stream", "ORDERS", "--msgs-warn", "5", "--msgs-critical", "2");
+        Result stream = admin.server("check", "stream", "--stream", "ORDERS", "--msgs-warn", "5",
+                "--msgs-critical", "2");
         assertThat(stream.status()).isEqualTo(2);
         assertThat(stream.out()).startsWith("CRITICAL ORDERS Crit:1 messages OK:0 sources | messages=1;5;2 sources=0");
 
@@ -162,7 +191,8 @@ class ServerCheckCommandTest {
     void badFlagsAreOneLineErrors() {
         Result badFormat = admin.server("check", "connection", "--format", "xml");
         assertThat(badFormat.status()).isEqualTo(1);
-        assertThat(badFormat.err()).isEqualTo("natrix: error: invalid format \"xml\": use nagios, json or text\n");
+        assertThat(badFormat.err())
+                .isEqualTo("natrix: error: invalid format \"xml\": use nagios, json, prometheus or text\n");
         Result badDuration = admin.server("check", "connection", "--rtt-warn", "soon");
         assertThat(badDuration.status()).isEqualTo(1);
         assertThat(badDuration.err()).startsWith("natrix: error: invalid --rtt-warn \"soon\"").hasLineCount(1);

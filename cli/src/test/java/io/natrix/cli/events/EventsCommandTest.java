@@ -61,7 +61,8 @@ class EventsCommandTest {
     @Test
     void shortAndJsonForms() throws Exception {
         try (CliHarness cli = start()) {
-            Result shortForm = runWhileConnecting(cli, "event", "--short", "--count", "1", "--filter", "client_connect");
+            Result shortForm = runWhileConnecting(cli, "event", "--short", "--count", "1", "--filter",
+                    "client_connect");
             assertThat(shortForm.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d \\[Connection] user: app cid: \\d+ "
                     + "in account APP\n");
             Result json = runWhileConnecting(cli, "events", "--json", "--count", "1", "--filter", "client_connect");
