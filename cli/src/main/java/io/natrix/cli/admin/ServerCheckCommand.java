@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code natrix server check KIND}: health checks for monitoring systems, as natscli's {@code server check}:
  * {@code connection}, {@code server}, {@code jetstream}, {@code stream}, {@code consumer}, {@code kv},
- * {@code request} and {@code message} (each in its own class, on {@link HealthCheck}). Each
+ * {@code request}, {@code message} and {@code credential} (each in its own class, on {@link HealthCheck}). Each
  * prints one {@link CheckResult} ({@code --format nagios|json|prometheus|text}, to a file with {@code --outfile})
  * and exits with the Nagios status (0 OK,
  * 1 WARNING, 2 CRITICAL). Failures to reach the server or load the checked thing are CRITICAL results, not errors,
@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "check", description = "Health check for NATS servers",
         subcommands = {ConnectionCheck.class, ServerHealthCheck.class, JetStreamCheck.class, StreamCheck.class,
-                ConsumerCheck.class, KvCheck.class, RequestCheck.class, MessageCheck.class})
+                ConsumerCheck.class, KvCheck.class, RequestCheck.class, MessageCheck.class, CredentialCheck.class})
 public final class ServerCheckCommand extends ClientCommand {
 
     @Option(names = "--format", defaultValue = "nagios", scope = ScopeType.INHERIT,
@@ -37,8 +37,8 @@ public final class ServerCheckCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        throw new CliException("a check is required: connection, server, jetstream, stream, consumer, kv, request "
-                + "or message");
+        throw new CliException("a check is required: connection, server, jetstream, stream, consumer, kv, request, "
+                + "message or credential");
     }
 
     CheckResult.Format format() {

@@ -188,6 +188,43 @@ class ServerCheckCommandTest {
     }
 
     @Test
+    void credentialCheckReadsTheJwtExpiry() throws Exception {
+        io.nats.client.NKey account = io.nats.client.NKey.createAccount(null);
+        io.nats.client.NKey user = io.nats.client.NKey.createUser(null);
+        String accountId = new String(account.getPublicKey());
+        String jwt = io.nats.client.support.JwtUtils.issueUserJWT(account, accountId,
+                new String(user.getPublicKey()), "u", Duration.ofHours(2));
+        Path creds = dir.resolve("user.creds");
+        java.nio.file.Files.writeString(creds, "-----BEGIN NATS USER JWT-----\n" + jwt
+                + "\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n"
+                + new String(user.getSeed()) + "\n------END USER NKEY SEED------\n");
+
+        Result ok = admin.server("check", "credential", "--credential", creds.toString(), "--validity-warn", "1h",
+                "--validity-critical", "30m");
+        assertThat(ok.status()).as(ok.toString()).isZero();
+        assertThat(ok.out()).startsWith("OK Credential OK:expires in ").contains(" +0000 UTC | expiry=");
+        Result soon = admin.server("check", "credential", "--credential", creds.toString(), "--validity-critical",
+                "3h");
+        assertThat(soon.status()).isEqualTo(2);
+        assertThat(soon.out()).startsWith("CRITICAL Credential Crit:expires sooner than 3h0m0s");
+
+        String forever = io.nats.client.support.JwtUtils.issueUserJWT(account, accountId,
+                new String(user.getPublicKey()), "u");
+        java.nio.file.Files.writeString(creds, forever);
+        assertThat(admin.server("check", "credential", "--credential", creds.toString()).out())
+                .startsWith("CRITICAL Credential Crit:never expires");
+        assertThat(admin.server("check", "credential", "--credential", creds.toString(), "--no-require-expiry")
+                .out()).startsWith("OK Credential OK:never expires");
+
+        String[] parts = jwt.split("\\.");
+        java.nio.file.Files.writeString(creds, parts[0] + "." + parts[1] + "." + parts[2].substring(2) + "AA");
+        assertThat(admin.server("check", "credential", "--credential", creds.toString()).out())
+                .startsWith("CRITICAL Credential Crit:invalid credential: ");
+        Result missing = admin.server("check", "credential", "--credential", dir.resolve("nope").toString());
+        assertThat(missing.out()).startsWith("CRITICAL Credential Crit:credential not accessible");
+    }
+
+    @Test
     void badFlagsAreOneLineErrors() {
         Result badFormat = admin.server("check", "connection", "--format", "xml");
         assertThat(badFormat.status()).isEqualTo(1);
