@@ -25,12 +25,13 @@ import picocli.CommandLine.ScopeType;
  * {@code natrix server report KIND}: reports across every server over the system account, as natscli's
  * {@code server report}: {@code connections} (the busiest connections and how many each server holds, from connz),
  * {@code accounts} (connections and traffic per account, from connz) and {@code jetstream} (streams, consumers,
- * messages, storage and API use per server, from jsz) and {@code health} (each server's healthz). Each takes the
- * server filter flags and {@code --json}.
+ * messages, storage and API use per server, from jsz), {@code health} (each server's healthz), and {@code cpu} and
+ * {@code mem} (bar graphs from statsz). Each takes the server filter flags and {@code --json}.
  */
 @Command(name = "report", aliases = "rep", description = "Report on various server metrics",
         subcommands = {ServerReportCommand.Connections.class, ServerReportCommand.Accounts.class,
-                ServerReportCommand.JetStream.class, ServerReportCommand.Health.class})
+                ServerReportCommand.JetStream.class, ServerReportCommand.Health.class, ServerReportCommand.Cpu.class,
+                ServerReportCommand.Memory.class})
 public final class ServerReportCommand extends ClientCommand {
 
     /** Pages of connz one report reads at most from each server (1024 connections a page). */
@@ -43,7 +44,7 @@ public final class ServerReportCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        throw new CliException("a report is required: connections, accounts, jetstream or health");
+        throw new CliException("a report is required: connections, accounts, jetstream, health, cpu or mem");
     }
 
     /** The server filter every report takes, and the gathering of one document from every server. */
@@ -626,6 +627,82 @@ public final class ServerReportCommand extends ClientCommand {
                     Fmt.count(errors));
             table.print(out());
             return 0;
+        }
+    }
+
+    /** {@code report cpu} and {@code report mem}: one statsz figure per server as a bar graph. */
+    abstract static class Usage extends Report {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LIMIT",
+                description = "Limit the responses to a certain amount of servers")
+        int waitFor;
+
+        abstract String caption();
+
+        abstract boolean bytes();
+
+        abstract double value(JsonNode statsz);
+
+        @Override
+        public Integer call() throws InterruptedException {
+            List<JsonNode> answers;
+            try (Connection nc = connect()) {
+                List<byte[]> raw = ScatterGather.request(nc, "$SYS.REQ.SERVER.PING.STATSZ", filter().toString(),
+                        waitFor, globals().timeout());
+                if (raw.isEmpty()) {
+                    throw new CliException(ScatterGather.NO_SYSTEM_PRIVILEGES);
+                }
+                answers = SystemAnswers.parse(raw, "$SYS.REQ.SERVER.PING.STATSZ");
+            }
+            Map<String, Double> usage = new LinkedHashMap<>();
+            for (JsonNode a : answers) {
+                JsonNode statsz = a.has("statsz") ? a.path("statsz") : SystemAnswers.data(a);
+                usage.put(a.path("server").path("name").asText(), value(statsz));
+            }
+            if (json) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                usage.forEach(o::put);
+                Json.print(out(), o);
+                return 0;
+            }
+            out().print(BarGraph.render(usage, caption(), BarGraph.WIDTH, bytes()));
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "cpu", description = "Report on CPU usage")
+    static final class Cpu extends Usage {
+        @Override
+        String caption() {
+            return "CPU Usage";
+        }
+
+        @Override
+        boolean bytes() {
+            return false;
+        }
+
+        @Override
+        double value(JsonNode statsz) {
+            return statsz.path("cpu").asDouble();
+        }
+    }
+
+    @Command(name = "mem", description = "Report on Memory usage")
+    static final class Memory extends Usage {
+        @Override
+        String caption() {
+            return "Memory Usage";
+        }
+
+        @Override
+        boolean bytes() {
+            return true;
+        }
+
+        @Override
+        double value(JsonNode statsz) {
+            return statsz.path("mem").asDouble();
         }
     }
 }

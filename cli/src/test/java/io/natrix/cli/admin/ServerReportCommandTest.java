@@ -68,6 +68,24 @@ class ServerReportCommandTest {
     }
 
     @Test
+    void cpuAndMemoryBarGraphs() {
+        try (AdminHarness admin = AdminHarness.start(dir)) {
+            String name = admin.cli().server().serverName();
+            Result cpu = admin.server("report", "cpu", "1");
+            assertThat(cpu.status()).as(cpu.toString()).isZero();
+            assertThat(cpu.out()).startsWith("CPU Usage\n\n  " + name + ": ");
+            Result mem = admin.server("report", "mem", "1");
+            assertThat(mem.out()).startsWith("Memory Usage\n\n  " + name + ": ██████████████████████████████ (")
+                    .endsWith("iB)\n");
+            Result json = admin.server("report", "mem", "1", "--json");
+            assertThat(json.out()).contains("\"" + name + "\" : ");
+        }
+        assertThat(BarGraph.render(java.util.Map.of("a", 0.0, "b", 10.0, "bb", 5.0), "", 10, false))
+                .isEqualTo("   a: ▏ (0)\n  bb: █████ (5)\n   b: ██████████ (10)\n");
+        assertThat(BarGraph.commaf(1234567.25)).isEqualTo("1,234,567.25");
+    }
+
+    @Test
     void badInputIsOneLine() {
         try (AdminHarness admin = AdminHarness.start(dir)) {
             Result sort = admin.server("report", "connections", "--sort", "colour");
