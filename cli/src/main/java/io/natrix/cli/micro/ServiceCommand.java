@@ -31,19 +31,21 @@ import picocli.CommandLine.Parameters;
  * command. Every service instance answers the discovery subjects {@code $SRV.PING|INFO|STATS[.NAME[.ID]]}; these
  * commands send one request there with an inbox and gather the answers ({@link ScatterGather}): {@code list} shows
  * the instances, {@code info} one instance's endpoints and statistics, {@code stats} every instance's endpoint
- * counters, {@code ping} each instance's round trip. Answers of another type than the verb's are ignored, as natscli
- * ignores them, so a misbehaving responder cannot break the listing.
+ * counters, {@code ping} each instance's round trip; {@code request} calls an endpoint by name
+ * ({@link ServiceRequestCommand}) and {@code serve} runs natscli's demo echo service
+ * ({@link ServiceServeCommand}). Answers of another type than the verb's are ignored, as natscli ignores them, so
+ * a misbehaving responder cannot break the listing.
  */
 @Command(name = "service", aliases = "micro", description = "Services discovery and management",
         subcommands = {ServiceCommand.ListServices.class, ServiceCommand.Info.class, ServiceCommand.Stats.class,
-                ServiceCommand.Ping.class})
+                ServiceCommand.Ping.class, ServiceRequestCommand.class, ServiceServeCommand.class})
 public final class ServiceCommand extends ClientCommand {
 
     static final String PREFIX = "$SRV";
 
     @Override
     public Integer call() {
-        throw new CliException("a service command is required: list, info, stats or ping");
+        throw new CliException("a service command is required: list, info, stats, ping, request or serve");
     }
 
     /** The discovery subject for a verb, narrowed to a service name and instance id when given. */

@@ -1,6 +1,7 @@
 package io.natrix.cli.micro;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
@@ -70,6 +71,60 @@ class ServiceCommandTest {
             } finally {
                 service.stop();
             }
+        }
+    }
+
+    @Test
+    void requestCallsAnEndpointByName() throws Exception {
+        try (CliHarness cli = CliHarness.start(dir);
+             Connection nc = Nats.connect(cli.url())) {
+            Service service = echo(nc);
+            try {
+                Result r = cli.run("micro", "request", "demo", "echo", "hello");
+                assertThat(r.status()).as(r.toString()).isZero();
+                assertThat(r.out()).matches("(?s)\\d\\d:\\d\\d:\\d\\d Sending request on \"demo.echo\"\n"
+                        + "\\d\\d:\\d\\d:\\d\\d Received with rtt \\S+\nhello\n");
+                Result raw = cli.runWithInput("from stdin", "service", "req", "demo", "echo", "--raw");
+                assertThat(raw.out()).isEqualTo("from stdin\n");
+                Result badEndpoint = cli.run("micro", "request", "demo", "nope", "x");
+                assertThat(badEndpoint.status()).isEqualTo(1);
+                assertThat(badEndpoint.err()).isEqualTo("natrix: error: service \"demo\" has no endpoint \"nope\" "
+                        + "(available: echo)\n");
+            } finally {
+                service.stop();
+            }
+        }
+    }
+
+    @Test
+    void serveRunsTheDemoEchoServiceUntilStopped() throws Exception {
+        try (CliHarness cli = CliHarness.start(dir);
+             Connection nc = Nats.connect(cli.url())) {
+            Result[] result = new Result[1];
+            Thread serving = new Thread(() -> result[0] = cli.run("micro", "serve", "demo2", "-H", "X-Team:core"));
+            serving.start();
+            try {
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                        nc.request("demo2.echo", "ping".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2))
+                                != null);
+                io.nats.client.Message reply = nc.request("demo2.echo", "hi".getBytes(StandardCharsets.UTF_8),
+                        Duration.ofSeconds(5));
+                assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("hi");
+                assertThat(reply.getHeaders().getFirst("Subject")).isEqualTo("demo2.echo");
+                assertThat(reply.getHeaders().getFirst("X-Team")).isEqualTo("core");
+                Result info = cli.run("micro", "info", "demo2");
+                assertThat(info.out()).contains("Description: NATS CLI Demo Service (demo2)")
+                        .contains("_nats.client.created.library: natrix").contains("\"total_payload\"");
+            } finally {
+                serving.interrupt();
+                serving.join(10_000);
+            }
+            assertThat(serving.isAlive()).isFalse();
+            assertThat(result[0].status()).as(result[0].toString()).isZero();
+            assertThat(result[0].out()).startsWith("NATS CLI Service demo2 handler ")
+                    .contains("Listening Subjects:\n\n  demo2.echo: Echo Service\n")
+                    .contains("Custom Response Headers:").contains("Requests Log:")
+                    .containsPattern("\\d\\d:\\d\\d:\\d\\d Handling request on subject demo2.echo");
         }
     }
 
