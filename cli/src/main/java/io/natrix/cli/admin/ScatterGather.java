@@ -17,7 +17,8 @@ import java.util.List;
  * timeout.
  *
  * <p>A no-responders status (503) on a {@code $SYS} subject means nobody in this account serves it: the account
- * lacks system privileges, and that is the one-line error; elsewhere it means nothing serves the subject. The
+ * lacks system privileges, and that is the one-line error; elsewhere it means nothing serves the subject
+ * ({@link NoResponders} either way, so callers can say what was missing). The
  * class is stateless; each call uses its own subscription, closed before it returns.
  */
 public final class ScatterGather {
@@ -33,6 +34,15 @@ public final class ScatterGather {
     private static final int ANSWERS_MAX = 100_000;
 
     private ScatterGather() {
+    }
+
+    /** Nothing subscribes to the subject asked (the server's no-responders status). */
+    public static final class NoResponders extends CliException {
+        private static final long serialVersionUID = 1L;
+
+        NoResponders(String message) {
+            super(message);
+        }
     }
 
     /** One answer: its payload and how long after the request was sent it arrived. */
@@ -86,10 +96,10 @@ public final class ScatterGather {
                 }
                 if (m.isStatusMessage()) {
                     if (m.getStatus().getCode() == 503) {
-                        throw new CliException(subject.startsWith("$SYS")
+                        throw new NoResponders(subject.startsWith("$SYS")
                                 ? "server request failed, ensure the account used has system privileges and "
                                         + "appropriate permissions"
-                                : "no service instances found: nothing answers " + subject);
+                                : "no responders for " + subject);
                     }
                     continue;
                 }

@@ -78,10 +78,19 @@ public final class ServiceCommand extends ClientCommand {
         return parsed;
     }
 
+    /** A discovery request's answers; no responders means no instance runs, natscli's one-line error. */
+    static List<byte[]> discover(Connection nc, String subject, int expect, java.time.Duration timeout) {
+        try {
+            return ScatterGather.request(nc, subject, "", expect, timeout);
+        } catch (ScatterGather.NoResponders e) {
+            throw new CliException("no service instances found", e);
+        }
+    }
+
     /** One request, many answers, on a connection of this command line. */
     abstract static class Discovery extends ClientCommand {
         List<byte[]> request(Connection nc, String subject, int expect) {
-            return ScatterGather.request(nc, subject, "", expect, globals().timeout());
+            return discover(nc, subject, expect, globals().timeout());
         }
     }
 
@@ -328,15 +337,21 @@ public final class ServiceCommand extends ClientCommand {
             PrintWriter out = out();
             try (Connection nc = connect()) {
                 // natscli listens for the whole timeout: instances anywhere in a super cluster get their chance.
-                ScatterGather.stream(nc, subject("PING", name, null), "", 0, globals().timeout(), null, reply -> {
-                    List<JsonNode> pong = answers(List.of(reply.data()), "ping");
-                    if (!pong.isEmpty()) {
-                        JsonNode p = pong.get(0);
-                        out.printf(Locale.ROOT, "%-50s rtt=%s%n", p.path("name").asText() + " " + p.path("id").asText(),
-                                Fmt.duration(reply.elapsed()));
-                        out.flush();
-                    }
-                });
+                try {
+                    ScatterGather.stream(nc, subject("PING", name, null), "", 0, globals().timeout(), null,
+                            reply -> {
+                                List<JsonNode> pong = answers(List.of(reply.data()), "ping");
+                                if (!pong.isEmpty()) {
+                                    JsonNode p = pong.get(0);
+                                    out.printf(Locale.ROOT, "%-50s rtt=%s%n",
+                                            p.path("name").asText() + " " + p.path("id").asText(),
+                                            Fmt.duration(reply.elapsed()));
+                                    out.flush();
+                                }
+                            });
+                } catch (ScatterGather.NoResponders e) {
+                    // No instance runs: natscli prints nothing for a ping nobody answers.
+                }
             }
             return 0;
         }

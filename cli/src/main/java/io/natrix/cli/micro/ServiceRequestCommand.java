@@ -3,7 +3,6 @@ package io.natrix.cli.micro;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
-import io.natrix.cli.admin.ScatterGather;
 import io.natrix.cli.support.GoDuration;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -94,8 +93,8 @@ final class ServiceRequestCommand extends ClientCommand {
     }
 
     private String endpointSubject(Connection nc) {
-        List<JsonNode> infos = ServiceCommand.answers(ScatterGather.request(nc,
-                ServiceCommand.subject("INFO", name, null), "", 1, globals().timeout()), "info");
+        List<JsonNode> infos = ServiceCommand.answers(ServiceCommand.discover(nc,
+                ServiceCommand.subject("INFO", name, null), 1, globals().timeout()), "info");
         if (infos.isEmpty()) {
             throw new CliException("no instances of service \"" + name + "\" found");
         }
