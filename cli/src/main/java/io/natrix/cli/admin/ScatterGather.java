@@ -71,11 +71,11 @@ public final class ScatterGather {
 
     /**
      * Sends {@code body} to {@code subject} and hands each answer to {@code onReply} as it arrives, on the calling
-     * thread. Stops at {@code expect} answers (when positive), at the timeout, or when {@code quiet} (when not null)
-     * passes without a further answer. Returns how many answers came.
+     * thread. Stops at {@code expect} answers (when positive), at the timeout, when {@code quiet} (when not null)
+     * passes without a further answer, or when {@code onReply} returns false. Returns how many answers came.
      */
     public static int stream(Connection nc, String subject, String body, int expect, Duration timeout,
-                             Duration quiet, java.util.function.Consumer<Reply> onReply) {
+                             Duration quiet, java.util.function.Predicate<Reply> onReply) {
         String inbox = nc.createInbox();
         Subscription sub = nc.subscribe(inbox);
         int answers = 0;
@@ -104,8 +104,10 @@ public final class ScatterGather {
                     continue;
                 }
                 answers++;
-                onReply.accept(new Reply(m.getData() == null ? new byte[0] : m.getData(),
-                        Duration.ofNanos(System.nanoTime() - start)));
+                if (!onReply.test(new Reply(m.getData() == null ? new byte[0] : m.getData(),
+                        Duration.ofNanos(System.nanoTime() - start)))) {
+                    break;
+                }
                 if (expect <= 0 && quiet != null) {
                     quietUntil = System.nanoTime() + quiet.toNanos();
                 }

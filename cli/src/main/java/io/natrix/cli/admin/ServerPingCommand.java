@@ -51,6 +51,8 @@ public final class ServerPingCommand extends ClientCommand {
                     out.printf(Locale.ROOT, "%-60s rtt=%s%n", server.path("name").asText(), rtt);
                 }
                 out.flush();
+                // The first answer may tell how many servers the cluster has: stop once all of them answered.
+                return expected[0] == 0 || times.size() < expected[0];
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -348,6 +348,7 @@ public final class ServiceCommand extends ClientCommand {
                                             Fmt.duration(reply.elapsed()));
                                     out.flush();
                                 }
+                                return true;
                             });
                 } catch (ScatterGather.NoResponders e) {
                     // No instance runs: natscli prints nothing for a ping nobody answers.
