@@ -1,8 +1,13 @@
 package io.natrix.cli.admin;
 
+import io.natrix.cli.CliException;
 import io.natrix.cli.output.Json;
 import io.nats.client.Connection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,11 +24,6 @@ final class ConnectionsReport extends ConnzReport {
 
     @Option(names = "--account", description = "Limit report to a specific account")
     String account;
-
-    @Override
-    int waitFor() {
-        return waitFor;
-    }
 
     @Option(names = "--sort", defaultValue = "subs",
             description = "Sort by a specific property (in-bytes,out-bytes,in-msgs,out-msgs,uptime,cid,subs)")
@@ -42,6 +42,15 @@ final class ConnectionsReport extends ConnzReport {
                     + "(open, closed, all)")
     String state;
 
+    @Option(names = "--closed-reason", paramLabel = "REASON",
+            description = "Filter results based on a closed reason (a regular expression, lower case)")
+    String closedReason;
+
+    @Override
+    int waitFor() {
+        return waitFor;
+    }
+
     @Override
     String account() {
         return account;
@@ -50,9 +59,24 @@ final class ConnectionsReport extends ConnzReport {
     @Override
     public Integer call() throws InterruptedException {
         order(sort);
+        Pattern reason = null;
+        if (closedReason != null) {
+            try {
+                reason = Pattern.compile(closedReason);
+            } catch (PatternSyntaxException e) {
+                throw new CliException("invalid --closed-reason \"" + closedReason + "\": " + e.getDescription());
+            }
+        }
         List<Conn> conns;
         try (Connection nc = connect()) {
             conns = connections(nc, user, subject, state);
+        }
+        if (reason != null) {
+            // natscli's filter: the lower-cased close reason matches the expression.
+            Pattern r = reason;
+            conns = new ArrayList<>(conns.stream()
+                    .filter(c -> r.matcher(c.info().path("reason").asText().toLowerCase(Locale.ROOT)).find())
+                    .toList());
         }
         if (json) {
             Json.print(out(), flat(conns));

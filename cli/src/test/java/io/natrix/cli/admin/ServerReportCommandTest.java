@@ -86,6 +86,23 @@ class ServerReportCommandTest {
     }
 
     @Test
+    void closedConnectionsFilteredByReason() throws Exception {
+        try (AdminHarness admin = AdminHarness.start(dir)) {
+            app(admin, "short-lived").close();
+            Result closed = admin.server("report", "connections", "1", "--state", "closed", "--closed-reason",
+                    "client clo");
+            assertThat(closed.status()).as(closed.toString()).isZero();
+            assertThat(closed.out()).contains("short-lived").contains("│ Reason").contains("Client Closed");
+            Result none = admin.server("report", "connections", "1", "--state", "closed", "--closed-reason",
+                    "slow consumer");
+            assertThat(none.out()).contains("Top 0 Connections out of 0").doesNotContain("short-lived");
+            Result bad = admin.server("report", "connections", "--closed-reason", "(");
+            assertThat(bad.status()).isEqualTo(1);
+            assertThat(bad.err()).startsWith("natrix: error: invalid --closed-reason").hasLineCount(1);
+        }
+    }
+
+    @Test
     void badInputIsOneLine() {
         try (AdminHarness admin = AdminHarness.start(dir)) {
             Result sort = admin.server("report", "connections", "--sort", "colour");
