@@ -1,9 +1,18 @@
 package io.natrix.cli;
 
+import io.natrix.cli.admin.ServerCheckCommand;
+import io.natrix.cli.admin.ServerInfoCommand;
+import io.natrix.cli.admin.ServerListCommand;
+import io.natrix.cli.admin.ServerPingCommand;
+import io.natrix.cli.admin.ServerReportCommand;
+import io.natrix.cli.admin.ServerRequestCommand;
 import io.natrix.cli.auth.AuthCommand;
 import io.natrix.cli.consumer.ConsumerCommand;
 import io.natrix.cli.context.ContextCommand;
+import io.natrix.cli.errors.ErrorsCommand;
+import io.natrix.cli.events.EventsCommand;
 import io.natrix.cli.kv.KvCommand;
+import io.natrix.cli.micro.ServiceCommand;
 import io.natrix.cli.object.ObjectCommand;
 import io.natrix.cli.stream.StreamCommand;
 import io.natrix.cli.support.CommandLineErrors;
@@ -44,6 +53,9 @@ public final class Cli {
                 new ConsumerCommand(),
                 new KvCommand(),
                 new ObjectCommand(),
+                new ServiceCommand(),
+                new EventsCommand(),
+                new ErrorsCommand(),
                 new AuthCommand());
     }
 
@@ -52,7 +64,13 @@ public final class Cli {
      * after {@code server} selects one of these; flags alone start a server.
      */
     public static List<Object> serverCommands() {
-        return List.of();
+        return List.of(
+                new ServerListCommand(),
+                new ServerInfoCommand(),
+                new ServerPingCommand(),
+                new ServerRequestCommand(),
+                new ServerCheckCommand(),
+                new ServerReportCommand());
     }
 
     /**
