@@ -108,7 +108,7 @@ class ServerCommandOutputTest {
     }
 
     @Test
-    void helpLooksLikeNatsServersAndPointsToTheComingAdminCommands() {
+    void helpLooksLikeNatsServersAndListsTheAdminCommands() {
         for (String flag : new String[] {"-h", "--help", "-help"}) {
             out.getBuffer().setLength(0);
             assertThat(run("server", flag)).isZero();
@@ -117,7 +117,8 @@ class ServerCommandOutputTest {
                     .contains("-js, --jetstream")
                     .contains("-sl,--signal <signal>[=<pid>]")
                     .contains("-DVV")
-                    .contains("natrix server info");
+                    .contains("natrix server info")
+                    .contains("check KIND");
         }
         assertThat(err.toString()).isEmpty();
     }
