@@ -254,6 +254,10 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             return;
         }
         Object configured = o.rawConfig().get("accounts");
+        // The system account never has JetStream; its users' API requests are answered 10039, as nats-server does.
+        if (accounts.system() != null && accounts.system() != accounts.global()) {
+            jetStream.refuse(accounts.system());
+        }
         if (!(configured instanceof Map<?, ?> accountsBlock) || accountsBlock.isEmpty()) {
             jetStream.enable(accounts.global(), JsAccountLimits.UNLIMITED);
             return;

@@ -148,7 +148,11 @@ final class OperatorMode {
 
     private void enableJetStream(Account account, AccountClaims claims) {
         JetStream js = jetStream;
-        if (js == null || account == accounts.system()) {
+        if (js == null) {
+            return;
+        }
+        if (account == accounts.system()) {
+            js.refuse(account); // nats-server answers the system account's API requests with 10039
             return;
         }
         AccountLimits.JetStreamLimits l = claims.limits().jetStream();

@@ -83,7 +83,7 @@ public final class Monitoring {
                 case "accstatz" -> accountz.accstatz(q);
                 case "jsz" -> jsz.answer(q);
                 case "jsz-account" -> jsz.account(q, q.get("acc"));
-                case "healthz" -> healthz.answer(q);
+                case "healthz" -> withStatusCode(healthz.answer(q));
                 default -> throw new IllegalArgumentException("unknown monitoring document " + name);
             };
             return answer instanceof MonitorServer.Reply reply ? reply.body() : answer;
@@ -93,6 +93,22 @@ public final class Monitoring {
             }
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A health answer as a system request gets it: with {@code status_code} after {@code status}, which over HTTP
+     * is the response's status instead (nats-server removes it there).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withStatusCode(MonitorServer.Reply reply) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        ((Map<String, Object>) reply.body()).forEach((k, v) -> {
+            body.put(k, v);
+            if (k.equals("status")) {
+                body.put("status_code", reply.status());
+            }
+        });
+        return body;
     }
 
     /** Registers the endpoints on a monitoring listener. */

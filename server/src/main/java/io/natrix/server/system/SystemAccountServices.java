@@ -283,8 +283,13 @@ public final class SystemAccountServices {
         m.put("active_accounts", activeAccounts);
         m.put("subscriptions", subscriptions);
         m.put("sent", msgBytes(outMsgs, outBytes));
+        // Without routes, gateways or leaf nodes every message comes from and goes to clients.
+        m.put("sent_to_clients", msgBytes(outMsgs, outBytes));
         m.put("received", msgBytes(inMsgs, inBytes));
+        m.put("received_from_clients", msgBytes(inMsgs, inBytes));
         m.put("slow_consumers", stats.slowConsumers.get());
+        // The servers this one knows in the system (itself until clustering exists); tools wait for this many.
+        m.put("active_servers", 1);
         return m;
     }
 

@@ -57,6 +57,7 @@ class SystemAccountTest {
             assertThat(answer.path("server").path("ver").asText()).isNotEmpty();
             assertThat(answer.path("statsz").path("connections").asInt()).isEqualTo(1);
             assertThat(answer.path("statsz").has("sent")).isTrue();
+            assertThat(answer.path("statsz").path("active_servers").asInt()).isEqualTo(1);
         }
     }
 
@@ -70,8 +71,24 @@ class SystemAccountTest {
             JsonNode connz = json(admin.request("$SYS.REQ.SERVER." + server.server().serverId() + ".CONNZ",
                     "{}".getBytes(), TIMEOUT));
             assertThat(connz.path("data").path("num_connections").asInt()).isEqualTo(2);
+            JsonNode healthz = json(admin.request("$SYS.REQ.SERVER.PING.HEALTHZ", new byte[0], TIMEOUT));
+            assertThat(healthz.path("data").toString()).isEqualTo("{\"status\":\"ok\",\"status_code\":200}");
             JsonNode idz = json(admin.request("$SYS.REQ.SERVER.PING.IDZ", new byte[0], TIMEOUT));
             assertThat(idz.path("data").path("id").asText()).isEqualTo(server.server().serverId());
+        }
+    }
+
+    @Test
+    void theSystemAccountsJetStreamRequestsAreRefusedAsNatsServerRefusesThem() throws Exception {
+        Path file = dir.resolve("js.conf");
+        Files.writeString(file, CONFIG.replace("APP {", "APP { jetstream: enabled,")
+                + "jetstream { store_dir: \"" + dir.resolve("store") + "\" }\n");
+        try (TestServer server = TestServer.fromConfig(file);
+             Connection admin = connect(server, "admin", "p");
+             Connection app = connect(server, "app", "p")) {
+            JsonNode refused = json(admin.request("$JS.API.INFO", new byte[0], TIMEOUT));
+            assertThat(refused.path("error").path("err_code").asInt()).isEqualTo(10039);
+            assertThat(json(app.request("$JS.API.INFO", new byte[0], TIMEOUT)).has("error")).isFalse();
         }
     }
 
