@@ -31,7 +31,11 @@ public final class Cli {
      */
     public static List<Object> commands() {
         return List.of(
-                new ContextCommand());
+                new ContextCommand(),
+                new io.natrix.cli.messaging.PubCommand(),
+                new io.natrix.cli.messaging.SubCommand(),
+                new io.natrix.cli.messaging.ReqCommand(),
+                new io.natrix.cli.messaging.ReplyCommand());
     }
 
     /**
