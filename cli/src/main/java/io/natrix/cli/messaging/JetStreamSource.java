@@ -27,8 +27,8 @@ import java.util.List;
 /**
  * Where {@code sub} reads a stream from: natscli's JetStream subscription. The stream is {@code --stream} or the
  * one whose subjects hold the subject given; messages come from an ordered consumer (ephemeral, no acks,
- * recreated by jnats on a gap) or, with {@code --durable}, from that pull consumer, made with the delivery asked
- * for when it does not exist yet. The delivery ({@link Delivery}) maps onto the consumer's deliver policy as
+ * recreated by jnats on a gap) or, with {@code --durable}, from that pull consumer (made with the delivery asked
+ * for when it does not exist yet), which the caller reads one message at a time. The delivery ({@link Delivery}) maps onto the consumer's deliver policy as
  * natscli maps its flags, and is announced on the status log in natscli's words.
  *
  * <p>Used by one command thread to start; messages then arrive on jnats' dispatcher thread.
@@ -45,8 +45,11 @@ final class JetStreamSource {
         }
     }
 
-    /** A started consumer: stop it when done; {@code ack} says whether its messages want acknowledging. */
-    record Started(MessageConsumer consumer, boolean ack, String subject) {
+    /**
+     * A started source: either {@code consumer}, pushing to the handler until stopped, or {@code pull}, a durable
+     * consumer the caller reads a message at a time; {@code ack} says whether its messages want acknowledging.
+     */
+    record Started(MessageConsumer consumer, ConsumerContext pull, boolean ack, String subject) {
     }
 
     private final Connection conn;
@@ -85,7 +88,7 @@ final class JetStreamSource {
             }
             applyTo(occ, policy, delivery);
             BaseConsumerContext ctx = sc.createOrderedConsumer(occ);
-            return new Started(ctx.consume(handler), false, shown);
+            return new Started(ctx.consume(handler), null, false, shown);
         }
         ConsumerContext ctx = durableConsumer(sc, streamName, subject, durable, policy, delivery, headersOnly);
         ConsumerInfo info = ctx.getCachedConsumerInfo();
@@ -95,7 +98,9 @@ final class JetStreamSource {
             throw new CliException("cannot subscribe to multi filter consumers");
         }
         String filter = filters == null || filters.isEmpty() ? shown : filters.get(0);
-        return new Started(ctx.consume(handler), cc.getAckPolicy() != AckPolicy.None, filter);
+        // A durable consumer's place is the user's: it is read one message at a time, so that stopping after
+        // --count messages leaves none fetched but unshown (lost, under ack policy none).
+        return new Started(null, ctx, cc.getAckPolicy() != AckPolicy.None, filter);
     }
 
     private static String streamFor(JetStreamManagement jsm, String subject)

@@ -3,8 +3,12 @@ package io.natrix.cli.messaging;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.support.GoDuration;
+import io.nats.client.BaseConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,9 @@ public final class SubCommand extends ClientCommand {
 
     /** How often the waiting thread looks at the connection, so a closed one ends the command. */
     private static final Duration POLL = Duration.ofMillis(500);
+
+    /** The shortest wait jnats accepts for one pull from a consumer. */
+    private static final Duration PULL_WAIT_MIN = Duration.ofMillis(BaseConsumeOptions.MIN_EXPIRES_MILLS + 1);
 
     @Parameters(paramLabel = "SUBJECT", arity = "0..*", description = "Subjects to subscribe to")
     List<String> subjects = new ArrayList<>();
@@ -128,12 +135,19 @@ public final class SubCommand extends ClientCommand {
                     dumper, splitSubjects(ignoreSubjects), count, terminateAtEnd, ack);
             boolean chatty = (!raw && dump == null) || inbox;
             AutoCloseable source;
+            ConsumerContext pull = null;
             if (jetStream) {
                 JetStreamSource.Started started = new JetStreamSource(conn, globals().jetStreamOptions(), log)
                         .start(stream, subjects.isEmpty() ? null : subjects.get(0), durable, delivery,
                                 headersOnly || subjectsOnly, received);
                 received.acknowledge(started.ack());
-                source = started.consumer();
+                pull = started.pull();
+                MessageConsumer consumer = started.consumer();
+                source = () -> {
+                    if (consumer != null) {
+                        consumer.stop();
+                    }
+                };
             } else {
                 if (chatty) {
                     log.printf(ack ? "Subscribing on %s with acknowledgement of JetStream messages"
@@ -155,7 +169,7 @@ public final class SubCommand extends ClientCommand {
                 source = () -> conn.closeDispatcher(dispatcher);
             }
             try (source) {
-                awaitEnd(conn, received);
+                awaitEnd(conn, received, pull);
             }
         }
         return 0;
@@ -214,8 +228,11 @@ public final class SubCommand extends ClientCommand {
         return result;
     }
 
-    /** Waits until the subscription has shown what it should, {@code --wait} passes idle, or the link closes. */
-    private void awaitEnd(Connection conn, ReceivedMessages received) throws InterruptedException {
+    /**
+     * Waits until the subscription has shown what it should, {@code --wait} passes idle, or the link closes;
+     * meanwhile reads {@code pull} (when not null) a message at a time.
+     */
+    private void awaitEnd(Connection conn, ReceivedMessages received, ConsumerContext pull) throws Exception {
         while (true) {
             Duration step = POLL;
             if (wait != null && !wait.isZero()) {
@@ -225,6 +242,18 @@ public final class SubCommand extends ClientCommand {
                     return;
                 }
                 step = left.compareTo(POLL) < 0 ? left : POLL;
+            }
+            if (pull != null) {
+                if (received.done().isDone()) {
+                    return;
+                }
+                Message m = pull.next(step.compareTo(PULL_WAIT_MIN) < 0 ? PULL_WAIT_MIN : step);
+                if (m != null) {
+                    received.onMessage(m);
+                } else if (conn.getStatus() == Connection.Status.CLOSED) {
+                    throw new CliException("connection closed");
+                }
+                continue;
             }
             try {
                 received.done().get(step.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,0 +1,53 @@
+package io.natrix.cli.messaging;
+
+import static org.awaitility.Awaitility.await;
+
+import io.natrix.cli.CliHarness;
+import io.natrix.cli.CliHarness.Result;
+import io.natrix.server.client.ClientConnection;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a long-lived command line ({@code sub}, {@code reply}) on another thread and waits, without sleeping,
+ * until the server holds its subscription, so a test can then send it messages.
+ */
+final class Background {
+
+    private final CompletableFuture<Result> result;
+
+    private Background(CompletableFuture<Result> result) {
+        this.result = result;
+    }
+
+    /** Starts {@code args} and returns once a subscription on {@code subject} exists in the server. */
+    static Background start(CliHarness cli, String subject, String... args) {
+        CompletableFuture<Result> future = CompletableFuture.supplyAsync(() -> cli.run(args));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    if (future.isDone()) {
+                        throw new AssertionError("the command ended before subscribing: " + future.join());
+                    }
+                    return subscribed(cli, subject);
+                });
+        return new Background(future);
+    }
+
+    /** Whether any client of the server subscribes to exactly {@code subject}. */
+    static boolean subscribed(CliHarness cli, String subject) {
+        for (ClientConnection c : cli.server().connections()) {
+            for (ClientConnection.SubscriptionDetail d : c.subscriptionDetails()) {
+                if (d.subject().equals(subject)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The command's result, once it has ended by itself. */
+    Result result() throws Exception {
+        return result.get(10, TimeUnit.SECONDS);
+    }
+}

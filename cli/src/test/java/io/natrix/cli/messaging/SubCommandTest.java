@@ -1,0 +1,200 @@
+package io.natrix.cli.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.natrix.cli.CliHarness;
+import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.output.Json;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sub}: core and JetStream subscriptions fed by jnats, natscli's output shapes, dumps, and bad input. */
+class SubCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static CliHarness cli;
+    static Connection nc;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cli = TestClients.patient(CliHarness.start(dir));
+        nc = TestClients.connect(cli);
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("ORD").subjects("ord.>")
+                .storageType(StorageType.Memory).build());
+        JetStream js = nc.jetStream();
+        js.publish("ord.a", bytes("first"));
+        js.publish(NatsMessage.builder().subject("ord.b").headers(new Headers().add("K", "v"))
+                .data(bytes("second")).build());
+        js.publish("ord.a", bytes("third"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nc.close();
+        cli.close();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void subShowsMessagesWithHeadersAsNatscli() throws Exception {
+        Background sub = Background.start(cli, "sub.a", "sub", "sub.a", "--count", "2");
+        nc.publish(NatsMessage.builder().subject("sub.a").headers(new Headers().add("Trace", "t1"))
+                .data(bytes("hello")).build());
+        nc.publish("sub.a", "reply.here", null);
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                [#1] Received on "sub.a"
+                Trace: t1
+
+                hello
+
+
+                [#2] Received on "sub.a" with reply "reply.here"
+                nil body
+
+
+                """);
+        assertThat(r.err()).containsPattern("^\\d\\d:\\d\\d:\\d\\d Subscribing on sub.a\n$");
+    }
+
+    @Test
+    void subRawInAQueueGroupAndIgnoredSubjects() throws Exception {
+        Background sub = Background.start(cli, "raw.>", "sub", "raw.>", "--queue", "workers", "--raw",
+                "--count", "2", "-I", "raw.skip,raw.other.*");
+        nc.publish("raw.skip", bytes("skipped"));
+        nc.publish("raw.other.x", bytes("skipped too"));
+        nc.publish("raw.one", bytes("one"));
+        nc.publish("raw.two", bytes("two\n"));
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("one\ntwo\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void subHeadersOnlyAndSubjectsOnly() throws Exception {
+        Background headers = Background.start(cli, "ho", "sub", "ho", "--headers-only", "--count", "1");
+        nc.publish(NatsMessage.builder().subject("ho").headers(new Headers().add("A", "1").add("A", "2"))
+                .data(bytes("hidden")).build());
+        Result h = headers.result();
+        assertThat(h.out()).isEqualTo("[#1] Received on \"ho\"\nA: 1\nA: 2\n\n");
+
+        Background subjects = Background.start(cli, "so.*", "sub", "so.*", "--subjects-only", "--count", "2");
+        nc.publish("so.x", bytes("hidden"));
+        nc.publish("so.y", bytes("hidden"));
+        Result s = subjects.result();
+        assertThat(s.out()).isEqualTo("[#1] Received on \"so.x\"\n[#2] Received on \"so.y\"\n");
+    }
+
+    @Test
+    void subDumpWritesOneJsonFilePerMessage(@TempDir Path dumps) throws Exception {
+        Path target = dumps.resolve("out");
+        Background sub = Background.start(cli, "dump.*", "sub", "dump.*", "--dump", target.toString(),
+                "--count", "2");
+        nc.publish(NatsMessage.builder().subject("dump.a").replyTo("r.1").headers(new Headers().add("H", "x"))
+                .data(bytes("payload")).build());
+        nc.publish("dump.b", null);
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEmpty();
+        JsonNode first = Json.parse(Files.readString(target.resolve("1.json")), "dump");
+        assertThat(first.get("Subject").asText()).isEqualTo("dump.a");
+        assertThat(first.get("Reply").asText()).isEqualTo("r.1");
+        assertThat(first.get("Header").get("H").get(0).asText()).isEqualTo("x");
+        assertThat(Base64.getDecoder().decode(first.get("Data").asText())).isEqualTo(bytes("payload"));
+        assertThat(first.get("Sub").isNull()).isTrue();
+        JsonNode second = Json.parse(Files.readString(target.resolve("2.json")), "dump");
+        assertThat(second.get("Subject").asText()).isEqualTo("dump.b");
+        assertThat(second.get("Header").isNull()).isTrue();
+    }
+
+    @Test
+    void subWaitEndsAnIdleSubscription() {
+        Result r = cli.run("sub", "idle", "--wait", "100ms");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void subStreamReadsThroughAnOrderedConsumer() {
+        Result all = cli.run("sub", "--stream", "ORD", "--count", "3");
+        assertThat(all.status()).as(all.toString()).isZero();
+        assertThat(all.out())
+                .containsPattern("(?m)^\\[#1] Received JetStream message: stream: ORD seq: 1 / pending: 2 / "
+                        + "subject: ord.a / time: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\nfirst\n")
+                .contains("[#2] Received JetStream message: stream: ORD seq: 2 / pending: 1 / subject: ord.b")
+                .contains("K: v\n\nsecond\n")
+                .contains("[#3] Received JetStream message: stream: ORD seq: 3 / pending: 0 / subject: ord.a");
+
+        Result last = cli.run("sub", "ord.a", "--last", "--count", "1", "--raw");
+        assertThat(last.status()).as(last.toString()).isZero();
+        assertThat(last.out()).isEqualTo("third\n");
+        assertThat(last.err()).contains("Subscribing to subject ord.a from last received message");
+
+        Result fromSeq = cli.run("sub", "--stream", "ORD", "--start-sequence", "2", "-T", "--raw");
+        assertThat(fromSeq.status()).as(fromSeq.toString()).isZero();
+        assertThat(fromSeq.out()).isEqualTo("second\nthird\n");
+    }
+
+    @Test
+    void subDurableMakesThePullConsumer(@TempDir Path dumps) throws Exception {
+        Result r = cli.run("sub", "--stream", "ORD", "--durable", "READER", "--all", "--count", "2",
+                "--dump", dumps.toString());
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(nc.jetStreamManagement().getConsumerInfo("ORD", "READER").getDelivered().getStreamSequence())
+                .isEqualTo(2);
+        // Dumped JetStream messages are named by stream sequence.
+        assertThat(Files.exists(dumps.resolve("1.json"))).isTrue();
+        assertThat(Files.exists(dumps.resolve("2.json"))).isTrue();
+
+        Result again = cli.run("sub", "--stream", "ORD", "--durable", "READER", "--count", "1", "--raw");
+        assertThat(again.status()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("third\n");
+        assertThat(again.err()).contains("using existing pull consumer \"READER\"");
+    }
+
+    @Test
+    void subBadInputIsOneLine(@TempDir Path other) {
+        Result missing = cli.run("sub");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("natrix: subject is required").hasLineCount(1);
+
+        Result noStream = cli.run("sub", "nothing.here", "--all");
+        assertThat(noStream.status()).isEqualTo(1);
+        assertThat(noStream.err()).isEqualTo("natrix: error: no stream found with subject: nothing.here\n");
+
+        Result two = cli.run("sub", "a", "b", "--stream", "ORD");
+        assertThat(two.err()).isEqualTo("natrix: error: streams subscribe support only 1 subject\n");
+
+        Result unknownStream = cli.run("sub", "--stream", "NOPE");
+        assertThat(unknownStream.status()).isEqualTo(1);
+        assertThat(unknownStream.err()).startsWith("natrix: error: stream not found").hasLineCount(1);
+
+        try (CliHarness offline = CliHarness.withoutServer(other)) {
+            Result r = offline.run("sub", "x", "--server", "nats://127.0.0.1:1");
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).startsWith("natrix: error: could not connect to nats://127.0.0.1:1").hasLineCount(1);
+        }
+    }
+}
