@@ -73,12 +73,12 @@ public final class ReplyCommand extends ClientCommand {
             throw new CliException("--count must not be negative");
         }
         StatusLog log = new StatusLog(err());
-        if ((body == null || body.isEmpty()) && command == null && !echo) {
-            log.printf("No body or command supplied, enabling echo mode");
-            echo = true;
-        }
         CommandResponder runner = command == null ? null : new CommandResponder(command, globals().env());
         try (Connection conn = globals().connect(b -> b.maxReconnects(-1))) {
+            if ((body == null || body.isEmpty()) && command == null && !echo) {
+                log.printf("No body or command supplied, enabling echo mode");
+                echo = true;
+            }
             Subscription sub = conn.subscribe(subject, queue);
             flush(conn);
             log.printf("Listening on \"%s\" in group \"%s\"", subject, queue);
