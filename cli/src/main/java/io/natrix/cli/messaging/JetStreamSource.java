@@ -90,7 +90,11 @@ final class JetStreamSource {
             BaseConsumerContext ctx = sc.createOrderedConsumer(occ);
             return new Started(ctx.consume(handler), null, false, shown);
         }
-        ConsumerContext ctx = durableConsumer(sc, streamName, subject, durable, policy, delivery, headersOnly);
+        // A work queue only hands messages to consumers that acknowledge them: ack each one once shown.
+        AckPolicy ackPolicy = config.getRetentionPolicy() == RetentionPolicy.WorkQueue ? AckPolicy.Explicit
+                : AckPolicy.None;
+        ConsumerContext ctx = durableConsumer(sc, streamName, subject, durable, policy, delivery, headersOnly,
+                ackPolicy);
         ConsumerInfo info = ctx.getCachedConsumerInfo();
         ConsumerConfiguration cc = info.getConsumerConfiguration();
         List<String> filters = cc.getFilterSubjects();
@@ -113,8 +117,8 @@ final class JetStreamSource {
     }
 
     private ConsumerContext durableConsumer(StreamContext sc, String stream, String subject, String durable,
-                                            DeliverPolicy policy, Delivery delivery, boolean headersOnly)
-            throws IOException, JetStreamApiException {
+                                            DeliverPolicy policy, Delivery delivery, boolean headersOnly,
+                                            AckPolicy ackPolicy) throws IOException, JetStreamApiException {
         ConsumerInfo existing = null;
         try {
             existing = sc.getConsumerInfo(durable);
@@ -131,7 +135,7 @@ final class JetStreamSource {
             return sc.getConsumerContext(durable);
         }
         ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().durable(durable)
-                .ackPolicy(AckPolicy.None).headersOnly(headersOnly).deliverPolicy(policy);
+                .ackPolicy(ackPolicy).headersOnly(headersOnly).deliverPolicy(policy);
         if (subject != null) {
             b.filterSubject(subject);
         }

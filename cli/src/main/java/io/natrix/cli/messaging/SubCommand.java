@@ -171,6 +171,8 @@ public final class SubCommand extends ClientCommand {
             try (source) {
                 awaitEnd(conn, received, pull);
             }
+            // Acknowledgements are published without waiting: let them reach the server before closing.
+            conn.flush(globals().timeout());
         }
         return 0;
     }

@@ -175,6 +175,26 @@ class SubCommandTest {
     }
 
     @Test
+    void subDurableConsumesAWorkQueue() throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("WQ").subjects("wq.>").storageType(StorageType.Memory)
+                .retentionPolicy(io.nats.client.api.RetentionPolicy.WorkQueue).build());
+        nc.jetStream().publish("wq.job", bytes("job 1"));
+        nc.jetStream().publish("wq.job", bytes("job 2"));
+
+        Result plain = cli.run("sub", "--stream", "WQ", "--count", "1");
+        assertThat(plain.status()).isEqualTo(1);
+        assertThat(plain.err()).isEqualTo("natrix: error: stream WQ has workqueue retention: subscribe with "
+                + "--durable to consume it\n");
+
+        Result r = cli.run("sub", "--stream", "WQ", "--durable", "WORKER", "--count", "1", "--raw");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("job 1\n");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> jsm.getStreamInfo("WQ").getStreamState().getMsgCount() == 1);
+    }
+
+    @Test
     void subBadInputIsOneLine(@TempDir Path other) {
         Result missing = cli.run("sub");
         assertThat(missing.status()).isEqualTo(2);
