@@ -28,8 +28,9 @@ import java.util.List;
  * Where {@code sub} reads a stream from: natscli's JetStream subscription. The stream is {@code --stream} or the
  * one whose subjects hold the subject given; messages come from an ordered consumer (ephemeral, no acks,
  * recreated by jnats on a gap) or, with {@code --durable}, from that pull consumer (made with the delivery asked
- * for when it does not exist yet), which the caller reads one message at a time. The delivery ({@link Delivery}) maps onto the consumer's deliver policy as
- * natscli maps its flags, and is announced on the status log in natscli's words.
+ * for when it does not exist yet), which the caller reads one message at a time. The delivery
+ * ({@link Delivery}) maps onto the consumer's deliver policy as natscli maps its flags, and is announced on the
+ * status log in natscli's words.
  *
  * <p>Used by one command thread to start; messages then arrive on jnats' dispatcher thread.
  */

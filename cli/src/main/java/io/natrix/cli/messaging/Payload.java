@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Where {@code pub} and {@code req} take message bodies from, as natscli does: the body argument when given,
@@ -94,7 +95,7 @@ final class Payload {
                 if (end > 0 && bytes[end - 1] == '\r') {
                     end--;
                 }
-                return java.util.Arrays.copyOf(bytes, end);
+                return Arrays.copyOf(bytes, end);
             }
             if (line.size() >= STDIN_BYTES_MAX) {
                 throw new CliException("a line of standard input holds more than " + STDIN_BYTES_MAX + " bytes");

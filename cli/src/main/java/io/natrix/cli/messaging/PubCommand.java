@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,7 +140,7 @@ public final class PubCommand extends ClientCommand {
     /** jnats reports a publish nobody stored as an IOException; say what natscli's users see. */
     static String jetStreamFailure(IOException e) {
         String message = Globals.rootMessage(e);
-        if (message.contains("503") || message.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
+        if (message.contains("503") || message.toLowerCase(Locale.ROOT).contains("no responders")) {
             return "no responders available for request: is the subject bound to a JetStream stream?";
         }
         return "JetStream publish failed: " + message;

@@ -160,7 +160,8 @@ final class ReceivedMessages implements MessageHandler {
         }
         String ts = stamp(meta);
         if (meta != null) {
-            out.printf("[#%d]%s Received JetStream message: stream: %s seq: %s / pending: %s / subject: %s / time: %s%n",
+            out.printf("[#%d]%s Received JetStream message: stream: %s seq: %s / pending: %s / subject: %s"
+                            + " / time: %s%n",
                     counter, ts, meta.getStream(), Human.count(meta.streamSequence()),
                     Human.count(meta.pendingCount()), msg.getSubject(), Human.time(meta.timestamp()));
         } else {

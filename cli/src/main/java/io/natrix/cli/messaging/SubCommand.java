@@ -56,7 +56,8 @@ public final class SubCommand extends ClientCommand {
     @Option(names = {"-i", "--inbox"}, description = "Subscribes to a generated inbox")
     boolean inbox;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Quit after receiving this many messages")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "Quit after receiving this many messages")
     long count;
 
     @Option(names = "--dump", paramLabel = "DIRECTORY",
@@ -95,7 +96,8 @@ public final class SubCommand extends ClientCommand {
             description = "Stops consuming messages from JetStream once all messages were received")
     boolean terminateAtEnd;
 
-    @Option(names = "--stream", paramLabel = "STREAM", description = "Subscribe to a specific stream (requires JetStream)")
+    @Option(names = "--stream", paramLabel = "STREAM",
+            description = "Subscribe to a specific stream (requires JetStream)")
     String stream;
 
     @Option(names = {"-I", "--ignore-subject"}, paramLabel = "SUBJECT",

@@ -82,7 +82,8 @@ class PubCommandTest {
         nc.flush(WAIT);
         Result whole = cli.runWithInput("line one\nline two\n", "pub", "stdin.whole");
         assertThat(whole.status()).as(whole.toString()).isZero();
-        assertThat(whole.err()).contains("Reading payload from STDIN").contains("Published 18 bytes to \"stdin.whole\"");
+        assertThat(whole.err()).contains("Reading payload from STDIN")
+                .contains("Published 18 bytes to \"stdin.whole\"");
         assertThat(new String(sub.nextMessage(WAIT).getData(), StandardCharsets.UTF_8))
                 .isEqualTo("line one\nline two\n");
 

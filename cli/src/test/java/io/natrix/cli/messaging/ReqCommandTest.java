@@ -10,6 +10,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class ReqCommandTest {
             d.subscribe("svc.many", m -> nc.publish(m.getReplyTo(), name.getBytes(StandardCharsets.UTF_8)));
         }
         d.subscribe("svc.silent", m -> { });
-        nc.flush(java.time.Duration.ofSeconds(10));
+        nc.flush(Duration.ofSeconds(10));
     }
 
     @AfterAll

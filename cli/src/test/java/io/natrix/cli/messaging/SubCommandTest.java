@@ -1,21 +1,24 @@
 package io.natrix.cli.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
 import io.natrix.cli.output.Json;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +181,7 @@ class SubCommandTest {
     void subDurableConsumesAWorkQueue() throws Exception {
         JetStreamManagement jsm = nc.jetStreamManagement();
         jsm.addStream(StreamConfiguration.builder().name("WQ").subjects("wq.>").storageType(StorageType.Memory)
-                .retentionPolicy(io.nats.client.api.RetentionPolicy.WorkQueue).build());
+                .retentionPolicy(RetentionPolicy.WorkQueue).build());
         nc.jetStream().publish("wq.job", bytes("job 1"));
         nc.jetStream().publish("wq.job", bytes("job 2"));
 
@@ -190,7 +193,7 @@ class SubCommandTest {
         Result r = cli.run("sub", "--stream", "WQ", "--durable", "WORKER", "--count", "1", "--raw");
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("job 1\n");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> jsm.getStreamInfo("WQ").getStreamState().getMsgCount() == 1);
     }
 
