@@ -8,6 +8,7 @@ import io.natrix.server.client.ClientConnection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Runs a long-lived command line ({@code sub}, {@code reply}) on another thread and waits, without sleeping,
@@ -23,27 +24,32 @@ final class Background {
 
     /** Starts {@code args} and returns once a subscription on {@code subject} exists in the server. */
     static Background start(CliHarness cli, String subject, String... args) {
+        return start(cli, subject::equals, args);
+    }
+
+    /** Starts {@code args} and returns once the server holds a subscription whose subject passes the test. */
+    static Background start(CliHarness cli, Predicate<String> subject, String... args) {
         CompletableFuture<Result> future = CompletableFuture.supplyAsync(() -> cli.run(args));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> {
                     if (future.isDone()) {
                         throw new AssertionError("the command ended before subscribing: " + future.join());
                     }
-                    return subscribed(cli, subject);
+                    return subscribed(cli, subject) != null;
                 });
         return new Background(future);
     }
 
-    /** Whether any client of the server subscribes to exactly {@code subject}. */
-    static boolean subscribed(CliHarness cli, String subject) {
+    /** The subject of the first subscription in the server that passes the test, or null. */
+    static String subscribed(CliHarness cli, Predicate<String> subject) {
         for (ClientConnection c : cli.server().connections()) {
             for (ClientConnection.SubscriptionDetail d : c.subscriptionDetails()) {
-                if (d.subject().equals(subject)) {
-                    return true;
+                if (subject.test(d.subject())) {
+                    return d.subject();
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** The command's result, once it has ended by itself. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,32 @@ class SubCommandTest {
         JsonNode second = Json.parse(Files.readString(target.resolve("2.json")), "dump");
         assertThat(second.get("Subject").asText()).isEqualTo("dump.b");
         assertThat(second.get("Header").isNull()).isTrue();
+    }
+
+    @Test
+    void subInboxAndDumpToStandardOutput() throws Exception {
+        // jnats names a new inbox _INBOX.<nuid>; the test connection's request replies use _INBOX.<nuid>.*.
+        Predicate<String> newInbox = s -> s.startsWith("_INBOX.") && s.indexOf('.', "_INBOX.".length()) < 0;
+        Background sub = Background.start(cli, newInbox, "sub", "--inbox", "--count", "1");
+        String inbox = Background.subscribed(cli, newInbox);
+        nc.publish(inbox, bytes("to the inbox"));
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("Subscribing on " + inbox);
+        assertThat(r.out()).isEqualTo("[#1] Received on \"" + inbox + "\"\nto the inbox\n\n\n");
+
+        Background dump = Background.start(cli, "dump.stdout", "sub", "dump.stdout", "--count", "1", "--dump", "-");
+        nc.publish("dump.stdout", bytes("nul ended"));
+        Result d = dump.result();
+        assertThat(d.status()).as(d.toString()).isZero();
+        assertThat(d.out()).endsWith("\0");
+        JsonNode doc = Json.parse(d.out().substring(0, d.out().length() - 1), "dump");
+        assertThat(doc.get("Subject").asText()).isEqualTo("dump.stdout");
+        assertThat(Base64.getDecoder().decode(doc.get("Data").asText())).isEqualTo(bytes("nul ended"));
+
+        Result both = cli.run("sub", "--inbox", "--dump", "-");
+        assertThat(both.err()).isEqualTo("natrix: error: generating inboxes is not compatible with dumping to "
+                + "stdout using null terminated strings\n");
     }
 
     @Test
