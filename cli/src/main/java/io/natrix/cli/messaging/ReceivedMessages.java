@@ -76,6 +76,11 @@ final class ReceivedMessages implements MessageHandler {
         return lastActivityNanos;
     }
 
+    /** Whether JetStream messages are being acknowledged. */
+    synchronized boolean acknowledging() {
+        return ack;
+    }
+
     /** Acknowledge JetStream messages from now on (a durable consumer with an ack policy wants it). */
     synchronized void acknowledge(boolean acknowledge) {
         this.ack = acknowledge;

@@ -74,7 +74,8 @@ public final class ReplyCommand extends ClientCommand {
         }
         StatusLog log = new StatusLog(err());
         CommandResponder runner = command == null ? null : new CommandResponder(command, globals().env());
-        try (Connection conn = globals().connect(b -> b.maxReconnects(-1))) {
+        Reconnects reconnects = new Reconnects(log, globals().trace());
+        try (Connection conn = reconnects.established(globals().connect(reconnects::configure))) {
             if ((body == null || body.isEmpty()) && command == null && !echo) {
                 log.printf("No body or command supplied, enabling echo mode");
                 echo = true;

@@ -127,7 +127,8 @@ public final class SubCommand extends ClientCommand {
         boolean jetStream = delivery.requested() || durable != null || stream != null;
         validate(jetStream);
         StatusLog log = new StatusLog(err());
-        try (Connection conn = globals().connect(b -> b.maxReconnects(-1))) {
+        Reconnects reconnects = new Reconnects(log, globals().trace());
+        try (Connection conn = reconnects.established(globals().connect(reconnects::configure))) {
             if (subjects.isEmpty() && inbox) {
                 subjects = List.of(conn.createInbox());
             }
@@ -173,8 +174,10 @@ public final class SubCommand extends ClientCommand {
             try (source) {
                 awaitEnd(conn, received, pull);
             }
-            // Acknowledgements are published without waiting: let them reach the server before closing.
-            conn.flush(globals().timeout());
+            if (received.acknowledging()) {
+                // Acknowledgements are published without waiting: let them reach the server before closing.
+                conn.flush(globals().timeout());
+            }
         }
         return 0;
     }

@@ -52,6 +52,11 @@ final class Background {
         return null;
     }
 
+    /** Whether the command has ended. */
+    boolean done() {
+        return result.isDone();
+    }
+
     /** The command's result, once it has ended by itself. */
     Result result() throws Exception {
         return result.get(10, TimeUnit.SECONDS);

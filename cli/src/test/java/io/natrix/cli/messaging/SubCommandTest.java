@@ -160,6 +160,27 @@ class SubCommandTest {
     }
 
     @Test
+    void subReconnectsAfterTheServerDropsIt() throws Exception {
+        Background sub = Background.start(cli, "resilient", "sub", "resilient", "--count", "1", "--raw");
+        long cid = cli.server().connections().stream()
+                .filter(c -> c.subscriptionDetails().stream().anyMatch(d -> d.subject().equals("resilient")))
+                .findFirst().orElseThrow().cid();
+        assertThat(cli.server().kick(cid)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cli.server().connections().stream()
+                .anyMatch(c -> c.cid() != cid && c.subscriptionDetails().stream()
+                        .anyMatch(d -> d.subject().equals("resilient"))));
+        // Published until the command has it: --count 1 shows exactly one whatever the retries.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            nc.publish("resilient", bytes("after the drop"));
+            return sub.done();
+        });
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("after the drop\n");
+        assertThat(r.err()).contains(">>> Disconnected").contains("will attempt reconnect");
+    }
+
+    @Test
     void subWaitEndsAnIdleSubscription() {
         Result r = cli.run("sub", "idle", "--wait", "100ms");
         assertThat(r.status()).as(r.toString()).isZero();
