@@ -81,6 +81,10 @@ public final class ReplyCommand extends ClientCommand {
                 echo = true;
             }
             Subscription sub = conn.subscribe(subject, queue);
+            if (limit > 0 && limit <= Integer.MAX_VALUE) {
+                // As natscli: the server stops sending after --count, so the group's other members get the rest.
+                sub.unsubscribe((int) limit);
+            }
             flush(conn);
             log.printf("Listening on \"%s\" in group \"%s\"", subject, queue);
             long served = 0;

@@ -206,6 +206,15 @@ class SubCommandTest {
         Result fromSeq = cli.run("sub", "--stream", "ORD", "--start-sequence", "2", "-T", "--raw");
         assertThat(fromSeq.status()).as(fromSeq.toString()).isZero();
         assertThat(fromSeq.out()).isEqualTo("second\nthird\n");
+
+        Result perSubject = cli.run("sub", "--stream", "ORD", "--last-per-subject", "-T", "--raw");
+        assertThat(perSubject.status()).as(perSubject.toString()).isZero();
+        assertThat(perSubject.out()).isEqualTo("second\nthird\n");
+
+        Result since = cli.run("sub", "ord.a", "--since", "1h", "--count", "2", "--raw");
+        assertThat(since.status()).as(since.toString()).isZero();
+        assertThat(since.out()).isEqualTo("first\nthird\n");
+        assertThat(since.err()).contains("Subscribing to subject ord.a since 1h");
     }
 
     @Test
