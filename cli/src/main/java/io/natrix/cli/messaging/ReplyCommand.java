@@ -48,7 +48,7 @@ public final class ReplyCommand extends ClientCommand {
     boolean echo;
 
     @Option(names = "--command", paramLabel = "COMMAND",
-            description = "Runs a command and responds with the output if exit code was 0")
+            description = "Runs a command per request and responds with its output")
     String command;
 
     @Option(names = {"-q", "--queue"}, paramLabel = "GROUP", defaultValue = DEFAULT_QUEUE,

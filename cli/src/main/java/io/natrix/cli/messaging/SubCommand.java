@@ -136,7 +136,6 @@ public final class SubCommand extends ClientCommand {
             ReceivedMessages received = new ReceivedMessages(conn, out(), log,
                     new ReceivedMessages.Display(raw, headersOnly, subjectsOnly, timestamps, deltaTime),
                     dumper, splitSubjects(ignoreSubjects), count, terminateAtEnd, ack);
-            boolean chatty = (!raw && dump == null) || inbox;
             AutoCloseable source;
             ConsumerContext pull = null;
             if (jetStream) {
@@ -152,24 +151,7 @@ public final class SubCommand extends ClientCommand {
                     }
                 };
             } else {
-                if (chatty) {
-                    log.printf(ack ? "Subscribing on %s with acknowledgement of JetStream messages"
-                            : "Subscribing on %s", String.join(", ", subjects));
-                }
-                Dispatcher dispatcher = conn.createDispatcher(received);
-                for (String subject : subjects) {
-                    if (queue == null) {
-                        dispatcher.subscribe(subject);
-                    } else {
-                        dispatcher.subscribe(subject, queue);
-                    }
-                }
-                try {
-                    conn.flush(globals().timeout());
-                } catch (TimeoutException e) {
-                    throw new CliException("timeout waiting for the server to confirm the subscription");
-                }
-                source = () -> conn.closeDispatcher(dispatcher);
+                source = subscribe(conn, received, log);
             }
             try (source) {
                 awaitEnd(conn, received, pull);
@@ -180,6 +162,29 @@ public final class SubCommand extends ClientCommand {
             }
         }
         return 0;
+    }
+
+    /** Plain subscriptions on every subject, confirmed by the server; closing the result ends them. */
+    private AutoCloseable subscribe(Connection conn, ReceivedMessages received, StatusLog log)
+            throws InterruptedException {
+        if ((!raw && dump == null) || inbox) {
+            log.printf(ack ? "Subscribing on %s with acknowledgement of JetStream messages" : "Subscribing on %s",
+                    String.join(", ", subjects));
+        }
+        Dispatcher dispatcher = conn.createDispatcher(received);
+        for (String subject : subjects) {
+            if (queue == null) {
+                dispatcher.subscribe(subject);
+            } else {
+                dispatcher.subscribe(subject, queue);
+            }
+        }
+        try {
+            conn.flush(globals().timeout());
+        } catch (TimeoutException e) {
+            throw new CliException("timeout waiting for the server to confirm the subscription");
+        }
+        return () -> conn.closeDispatcher(dispatcher);
     }
 
     private void validate(boolean jetStream) {
