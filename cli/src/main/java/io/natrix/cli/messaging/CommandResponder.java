@@ -1,10 +1,7 @@
 package io.natrix.cli.messaging;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +16,6 @@ import java.util.Map;
  * <p>Immutable; {@link #run} may be called from any thread.
  */
 final class CommandResponder {
-
-    /** The most output one run may make into a reply: far above any server's max_payload. */
-    static final int OUTPUT_BYTES_MAX = 64 * 1024 * 1024;
 
     /** What one run made: the reply body and, when the command failed, why. */
     record Outcome(byte[] output, String failure) {
@@ -58,51 +52,11 @@ final class CommandResponder {
         if (words.isEmpty()) {
             return new Outcome(null, "Could not parse command: empty command");
         }
-        ProcessBuilder pb = new ProcessBuilder(words).redirectErrorStream(true);
-        // The process's own environment (PATH, HOME) under the command line's, as natscli passes os.Environ().
-        pb.environment().putAll(environment);
-        pb.environment().put("NATS_REQUEST_SUBJECT", subject);
-        pb.environment().put("NATS_REQUEST_BODY", body);
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            return new Outcome(new byte[0], "Command \"" + line + "\" failed to run: " + e.getMessage());
-        }
-        Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), request));
-        byte[] output;
-        try (InputStream in = process.getInputStream()) {
-            output = readCapped(in);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            return new Outcome(new byte[0], "Command \"" + line + "\" failed to run: " + e.getMessage());
-        }
-        int status = process.waitFor();
-        feeder.join();
-        String failure = status == 0 ? templateFailure
-                : "Command \"" + line + "\" failed to run: exit status " + status;
-        return new Outcome(output, failure);
-    }
-
-    /** Writes the request to the command's standard input; a command that does not read it is no failure. */
-    private static void feed(OutputStream stdin, byte[] request) {
-        try (stdin) {
-            stdin.write(request);
-        } catch (IOException ignored) {
-            // The command closed its input without reading it all: natscli's commands never got it at all.
-        }
-    }
-
-    private static byte[] readCapped(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (out.size() + n > OUTPUT_BYTES_MAX) {
-                throw new IOException("output exceeds " + OUTPUT_BYTES_MAX + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("NATS_REQUEST_SUBJECT", subject);
+        env.put("NATS_REQUEST_BODY", body);
+        ProcessRun.Result run = ProcessRun.run(words, env, request);
+        String failure = run.ok() ? templateFailure : "Command \"" + line + "\" failed to run: " + run.why();
+        return new Outcome(run.output(), failure);
     }
 }

@@ -33,11 +33,32 @@ final class MessageOutput {
 
     /** The body alone, newline-terminated ({@code --raw} output). */
     static String compact(PrintWriter out, byte[] data) {
-        if (data == null || data.length == 0) {
+        return compact(out, data, null, null);
+    }
+
+    /**
+     * The body alone, newline-terminated, after {@code translator} (null for none) made it over; null when the
+     * translation failed (natscli's quoted output and error are shown instead).
+     */
+    static String compact(PrintWriter out, byte[] data, Translator translator, String subject) {
+        if ((data == null || data.length == 0) && translator == null) {
             out.println("nil body");
             return "";
         }
-        String text = new String(data, StandardCharsets.UTF_8);
+        byte[] shown = data;
+        if (translator != null) {
+            try {
+                shown = translator.translate(data, subject);
+            } catch (Translator.TranslationException e) {
+                out.printf("%s%nError while translating msg body: %s%n%n", Translator.quote(e.output()),
+                        e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        String text = new String(shown, StandardCharsets.UTF_8);
         if (text.endsWith("\n")) {
             out.print(text);
         } else {
@@ -48,18 +69,27 @@ final class MessageOutput {
 
     /** The body followed by natscli's blank lines (the output of {@code sub} and {@code req}). */
     static void body(PrintWriter out, byte[] data) {
-        String text = compact(out, data);
+        body(out, data, null, null);
+    }
+
+    /** The body, translated when {@code translator} is not null, followed by natscli's blank lines. */
+    static void body(PrintWriter out, byte[] data, Translator translator, String subject) {
+        String text = compact(out, data, translator, subject);
+        if (text == null) {
+            return;
+        }
         out.println();
         if (!text.endsWith("\n")) {
             out.println();
         }
     }
 
-    /** Headers (unless there are none) and then, unless {@code headersOnly}, the body. */
-    static void message(PrintWriter out, Headers headers, byte[] data, boolean headersOnly) {
+    /** Headers (unless there are none) and then, unless {@code headersOnly}, the (translated) body. */
+    static void message(PrintWriter out, Headers headers, byte[] data, boolean headersOnly, Translator translator,
+                        String subject) {
         headers(out, headers);
         if (!headersOnly) {
-            body(out, data);
+            body(out, data, translator, subject);
         }
         out.flush();
     }

@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -58,6 +59,15 @@ final class MessageTemplate {
 
     /** Expands {@code text} for message number {@code count}; {@code request} is the request body or null. */
     static String expand(String text, long count, String request) throws TemplateException {
+        return expand(text, count, request, Map.of());
+    }
+
+    /**
+     * Expands {@code text} with {@code functions} as further names usable as functions only (natscli's
+     * {@code --translate} offers {@code Subject} and {@code Stream} so).
+     */
+    static String expand(String text, long count, String request, Map<String, String> functions)
+            throws TemplateException {
         if (text == null || !text.contains("{{")) {
             return text;
         }
@@ -91,7 +101,7 @@ final class MessageTemplate {
                     i++;
                 }
             }
-            out.append(evaluate(action.strip(), count, request, now));
+            out.append(evaluate(action.strip(), count, request, now, functions));
         }
         return out.toString();
     }
@@ -104,8 +114,8 @@ final class MessageTemplate {
         sb.setLength(end);
     }
 
-    private static String evaluate(String action, long count, String request, ZonedDateTime now)
-            throws TemplateException {
+    private static String evaluate(String action, long count, String request, ZonedDateTime now,
+                                   Map<String, String> functions) throws TemplateException {
         if (action.startsWith("/*") && action.endsWith("*/")) {
             return "";
         }
@@ -118,6 +128,9 @@ final class MessageTemplate {
         String name = field ? head.substring(1) : head;
         if (!field && name.equals("Random")) {
             return random(words);
+        }
+        if (!field && words.length == 1 && functions.containsKey(name)) {
+            return functions.get(name);
         }
         if (words.length > 1) {
             throw new TemplateException(field

@@ -43,6 +43,7 @@ final class ReceivedMessages implements MessageHandler {
     private final StatusLog log;
     private final Display display;
     private final MessageDump dump;
+    private final Translator translator;
     private final List<String> ignored;
     private final long limit;
     private final boolean terminateAtEnd;
@@ -54,12 +55,13 @@ final class ReceivedMessages implements MessageHandler {
     private volatile long lastActivityNanos = System.nanoTime();
 
     ReceivedMessages(Connection conn, PrintWriter out, StatusLog log, Display display, MessageDump dump,
-                     List<String> ignored, long limit, boolean terminateAtEnd, boolean ack) {
+                     Translator translator, List<String> ignored, long limit, boolean terminateAtEnd, boolean ack) {
         this.conn = conn;
         this.out = out;
         this.log = log;
         this.display = display;
         this.dump = dump;
+        this.translator = translator;
         this.ignored = List.copyOf(ignored);
         this.limit = limit;
         this.terminateAtEnd = terminateAtEnd;
@@ -155,11 +157,24 @@ final class ReceivedMessages implements MessageHandler {
     private void show(Message msg, NatsJetStreamMetaData meta, long sequence) throws IOException {
         if (dump != null) {
             String name = Long.toString(sequence >= 0 ? sequence : counter);
-            dump.write(name, counter, msg.getSubject(), msg.getReplyTo(), msg.getHeaders(), msg.getData());
+            byte[] data = msg.getData();
+            if (translator != null) {
+                try {
+                    data = translator.translate(data, msg.getSubject());
+                } catch (Translator.TranslationException e) {
+                    log.printf("%s%nError while translating msg body: %s%n", Translator.quote(e.output()),
+                            e.getMessage());
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            dump.write(name, counter, msg.getSubject(), msg.getReplyTo(), msg.getHeaders(), data);
             return;
         }
         if (display.raw()) {
-            MessageOutput.compact(out, msg.getData());
+            MessageOutput.compact(out, msg.getData(), translator, msg.getSubject());
             out.flush();
             return;
         }
@@ -177,7 +192,8 @@ final class ReceivedMessages implements MessageHandler {
             out.println();
         }
         if (!display.subjectsOnly()) {
-            MessageOutput.message(out, msg.getHeaders(), msg.getData(), display.headersOnly());
+            MessageOutput.message(out, msg.getHeaders(), msg.getData(), display.headersOnly(), translator,
+                    msg.getSubject());
         }
         out.flush();
     }

@@ -60,6 +60,10 @@ public final class ReqCommand extends ClientCommand {
     @Option(names = "--wait-for-empty", description = "Wait for multiple replies until an empty message is received")
     boolean waitForEmpty;
 
+    @Option(names = "--translate", paramLabel = "COMMAND",
+            description = "Translate the message data by running it through the given command before output")
+    String translate;
+
     @Option(names = "--force-stdin", description = "Force reading the body from stdin")
     boolean forceStdin;
 
@@ -70,6 +74,8 @@ public final class ReqCommand extends ClientCommand {
     @Option(names = "--templates", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Enables template functions in the body and subject (does not affect headers)")
     boolean templates;
+
+    private Translator translator;
 
     @Override
     public Integer call() throws Exception {
@@ -82,6 +88,7 @@ public final class ReqCommand extends ClientCommand {
         int requests = count < 1 ? UNBOUNDED_COUNT : count;
         int wanted = waitForEmpty ? UNBOUNDED_COUNT : replies;
         OutgoingMessages outgoing = new OutgoingMessages(subject, headers, templates, log);
+        translator = translate == null ? null : new Translator(translate, globals().env());
         try (Connection conn = connect()) {
             if (payload.fromStdin() && !raw) {
                 log.printf("Reading payload from STDIN");
@@ -157,7 +164,7 @@ public final class ReqCommand extends ClientCommand {
                 log.printf("");
             }
         }
-        MessageOutput.body(out(), reply.getData());
+        MessageOutput.body(out(), reply.getData(), translator, reply.getSubject());
         out().flush();
     }
 }

@@ -108,6 +108,10 @@ public final class SubCommand extends ClientCommand {
             description = "Unsubscribe after this amount of time without any traffic")
     Duration wait;
 
+    @Option(names = "--translate", paramLabel = "COMMAND",
+            description = "Translate the message data by running it through the given command before output")
+    String translate;
+
     @Option(names = {"-t", "--timestamp"}, description = "Show timestamps in output")
     boolean timestamps;
 
@@ -135,7 +139,8 @@ public final class SubCommand extends ClientCommand {
             MessageDump dumper = dump == null ? null : MessageDump.to(dump, out());
             ReceivedMessages received = new ReceivedMessages(conn, out(), log,
                     new ReceivedMessages.Display(raw, headersOnly, subjectsOnly, timestamps, deltaTime),
-                    dumper, splitSubjects(ignoreSubjects), count, terminateAtEnd, ack);
+                    dumper, translate == null ? null : new Translator(translate, globals().env()),
+                    splitSubjects(ignoreSubjects), count, terminateAtEnd, ack);
             AutoCloseable source;
             ConsumerContext pull = null;
             if (jetStream) {

@@ -66,6 +66,13 @@ class ReqCommandTest {
     }
 
     @Test
+    void reqTranslatesReplies() {
+        Result r = cli.run("req", "svc.upper", "MiXeD", "--raw", "--translate", "tr A-Z a-z");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("mixed\n\n\n");
+    }
+
+    @Test
     void reqReadsTheBodyFromStdin() {
         Result r = cli.runWithInput("from stdin", "req", "svc.upper", "--raw");
         assertThat(r.status()).as(r.toString()).isZero();

@@ -97,6 +97,24 @@ class SubCommandTest {
     }
 
     @Test
+    void subTranslatesBodiesThroughACommand() throws Exception {
+        Background sub = Background.start(cli, "tr.*", "sub", "tr.*", "--count", "2",
+                "--translate", "sh -c 'tr a-z A-Z; printf \" on %s\" {{Subject}}'");
+        nc.publish("tr.a", bytes("hello"));
+        nc.publish("tr.b", bytes("world"));
+        Result r = sub.result();
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("[#1] Received on \"tr.a\"\nHELLO on tr.a\n\n\n")
+                .contains("[#2] Received on \"tr.b\"\nWORLD on tr.b\n\n\n");
+
+        Background failing = Background.start(cli, "tr.fail", "sub", "tr.fail", "--count", "1", "--raw",
+                "--translate", "sh -c 'echo oops; exit 2'");
+        nc.publish("tr.fail", bytes("x"));
+        Result f = failing.result();
+        assertThat(f.out()).isEqualTo("\"oops\\n\"\nError while translating msg body: exit status 2\n\n");
+    }
+
+    @Test
     void subHeadersOnlyAndSubjectsOnly() throws Exception {
         Background headers = Background.start(cli, "ho", "sub", "ho", "--headers-only", "--count", "1");
         nc.publish(NatsMessage.builder().subject("ho").headers(new Headers().add("A", "1").add("A", "2"))
