@@ -8,10 +8,12 @@ import io.nats.client.MessageHandler;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,13 @@ final class ReceivedMessages implements MessageHandler {
     private static final DateTimeFormatter STAMP_MICRO =
             DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss.SSSSSS", Locale.ROOT);
 
+    /** The most requests {@code --match-replies} holds while waiting for their replies; the oldest go first. */
+    static final int AWAITING_MAX = 10_000;
+
+    /** A request shown once its reply arrives, with its message number. */
+    private record Pending(Message request, long number) {
+    }
+
     /** How a message is shown. */
     record Display(boolean raw, boolean headersOnly, boolean subjectsOnly, boolean timestamps, boolean deltaTime) {
     }
@@ -49,13 +58,16 @@ final class ReceivedMessages implements MessageHandler {
     private final boolean terminateAtEnd;
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** With {@code --match-replies}: requests by reply subject, in arrival order; else null. */
+    private final LinkedHashMap<String, Pending> awaiting;
 
     private boolean ack;
     private long counter;
     private volatile long lastActivityNanos = System.nanoTime();
 
     ReceivedMessages(Connection conn, PrintWriter out, StatusLog log, Display display, MessageDump dump,
-                     Translator translator, List<String> ignored, long limit, boolean terminateAtEnd, boolean ack) {
+                     Translator translator, List<String> ignored, long limit, boolean terminateAtEnd, boolean ack,
+                     boolean matchReplies) {
         this.conn = conn;
         this.out = out;
         this.log = log;
@@ -66,6 +78,7 @@ final class ReceivedMessages implements MessageHandler {
         this.limit = limit;
         this.terminateAtEnd = terminateAtEnd;
         this.ack = ack;
+        this.awaiting = matchReplies ? new LinkedHashMap<>() : null;
     }
 
     /** Completes when the subscription has shown all it should. */
@@ -90,7 +103,7 @@ final class ReceivedMessages implements MessageHandler {
 
     @Override
     public synchronized void onMessage(Message msg) {
-        if (done.isDone()) {
+        if (done.isDone() || (limit > 0 && counter >= limit)) {
             return;
         }
         lastActivityNanos = System.nanoTime();
@@ -102,8 +115,16 @@ final class ReceivedMessages implements MessageHandler {
         counter++;
         NatsJetStreamMetaData meta = msg.isJetStream() ? msg.metaData() : null;
         long sequence = meta != null ? meta.streamSequence() : ackStreamSequence(msg.getReplyTo());
+        if (awaiting != null && sequence < 0 && msg.getReplyTo() != null && !msg.getReplyTo().isEmpty()) {
+            // A request: shown with its reply, when that arrives.
+            awaiting.put(msg.getReplyTo(), new Pending(msg, counter));
+            if (awaiting.size() > AWAITING_MAX) {
+                awaiting.pollFirstEntry();
+            }
+            return;
+        }
         try {
-            show(msg, meta, sequence);
+            show(msg, meta, sequence, counter);
         } catch (IOException | RuntimeException e) {
             log.printf("Could not save message: %s", e.getMessage());
         }
@@ -111,8 +132,58 @@ final class ReceivedMessages implements MessageHandler {
             acknowledge(msg);
         }
         if ((limit > 0 && counter >= limit) || (terminateAtEnd && meta != null && meta.pendingCount() == 0)) {
+            finishWhenMatched();
+        }
+    }
+
+    /** With {@code --match-replies}: the handler for the inbox subscription that sees the replies. */
+    MessageHandler replies() {
+        return this::onReply;
+    }
+
+    private synchronized void onReply(Message reply) {
+        if (done.isDone() || awaiting == null) {
+            return;
+        }
+        Pending request = awaiting.remove(reply.getSubject());
+        if (request == null) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        try {
+            showMatched(request, reply);
+        } catch (IOException | RuntimeException e) {
+            log.printf("Could not save message: %s", e.getMessage());
+        }
+        if (limit > 0 && counter >= limit) {
+            finishWhenMatched();
+        }
+    }
+
+    /** Done, unless requests counted towards the limit still wait for their replies. */
+    private void finishWhenMatched() {
+        if (awaiting == null || awaiting.isEmpty()) {
             done.complete(null);
         }
+    }
+
+    private void showMatched(Pending request, Message reply) throws IOException {
+        long number = request.number();
+        show(request.request(), null, -1, number);
+        if (dump != null) {
+            dump.write(number + "_reply", number, reply.getSubject(), reply.getReplyTo(), reply.getHeaders(),
+                    reply.getData());
+            return;
+        }
+        if (display.raw()) {
+            out.println(reply.getData() == null ? "" : new String(reply.getData(), StandardCharsets.UTF_8));
+            out.flush();
+            return;
+        }
+        out.printf("[#%d]%s Matched reply on \"%s\"%n", number, stamp(null), reply.getSubject());
+        MessageOutput.message(out, reply.getHeaders(), reply.getData(), display.headersOnly(), translator,
+                reply.getSubject());
+        out.flush();
     }
 
     private void acknowledge(Message msg) {
@@ -154,9 +225,9 @@ final class ReceivedMessages implements MessageHandler {
         }
     }
 
-    private void show(Message msg, NatsJetStreamMetaData meta, long sequence) throws IOException {
+    private void show(Message msg, NatsJetStreamMetaData meta, long sequence, long number) throws IOException {
         if (dump != null) {
-            String name = Long.toString(sequence >= 0 ? sequence : counter);
+            String name = Long.toString(sequence >= 0 ? sequence : number);
             byte[] data = msg.getData();
             if (translator != null) {
                 try {
@@ -170,7 +241,7 @@ final class ReceivedMessages implements MessageHandler {
                     return;
                 }
             }
-            dump.write(name, counter, msg.getSubject(), msg.getReplyTo(), msg.getHeaders(), data);
+            dump.write(name, number, msg.getSubject(), msg.getReplyTo(), msg.getHeaders(), data);
             return;
         }
         if (display.raw()) {
@@ -182,10 +253,10 @@ final class ReceivedMessages implements MessageHandler {
         if (meta != null) {
             out.printf("[#%d]%s Received JetStream message: stream: %s seq: %s / pending: %s / subject: %s"
                             + " / time: %s%n",
-                    counter, ts, meta.getStream(), Human.count(meta.streamSequence()),
+                    number, ts, meta.getStream(), Human.count(meta.streamSequence()),
                     Human.count(meta.pendingCount()), msg.getSubject(), Human.time(meta.timestamp()));
         } else {
-            out.printf("[#%d]%s Received on \"%s\"", counter, ts, msg.getSubject());
+            out.printf("[#%d]%s Received on \"%s\"", number, ts, msg.getSubject());
             if (msg.getReplyTo() != null && !msg.getReplyTo().isEmpty()) {
                 out.printf(" with reply \"%s\"", msg.getReplyTo());
             }

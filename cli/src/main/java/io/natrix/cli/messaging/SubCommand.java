@@ -53,6 +53,9 @@ public final class SubCommand extends ClientCommand {
             description = "Acknowledge JetStream messages that have the correct metadata")
     boolean ack;
 
+    @Option(names = "--match-replies", description = "Match replies to requests")
+    boolean matchReplies;
+
     @Option(names = {"-i", "--inbox"}, description = "Subscribes to a generated inbox")
     boolean inbox;
 
@@ -140,7 +143,7 @@ public final class SubCommand extends ClientCommand {
             ReceivedMessages received = new ReceivedMessages(conn, out(), log,
                     new ReceivedMessages.Display(raw, headersOnly, subjectsOnly, timestamps, deltaTime),
                     dumper, translate == null ? null : new Translator(translate, globals().env()),
-                    splitSubjects(ignoreSubjects), count, terminateAtEnd, ack);
+                    splitSubjects(ignoreSubjects), count, terminateAtEnd, ack, matchReplies);
             AutoCloseable source;
             ConsumerContext pull = null;
             if (jetStream) {
@@ -177,6 +180,14 @@ public final class SubCommand extends ClientCommand {
                     String.join(", ", subjects));
         }
         Dispatcher dispatcher = conn.createDispatcher(received);
+        if (matchReplies) {
+            // Replies go to the requesters' inboxes: watch them all, under this connection's inbox prefix.
+            String inboxes = conn.getOptions().getInboxPrefix() + ">";
+            if (!raw && dump == null) {
+                log.printf("Matching replies with inbox prefix %s", inboxes);
+            }
+            dispatcher.subscribe(inboxes, received.replies());
+        }
         for (String subject : subjects) {
             if (queue == null) {
                 dispatcher.subscribe(subject);
@@ -204,6 +215,9 @@ public final class SubCommand extends ClientCommand {
         }
         if (inbox && jetStream) {
             throw new CliException("generating inboxes is not compatible with JetStream subscriptions");
+        }
+        if (matchReplies && jetStream) {
+            throw new CliException("cannot enable --match-replies for JetStream streams");
         }
         if (queue != null && jetStream) {
             throw new CliException("queue group subscriptions are not supported with JetStream");

@@ -8,8 +8,10 @@ import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
 import io.natrix.cli.output.Json;
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -115,6 +117,26 @@ class SubCommandTest {
     }
 
     @Test
+    void subMatchesRepliesToRequests() throws Exception {
+        // The command first, so that waiting for a subscription on mr.svc finds the command's.
+        Background sub = Background.start(cli, "mr.svc", "sub", "mr.svc", "--match-replies", "--count", "1");
+        Dispatcher responder = nc.createDispatcher(m -> nc.publish(m.getReplyTo(), bytes("pong")));
+        responder.subscribe("mr.svc");
+        nc.flush(Duration.ofSeconds(10));
+        Message reply = nc.request("mr.svc", bytes("ping"), Duration.ofSeconds(10));
+        assertThat(reply.getData()).isEqualTo(bytes("pong"));
+        Result r = sub.result();
+        nc.closeDispatcher(responder);
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("Matching replies with inbox prefix _INBOX.>");
+        assertThat(r.out()).matches("(?s)\\[#1] Received on \"mr.svc\" with reply \"(_INBOX\\.[^\"]+)\"\nping\n\n\n"
+                + "\\[#1] Matched reply on \"\\1\"\npong\n\n\n");
+
+        Result js = cli.run("sub", "--stream", "ORD", "--match-replies");
+        assertThat(js.err()).isEqualTo("natrix: error: cannot enable --match-replies for JetStream streams\n");
+    }
+
+    @Test
     void subHeadersOnlyAndSubjectsOnly() throws Exception {
         Background headers = Background.start(cli, "ho", "sub", "ho", "--headers-only", "--count", "1");
         nc.publish(NatsMessage.builder().subject("ho").headers(new Headers().add("A", "1").add("A", "2"))
@@ -154,7 +176,7 @@ class SubCommandTest {
     @Test
     void subInboxAndDumpToStandardOutput() throws Exception {
         // jnats names a new inbox _INBOX.<nuid>; the test connection's request replies use _INBOX.<nuid>.*.
-        Predicate<String> newInbox = s -> s.startsWith("_INBOX.") && s.indexOf('.', "_INBOX.".length()) < 0;
+        Predicate<String> newInbox = s -> s.matches("_INBOX\\.[A-Za-z0-9]+");
         Background sub = Background.start(cli, newInbox, "sub", "--inbox", "--count", "1");
         String inbox = Background.subscribed(cli, newInbox);
         nc.publish(inbox, bytes("to the inbox"));
