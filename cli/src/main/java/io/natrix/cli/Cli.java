@@ -12,6 +12,10 @@ import io.natrix.cli.context.ContextCommand;
 import io.natrix.cli.errors.ErrorsCommand;
 import io.natrix.cli.events.EventsCommand;
 import io.natrix.cli.kv.KvCommand;
+import io.natrix.cli.messaging.PubCommand;
+import io.natrix.cli.messaging.ReplyCommand;
+import io.natrix.cli.messaging.ReqCommand;
+import io.natrix.cli.messaging.SubCommand;
 import io.natrix.cli.micro.ServiceCommand;
 import io.natrix.cli.object.ObjectCommand;
 import io.natrix.cli.stream.StreamCommand;
@@ -49,6 +53,10 @@ public final class Cli {
     public static List<Object> commands() {
         return List.of(
                 new ContextCommand(),
+                new PubCommand(),
+                new SubCommand(),
+                new ReqCommand(),
+                new ReplyCommand(),
                 new StreamCommand(),
                 new ConsumerCommand(),
                 new KvCommand(),
