@@ -1,5 +1,6 @@
 package io.natrix.cli.auth;
 
+import io.natrix.cli.support.ByteSize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.support.GoDuration;
@@ -82,7 +83,7 @@ final class AccountLimitsOptions {
         put(limits, "leaf", leafNodes);
         put(limits, "subs", subscriptions);
         if (payload != null) {
-            limits.put("payload", ByteSize.parse("--payload", payload));
+            limits.put("payload", ByteSize.parse(payload, "--payload"));
         }
         if (bearer != null) {
             limits.put("disallow_bearer", !bearer);
@@ -115,16 +116,16 @@ final class AccountLimitsOptions {
             limits.put("consumer", -1);
         }
         if (jsDisk != null) {
-            limits.put("disk_storage", ByteSize.parse("--js-disk", jsDisk));
+            limits.put("disk_storage", ByteSize.parse(jsDisk, "--js-disk"));
         }
         if (jsMemory != null) {
-            limits.put("mem_storage", ByteSize.parse("--js-memory", jsMemory));
+            limits.put("mem_storage", ByteSize.parse(jsMemory, "--js-memory"));
         }
         if (jsDiskStream != null) {
-            putPositive(limits, "disk_max_stream_bytes", ByteSize.parse("--js-disk-stream", jsDiskStream));
+            putPositive(limits, "disk_max_stream_bytes", ByteSize.parse(jsDiskStream, "--js-disk-stream"));
         }
         if (jsMemoryStream != null) {
-            putPositive(limits, "mem_max_stream_bytes", ByteSize.parse("--js-memory-stream", jsMemoryStream));
+            putPositive(limits, "mem_max_stream_bytes", ByteSize.parse(jsMemoryStream, "--js-memory-stream"));
         }
         put(limits, "streams", jsStreams);
         put(limits, "consumer", jsConsumers);

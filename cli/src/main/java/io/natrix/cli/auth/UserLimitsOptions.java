@@ -1,5 +1,6 @@
 package io.natrix.cli.auth;
 
+import io.natrix.cli.support.ByteSize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -47,10 +48,10 @@ final class UserLimitsOptions {
             }
         }
         if (data != null) {
-            nats.put("data", ByteSize.parse("--data", data));
+            nats.put("data", ByteSize.parse(data, "--data"));
         }
         if (payload != null) {
-            nats.put("payload", ByteSize.parse("--payload", payload));
+            nats.put("payload", ByteSize.parse(payload, "--payload"));
         }
         if (subscriptions != null) {
             nats.put("subs", subscriptions < 0 ? -1 : subscriptions);

@@ -1,5 +1,6 @@
 package io.natrix.cli.kv;
 
+import io.natrix.cli.support.ByteSize;
 import io.natrix.cli.CliException;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.Placement;

@@ -1,7 +1,7 @@
 package io.natrix.cli.object;
 
+import io.natrix.cli.support.ByteSize;
 import io.natrix.cli.CliException;
-import io.natrix.cli.kv.ByteSize;
 import io.natrix.cli.kv.Durations;
 import io.nats.client.api.CompressionOption;
 import io.nats.client.api.ObjectStoreConfiguration;

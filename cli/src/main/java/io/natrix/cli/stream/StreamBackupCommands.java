@@ -1,5 +1,6 @@
 package io.natrix.cli.stream;
 
+import io.natrix.cli.support.ByteSize;
 import io.natrix.cli.output.Columns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,10 +77,10 @@ final class StreamBackupCommands {
             ObjectNode request = Json.MAPPER.createObjectNode();
             request.put("no_consumers", !consumers);
             if (chunkSize != null) {
-                request.put("chunk_size", ByteSizes.parse(chunkSize, "--chunk-size"));
+                request.put("chunk_size", ByteSize.parse(chunkSize, "--chunk-size"));
             }
             if (windowSize != null) {
-                request.put("window_size", ByteSizes.parse(windowSize, "--window-size"));
+                request.put("window_size", ByteSize.parse(windowSize, "--window-size"));
             }
             request.put("jsck", check);
             prepareTarget();

@@ -1,5 +1,6 @@
 package io.natrix.cli.stream;
 
+import io.natrix.cli.support.ByteSize;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
@@ -165,11 +166,11 @@ public final class StreamFlags {
         long perSubject = maxMsgsPerSubject != null && maxMsgsPerSubject != 0 ? maxMsgsPerSubject
                 : parseLong(prompter.ask("Per Subject Messages Limit", "-1", "--max-msgs-per-subject"),
                         "--max-msgs-per-subject");
-        long bytes = ByteSizes.parse(maxBytes != null ? maxBytes
+        long bytes = ByteSize.parse(maxBytes != null ? maxBytes
                 : prompter.ask("Total Stream Size", maxBytesRequired ? "256MB" : "-1", "--max-bytes"), "--max-bytes");
         String ageText = maxAge != null ? maxAge : prompter.ask("Message TTL", "-1", "--max-age");
         Duration age = ageText.strip().equals("-1") ? Duration.ZERO : duration(ageText, "--max-age");
-        long msgSize = ByteSizes.parse(maxMsgSize != null ? maxMsgSize
+        long msgSize = ByteSize.parse(maxMsgSize != null ? maxMsgSize
                 : prompter.ask("Max Message Size", "-1", "--max-msg-size"), "--max-msg-size");
         if (msgSize == 0) {
             msgSize = -1;
@@ -288,7 +289,7 @@ public final class StreamFlags {
             cfg.put("retention", retention(retention));
         }
         if (maxBytes != null) {
-            long b = ByteSizes.parse(maxBytes, "--max-bytes");
+            long b = ByteSize.parse(maxBytes, "--max-bytes");
             cfg.put("max_bytes", b == 0 ? -1 : b);
         }
         if (maxMsgs != null && maxMsgs != 0) {
@@ -301,7 +302,7 @@ public final class StreamFlags {
             cfg.put("max_age", maxAge.strip().equals("-1") ? 0 : duration(maxAge, "--max-age").toNanos());
         }
         if (maxMsgSize != null) {
-            long size = ByteSizes.parse(maxMsgSize, "--max-msg-size");
+            long size = ByteSize.parse(maxMsgSize, "--max-msg-size");
             if (size > Integer.MAX_VALUE) {
                 throw new CliException("max value size " + size + " is too big maximum is " + Integer.MAX_VALUE);
             }

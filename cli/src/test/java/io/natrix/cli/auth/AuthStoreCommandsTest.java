@@ -266,7 +266,7 @@ class AuthStoreCommandsTest {
 
             Result badSize = cli.run("auth", "account", "add", "JS", "--jetstream", "--js-disk", "lots");
             assertThat(badSize.status()).isEqualTo(1);
-            assertThat(badSize.err()).startsWith("natrix: error: invalid --js-disk \"lots\"").hasLineCount(1);
+            assertThat(badSize.err()).startsWith("natrix: error: invalid value \"lots\" for --js-disk: not a size").hasLineCount(1);
 
             Path jwtFile = store().resolve("stores/DEMO/accounts/APP/APP.jwt");
             Files.writeString(jwtFile, "eyJnot.a.jwt");

@@ -1,5 +1,6 @@
 package io.natrix.cli.kv;
 
+import io.natrix.cli.support.ByteSize;
 import io.natrix.cli.output.Columns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,9 +26,9 @@ class KvSupportTest {
         assertThat(ByteSize.parse("-1", "--x", Long.MAX_VALUE)).isEqualTo(-1);
         assertThat(ByteSize.parse(null, "--x", Long.MAX_VALUE)).isEqualTo(-1);
         assertThatThrownBy(() -> ByteSize.parse("3Q", "--x", Long.MAX_VALUE)).isInstanceOf(CliException.class)
-                .hasMessageStartingWith("invalid --x \"3Q\": bytes must end in");
+                .hasMessageStartingWith("invalid value \"3Q\" for --x: not a size");
         assertThatThrownBy(() -> ByteSize.parse("3G", "--max-value-size", Integer.MAX_VALUE))
-                .hasMessageContaining("larger than 2147483647 bytes");
+                .hasMessageContaining("out of range (at most 2147483647 bytes)");
     }
 
     @Test
