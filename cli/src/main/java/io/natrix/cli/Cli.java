@@ -1,5 +1,6 @@
 package io.natrix.cli;
 
+import io.natrix.cli.bench.BenchCommand;
 import io.natrix.cli.context.ContextCommand;
 import io.natrix.cli.support.CommandLineErrors;
 import io.natrix.cli.support.ExecutionErrors;
@@ -31,7 +32,8 @@ public final class Cli {
      */
     public static List<Object> commands() {
         return List.of(
-                new ContextCommand());
+                new ContextCommand(),
+                new BenchCommand());
     }
 
     /**

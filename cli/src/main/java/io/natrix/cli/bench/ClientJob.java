@@ -1,0 +1,16 @@
+package io.natrix.cli.bench;
+
+/**
+ * One benchmark client's work, run by {@link ClientRunner} on the client's own thread with the client's own
+ * connection. {@link #prepare()} runs for every client before any client's {@link #run()} starts, so subscribers are
+ * subscribed and consumers bound before the first message is published.
+ */
+interface ClientJob {
+
+    /** Gets ready without doing measured work: subscribe, bind a consumer, look up a bucket. */
+    default void prepare() throws Exception {
+    }
+
+    /** Does the measured work and says what it measured. Must give up promptly when its thread is interrupted. */
+    Sample run() throws Exception;
+}
