@@ -101,9 +101,10 @@ abstract class JsConsumeCommand extends BenchBase {
     private void prepare(Connection nc, JetStreamOptions options, ConsumerFlags cf, AckPolicy ackPolicy, int batch,
                          int clients) {
         JetStreamManagement jsm;
+        long stored;
         try {
             jsm = nc.jetStreamManagement(options);
-            jsm.getStreamInfo(js.stream);
+            stored = jsm.getStreamInfo(js.stream).getStreamState().getMsgCount();
         } catch (Exception e) {
             throw JetStreamErrors.failure("could not access stream " + js.stream, e);
         }
@@ -133,6 +134,29 @@ abstract class JsConsumeCommand extends BenchBase {
             } catch (Exception e) {
                 throw JetStreamErrors.failure("creating the durable consumer '" + cf.consumer + "'", e);
             }
+        }
+        warnIfShort(jsm, cf, purge() ? 0 : stored);
+    }
+
+    /**
+     * Says so when fewer messages wait than the run expects: like natscli, the clients then wait for more to be
+     * published, which looks like a hang unless the user knows.
+     */
+    private void warnIfShort(JetStreamManagement jsm, ConsumerFlags cf, long stored) {
+        long waiting = stored;
+        if (cf != null) {
+            try {
+                var info = jsm.getConsumerInfo(js.stream, cf.consumer);
+                waiting = info.getNumPending() + info.getNumAckPending();
+            } catch (Exception e) {
+                throw JetStreamErrors.failure("getting durable consumer '" + cf.consumer + "'", e);
+            }
+        }
+        long wanted = common.msgs;
+        if (waiting < wanted) {
+            log("WARNING: " + (cf == null ? "the stream holds " : "the consumer has ") + Human.count(waiting)
+                    + " messages for a run of " + Human.count(wanted) + "; the clients wait for the rest to be "
+                    + "published");
         }
     }
 
