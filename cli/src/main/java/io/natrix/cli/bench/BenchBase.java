@@ -139,6 +139,16 @@ abstract class BenchBase extends ClientCommand {
         return String.valueOf(v);
     }
 
+    /** Adds {@code --throughput} and {@code --duration} to the banner's settings when throttling. */
+    static void throughput(Map<String, Object> settings, ThroughputFlags flags) {
+        if (flags.throughput > 0) {
+            settings.put("throughput", flags.throughput);
+            if (!"0s".equals(flags.duration) && !"0".equals(flags.duration)) {
+                settings.put("duration", flags.duration);
+            }
+        }
+    }
+
     /** A byte count as the banner shows sizes ({@code 128 B}, {@code 1.0 KiB}). */
     static String size(long bytes) {
         return Human.bytes(bytes);

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * A Core NATS publisher client: publishes its share of the messages as fast as jnats takes them (or paced by
- * {@code --sleep}), then flushes; the clock runs from the first publish to the end of the flush, so messages still
+ * {@code --sleep} and {@code --throughput}), then flushes; the clock runs from the first publish to the end of the flush, so messages still
  * in the client's buffers are not counted as sent. Used by its client's thread only.
  */
 final class CorePublisher implements ClientJob {
@@ -20,10 +20,11 @@ final class CorePublisher implements ClientJob {
     private final long offset;
     private final Pacing pacing;
     private final Duration flushTimeout;
+    private final double ratePerSecond;
     private final Progress.Bar bar;
 
     CorePublisher(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
-                  long offset, Pacing pacing, Duration flushTimeout, Progress.Bar bar) {
+                  long offset, Pacing pacing, double ratePerSecond, Duration flushTimeout, Progress.Bar bar) {
         this.connection = connection;
         this.index = index;
         this.subjects = subjects;
@@ -32,6 +33,7 @@ final class CorePublisher implements ClientJob {
         this.count = count;
         this.offset = offset;
         this.pacing = pacing;
+        this.ratePerSecond = ratePerSecond;
         this.flushTimeout = flushTimeout;
         this.bar = bar;
     }
@@ -42,10 +44,14 @@ final class CorePublisher implements ClientJob {
         bar.state("Publishing");
         bar.started();
         long start = System.nanoTime();
+        Throttle throttle = Throttle.start(ratePerSecond);
         for (long i = 0; i < count; i++) {
             connection.publish(subjects.publishSubject(offset + i), headers, payload);
             bar.increment();
             pacing.pause();
+            if (throttle != null) {
+                throttle.await(i + 1);
+            }
         }
         connection.flush(flushTimeout);
         long end = System.nanoTime();

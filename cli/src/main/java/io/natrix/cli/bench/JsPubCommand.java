@@ -43,6 +43,9 @@ abstract class JsPubCommand extends BenchBase {
     @Mixin
     StreamFlags streamFlags;
 
+    @Mixin
+    ThroughputFlags throughput;
+
     /** The natscli label of this publisher. */
     abstract String label();
 
@@ -51,7 +54,7 @@ abstract class JsPubCommand extends BenchBase {
 
     @Override
     public Integer call() throws Exception {
-        long msgs = messages();
+        long msgs = throughput.messages(messages());
         int size = messageSize();
         int clients = (int) Math.min(clients(clientsFlag.clients, "--clients"), msgs);
         int batch = batch();
@@ -81,6 +84,7 @@ abstract class JsPubCommand extends BenchBase {
         settings.put("msgs", msgs);
         settings.put("msg-size", size(payload.length));
         settings.put("clients", clients);
+        BenchBase.throughput(settings, throughput);
         banner(label(), settings);
 
         JetStreamOptions options = globals().jetStreamOptions();
@@ -95,7 +99,7 @@ abstract class JsPubCommand extends BenchBase {
                     log("[" + (i + 1) + "] Starting " + label() + ", publishing " + Human.count(counts[i])
                             + " messages");
                     jobs.add(new JsPublisher(nc, options, i, subjects, headers, payload, counts[i],
-                            offset(counts, i), batch, idPrefix, pacing, globals().timeout(),
+                            offset(counts, i), batch, idPrefix, pacing, throughput.perClient(clients), globals().timeout(),
                             progress.bar(counts[i])));
                 }
                 report(ClientRunner.run(jobs, progress), List.of());

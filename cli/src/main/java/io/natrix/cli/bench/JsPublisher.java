@@ -40,16 +40,18 @@ final class JsPublisher implements ClientJob {
     private final int batch;
     private final String idPrefix;
     private final Pacing pacing;
+    private final double ratePerSecond;
     private final Duration timeout;
     private final Progress.Bar bar;
+    private Throttle throttle;
 
     /**
      * @param batch    0 for synchronous publishing, else the number of asynchronous publishes per batch
      * @param idPrefix the de-duplication id prefix, or {@code null} without {@code --dedup}
      */
     JsPublisher(Connection connection, JetStreamOptions options, int index, Subjects subjects, Headers headers,
-                byte[] payload, long count, long offset, int batch, String idPrefix, Pacing pacing, Duration timeout,
-                Progress.Bar bar) {
+                byte[] payload, long count, long offset, int batch, String idPrefix, Pacing pacing,
+                double ratePerSecond, Duration timeout, Progress.Bar bar) {
         this.connection = connection;
         this.options = options;
         this.index = index;
@@ -61,6 +63,7 @@ final class JsPublisher implements ClientJob {
         this.batch = batch;
         this.idPrefix = idPrefix;
         this.pacing = pacing;
+        this.ratePerSecond = ratePerSecond;
         this.timeout = timeout;
         this.bar = bar;
     }
@@ -73,6 +76,7 @@ final class JsPublisher implements ClientJob {
         bar.state("Publishing");
         bar.started();
         long start = System.nanoTime();
+        throttle = Throttle.start(ratePerSecond);
         if (batch == 0) {
             publishSync(js, latencies);
         } else {
@@ -96,6 +100,9 @@ final class JsPublisher implements ClientJob {
             latencies.recordValue(System.nanoTime() - t0);
             bar.increment();
             pacing.pause();
+            if (throttle != null) {
+                throttle.await(i + 1);
+            }
         }
     }
 
@@ -112,6 +119,9 @@ final class JsPublisher implements ClientJob {
                     long p0 = System.nanoTime();
                     pacing.pause();
                     t0 += System.nanoTime() - p0; // the pauses are not the batch's latency
+                }
+                if (throttle != null) {
+                    t0 += throttle.await(i + 1);
                 }
             }
             bar.state("AckWait   ");

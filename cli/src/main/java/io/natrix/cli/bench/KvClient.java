@@ -26,12 +26,14 @@ final class KvClient implements ClientJob {
     private final int randomize;
     private final byte[] value;
     private final Pacing pacing;
+    private final double ratePerSecond;
     private final Duration timeout;
     private final Progress.Bar bar;
     private KeyValue kv;
 
     KvClient(boolean put, Connection connection, KeyValueOptions options, String bucket, int index, long count,
-             long offset, int randomize, byte[] value, Pacing pacing, Duration timeout, Progress.Bar bar) {
+             long offset, int randomize, byte[] value, Pacing pacing, double ratePerSecond, Duration timeout,
+             Progress.Bar bar) {
         this.put = put;
         this.connection = connection;
         this.options = options;
@@ -42,6 +44,7 @@ final class KvClient implements ClientJob {
         this.randomize = randomize;
         this.value = value;
         this.pacing = pacing;
+        this.ratePerSecond = ratePerSecond;
         this.timeout = timeout;
         this.bar = bar;
     }
@@ -64,6 +67,7 @@ final class KvClient implements ClientJob {
         bar.state(put ? "Putting   " : "Getting   ");
         bar.started();
         long start = System.nanoTime();
+        Throttle throttle = Throttle.start(ratePerSecond);
         for (long i = 0; i < count; i++) {
             String key = Long.toString(randomize > 0 ? ThreadLocalRandom.current().nextInt(randomize) : offset + i);
             long t0 = System.nanoTime();
@@ -87,6 +91,9 @@ final class KvClient implements ClientJob {
             latencies.recordValue(System.nanoTime() - t0);
             bar.increment();
             pacing.pause();
+            if (throttle != null) {
+                throttle.await(i + 1);
+            }
         }
         if (put) {
             connection.flush(timeout);

@@ -65,9 +65,19 @@ final class KvCommand extends ClientCommand {
         /** Makes sure of the bucket before the clients start. */
         abstract void prepareBucket(KeyValueManagement kvm);
 
+        /** The message count from {@code --msgs} (and any flag that overrides it). */
+        long messageCount() {
+            return messages();
+        }
+
+        /** Operations per second for each of {@code clients}, 0 when not throttled. */
+        double ratePerClient(int clients) {
+            return 0;
+        }
+
         @Override
         public Integer call() throws Exception {
-            long msgs = messages();
+            long msgs = messageCount();
             int size = messageSize();
             int clients = clients(clientsFlag.clients, "--clients");
             if (put()) {
@@ -105,7 +115,7 @@ final class KvCommand extends ClientCommand {
                         log("[" + (i + 1) + "] Starting " + label() + ", " + (put() ? "putting " : "getting ")
                                 + Human.count(counts[i]) + " messages");
                         jobs.add(new KvClient(put(), nc, options, bucket, i, counts[i], offset(counts, i), randomize,
-                                value, pacing, globals().timeout(), progress.bar(counts[i])));
+                                value, pacing, ratePerClient(clients), globals().timeout(), progress.bar(counts[i])));
                     }
                     List<Sample> samples = ClientRunner.run(jobs, progress);
                     if (put()) {
@@ -142,6 +152,19 @@ final class KvCommand extends ClientCommand {
         @Option(names = "--purge", description = "Delete the bucket before running")
         boolean purge;
 
+        @Mixin
+        ThroughputFlags throughput;
+
+        @Override
+        long messageCount() {
+            return throughput.messages(messages());
+        }
+
+        @Override
+        double ratePerClient(int clients) {
+            return throughput.perClient(clients);
+        }
+
         @Override
         boolean put() {
             return true;
@@ -159,6 +182,7 @@ final class KvCommand extends ClientCommand {
             settings.put("max-bytes", StreamFlags.maxBytes(maxBytes));
             settings.put("replicas", replicas);
             settings.put("history", history);
+            BenchBase.throughput(settings, throughput);
         }
 
         @Override

@@ -30,13 +30,16 @@ final class PubCommand extends BenchBase {
     @Mixin
     PublishFlags publish;
 
+    @Mixin
+    ThroughputFlags throughput;
+
     @Option(names = "--sleep", paramLabel = "DURATION", defaultValue = "0s",
             description = "Sleep for the specified interval between publications")
     String sleep;
 
     @Override
     public Integer call() throws Exception {
-        long msgs = messages();
+        long msgs = throughput.messages(messages());
         int size = messageSize();
         int clients = (int) Math.min(clients(clientsFlag.clients, "--clients"), msgs);
         Pacing pacing = Pacing.parse(sleep);
@@ -53,6 +56,7 @@ final class PubCommand extends BenchBase {
         settings.put("msgs", msgs);
         settings.put("msg-size", size(payload.length));
         settings.put("clients", clients);
+        BenchBase.throughput(settings, throughput);
         banner(LABEL, settings);
 
         long[] counts = perClient(msgs, clients);
@@ -63,7 +67,7 @@ final class PubCommand extends BenchBase {
                 log("[" + (i + 1) + "] Starting " + LABEL + ", publishing " + Human.count(counts[i])
                         + " messages");
                 jobs.add(new CorePublisher(nc, i, subjects, headers, payload, counts[i], offset(counts, i), pacing,
-                        globals().timeout(), progress.bar(counts[i])));
+                        throughput.perClient(clients), globals().timeout(), progress.bar(counts[i])));
             }
             List<Sample> samples = ClientRunner.run(jobs, progress);
             report(samples, List.of());

@@ -37,13 +37,16 @@ final class PubSubCommand extends BenchBase {
     @Mixin
     PublishFlags publish;
 
+    @Mixin
+    ThroughputFlags throughput;
+
     @Option(names = "--sleep", paramLabel = "DURATION", defaultValue = "0s",
             description = "Sleep for the specified interval between publications")
     String sleep;
 
     @Override
     public Integer call() throws Exception {
-        long msgs = messages();
+        long msgs = throughput.messages(messages());
         int size = messageSize();
         int publishers = (int) Math.min(clients(pubs, "--pub"), msgs);
         int subscribers = clients(subs, "--sub");
@@ -61,6 +64,7 @@ final class PubSubCommand extends BenchBase {
         settings.put("msg-size", size(payload.length));
         settings.put("pubs", publishers);
         settings.put("subs", subscribers);
+        BenchBase.throughput(settings, throughput);
         banner(LABEL, settings);
 
         long[] counts = perClient(msgs, publishers);
@@ -78,7 +82,7 @@ final class PubSubCommand extends BenchBase {
                 log("[P" + (i + 1) + "] Starting " + PubCommand.LABEL + ", publishing " + Human.count(counts[i])
                         + " messages");
                 jobs.add(new CorePublisher(nc, i, subjects, headers, payload, counts[i], offset(counts, i), pacing,
-                        globals().timeout(), progress.bar(counts[i])));
+                        throughput.perClient(publishers), globals().timeout(), progress.bar(counts[i])));
             }
             List<Sample> samples = ClientRunner.run(jobs, progress);
             report(samples.subList(subscribers, samples.size()), samples.subList(0, subscribers));

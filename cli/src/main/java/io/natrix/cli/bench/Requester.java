@@ -23,11 +23,12 @@ final class Requester implements ClientJob {
     private final long count;
     private final long offset;
     private final Pacing pacing;
+    private final double ratePerSecond;
     private final Duration timeout;
     private final Progress.Bar bar;
 
     Requester(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
-              long offset, Pacing pacing, Duration timeout, Progress.Bar bar) {
+              long offset, Pacing pacing, double ratePerSecond, Duration timeout, Progress.Bar bar) {
         this.connection = connection;
         this.index = index;
         this.subjects = subjects;
@@ -36,6 +37,7 @@ final class Requester implements ClientJob {
         this.count = count;
         this.offset = offset;
         this.pacing = pacing;
+        this.ratePerSecond = ratePerSecond;
         this.timeout = timeout;
         this.bar = bar;
     }
@@ -47,6 +49,7 @@ final class Requester implements ClientJob {
         bar.state("Requesting");
         bar.started();
         long start = System.nanoTime();
+        Throttle throttle = Throttle.start(ratePerSecond);
         for (long i = 0; i < count; i++) {
             String subject = subjects.publishSubject(offset + i);
             long t0 = System.nanoTime();
@@ -63,6 +66,9 @@ final class Requester implements ClientJob {
             latencies.recordValue(t1 - t0);
             bar.increment();
             pacing.pause();
+            if (throttle != null) {
+                throttle.await(i + 1);
+            }
         }
         connection.flush(timeout);
         long end = System.nanoTime();

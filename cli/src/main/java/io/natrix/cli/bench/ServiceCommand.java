@@ -47,6 +47,9 @@ final class ServiceCommand extends ClientCommand {
         @Mixin
         ClientsFlag clientsFlag;
 
+        @Mixin
+        ThroughputFlags throughput;
+
         @Option(names = "--sleep", paramLabel = "DURATION", defaultValue = "0s",
                 description = "Sleep for the specified interval between requests")
         String sleep;
@@ -60,7 +63,7 @@ final class ServiceCommand extends ClientCommand {
 
         @Override
         public Integer call() throws Exception {
-            long msgs = messages();
+            long msgs = throughput.messages(messages());
             int size = messageSize();
             int clients = (int) Math.min(clients(clientsFlag.clients, "--clients"), msgs);
             Pacing pacing = Pacing.parse(sleep);
@@ -76,6 +79,7 @@ final class ServiceCommand extends ClientCommand {
             settings.put("msgs", msgs);
             settings.put("msg-size", size(payload.length));
             settings.put("clients", clients);
+            BenchBase.throughput(settings, throughput);
             banner(LABEL, settings);
 
             long[] counts = perClient(msgs, clients);
@@ -86,7 +90,7 @@ final class ServiceCommand extends ClientCommand {
                     log("[" + (i + 1) + "] Starting " + LABEL + ", requesting " + Human.count(counts[i])
                             + " messages");
                     jobs.add(new Requester(nc, i, subjects, parsed, payload, counts[i], offset(counts, i), pacing,
-                            globals().timeout(), progress.bar(counts[i])));
+                            throughput.perClient(clients), globals().timeout(), progress.bar(counts[i])));
                 }
                 report(ClientRunner.run(jobs, progress), List.of());
             }

@@ -93,6 +93,19 @@ class CoreBenchTest {
     }
 
     @Test
+    void benchDurationDerivesTheMessageCountFromTheThroughput() {
+        Result r = cli.run("bench", "pub", "bench.rate", "--clients", "2", "--throughput", "4000", "--duration",
+                "500ms");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(1000L, 1000L);
+        assertThat(r.err()).contains("duration=500ms").contains("throughput=4,000").contains("msgs=2,000");
+
+        Result alone = cli.run("bench", "pub", "x", "--duration", "1s");
+        assertThat(alone.status()).isEqualTo(1);
+        assertThat(alone.err()).isEqualTo("natrix: error: --duration requires --throughput to be set\n");
+    }
+
+    @Test
     void benchSubWaitsForEveryMessageOnEveryClient() throws Exception {
         Future<Result> sub = background.submit(() ->
                 cli.run("bench", "sub", "bench.sub", "--clients", "2", "--msgs", "2000"));
