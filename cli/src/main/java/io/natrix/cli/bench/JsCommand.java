@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code bench js}: natscli's JetStream benchmarks: publishing ({@code pub sync}, {@code pub async}) and consuming
- * ({@code ordered}, {@code consume}, {@code fetch}).
+ * ({@code ordered}, {@code consume}, {@code fetch}) and reading by sequence ({@code get sync}).
  */
 @Command(name = "js", description = "JetStream benchmark commands",
         subcommands = {JsCommand.Pub.class, JsConsumeCommand.Ordered.class, JsConsumeCommand.Consume.class,
-                JsConsumeCommand.Fetch.class})
+                JsConsumeCommand.Fetch.class, JsGetCommand.class})
 final class JsCommand extends ClientCommand {
 
     @Override

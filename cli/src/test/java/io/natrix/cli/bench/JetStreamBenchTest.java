@@ -82,13 +82,22 @@ class JetStreamBenchTest {
     }
 
     @Test
-    void jsOrderedAndFetchReadTheStreamAndAcknowledge() throws Exception {
+    void jsOrderedGetAndFetchReadTheStreamAndAcknowledge() throws Exception {
         ok(cli.run("bench", "js", "pub", "async", "js.read", "--stream", "READ", "--create", "--msgs", "2000"));
 
         Result ordered = cli.run("bench", "js", "ordered", "--stream", "READ", "--clients", "2", "--msgs", "2000");
         ok(ordered);
         BenchOutput.sideRate(ordered.out(), "Sub");
         assertThat(BenchOutput.clientCounts(ordered.out(), "Sub")).containsExactly(2000L, 2000L);
+
+        Result get = cli.run("bench", "js", "get", "sync", "--stream", "READ", "--clients", "2", "--msgs", "2000");
+        ok(get);
+        assertThat(BenchOutput.clientCounts(get.out(), "Sub")).containsExactly(2000L, 2000L);
+        BenchOutput.hasLatencies(get.out());
+        Result beyond = cli.run("bench", "js", "get", "sync", "--stream", "READ", "--msgs", "2001");
+        assertThat(beyond.status()).isEqualTo(1);
+        assertThat(beyond.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).singleElement()
+                .asString().startsWith("natrix: error: getting message sequence number 2001 from the stream: ");
 
         Result fetch = cli.run("bench", "js", "fetch", "--stream", "READ", "--clients", "2", "--msgs", "2000",
                 "--batch", "100");
