@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code natrix bench}: natscli's benchmark utility, in its modern shape ({@code bench pub}, {@code bench sub},
- * {@code bench service request|serve}, {@code bench js pub sync|async}, {@code bench js ordered|consume|fetch}, {@code bench js get sync},
- * {@code bench kv put|get}) plus {@code bench pubsub}, publishers and subscribers in one run as natscli's original
- * {@code bench} ran them. Every client has its own jnats connection and thread; see {@link BenchBase} for what the
+ * {@code bench service request|serve}, {@code bench js pub sync|async}, {@code bench js ordered|consume|fetch},
+ * {@code bench js get sync}, {@code bench kv put|get}) plus {@code bench pubsub}, publishers and subscribers in one
+ * run as natscli's original {@code bench} ran them. Every client has its own jnats connection and thread; see {@link BenchBase} for what the
  * commands share and {@link Results} for the summary and CSV they print.
  */
 @Command(name = "bench", description = "Benchmark utility",

@@ -19,7 +19,8 @@ final class ConsumerFlags {
     String consumer;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
-            description = "Sets the max number of messages that can be buffered in the client (default: ${DEFAULT-VALUE})")
+            description = "Sets the max number of messages that can be buffered in the client "
+                    + "(default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--acks", paramLabel = "MODE", defaultValue = "explicit",

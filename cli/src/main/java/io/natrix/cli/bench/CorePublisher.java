@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * A Core NATS publisher client: publishes its share of the messages as fast as jnats takes them (or paced by
- * {@code --sleep} and {@code --throughput}), then flushes; the clock runs from the first publish to the end of the flush, so messages still
- * in the client's buffers are not counted as sent. Used by its client's thread only.
+ * {@code --sleep} and {@code --throughput}), then flushes; the clock runs from the first publish to the end of the
+ * flush, so messages still in the client's buffers are not counted as sent. Used by its client's thread only.
  */
 final class CorePublisher implements ClientJob {
 

@@ -166,7 +166,8 @@ abstract class JsConsumeCommand extends BenchBase {
     static final class Ordered extends JsConsumeCommand {
 
         @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
-                description = "Sets the max number of messages that can be buffered in the client (default: ${DEFAULT-VALUE})")
+                description = "Sets the max number of messages that can be buffered in the client "
+                        + "(default: ${DEFAULT-VALUE})")
         int batchSize;
 
         @Option(names = "--purge", description = "Purge the stream before running")

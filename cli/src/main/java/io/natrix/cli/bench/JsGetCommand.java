@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
  * {@code --msgs} messages of the stream by sequence; the summary reports {@code Sub stats} and the latency of each
  * get. (natscli's {@code js get batch}, batched direct gets, is not offered: jnats has no batch get.)
  */
-@Command(name = "get", description = "Retrieve messages from JetStream using gets", subcommands = JsGetCommand.Sync.class)
+@Command(name = "get", description = "Retrieve messages from JetStream using gets",
+        subcommands = JsGetCommand.Sync.class)
 final class JsGetCommand extends ClientCommand {
 
     @Override

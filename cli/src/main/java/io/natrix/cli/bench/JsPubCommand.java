@@ -99,8 +99,8 @@ abstract class JsPubCommand extends BenchBase {
                     log("[" + (i + 1) + "] Starting " + label() + ", publishing " + Human.count(counts[i])
                             + " messages");
                     jobs.add(new JsPublisher(nc, options, i, subjects, headers, payload, counts[i],
-                            offset(counts, i), batch, idPrefix, pacing, throughput.perClient(clients), globals().timeout(),
-                            progress.bar(counts[i])));
+                            offset(counts, i), batch, idPrefix, pacing, throughput.perClient(clients),
+                            globals().timeout(), progress.bar(counts[i])));
                 }
                 report(ClientRunner.run(jobs, progress), List.of());
             }

@@ -148,7 +148,9 @@ final class Progress implements AutoCloseable {
                 bar.append('>').append(" ".repeat(width - filled - 1));
             }
             long started = startNanos;
-            Duration elapsed = started == 0 ? Duration.ZERO : Duration.ofMillis((now - started) / 1_000_000 / 100 * 100);
+            // Tenths of a second are enough for a bar that is redrawn ten times a second.
+            Duration elapsed = started == 0 ? Duration.ZERO
+                    : Duration.ofMillis((now - started) / 1_000_000 / 100 * 100);
             return String.format("%6s %s [%s] %3d%%", GoDuration.format(elapsed), state, bar, count * 100 / total);
         }
     }

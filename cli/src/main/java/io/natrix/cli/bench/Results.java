@@ -152,7 +152,8 @@ final class Results {
         if (fraction == 0) {
             return whole;
         }
-        return fraction % 10 == 0 ? whole + "." + fraction / 10 : String.format(Locale.ROOT, "%s.%02d", whole, fraction);
+        return fraction % 10 == 0 ? whole + "." + fraction / 10
+                : String.format(Locale.ROOT, "%s.%02d", whole, fraction);
     }
 
     private static String decimal(double v) {

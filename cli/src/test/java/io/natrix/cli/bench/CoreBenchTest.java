@@ -72,7 +72,8 @@ class CoreBenchTest {
             assertThat(r.out()).doesNotContain("Sub stats").doesNotContain("latencies");
             assertThat(r.err()).contains("Starting Core NATS publisher benchmark [clients=2, msg-size=1.0 KiB, "
                     + "msgs=4,000, multi-subject=false, multi-subject-max=100,000, multi-subject-randomize=false, "
-                    + "sleep=0s, subject=bench.pub]").contains("[1] Starting Core NATS publisher, publishing 2,000 messages");
+                    + "sleep=0s, subject=bench.pub]")
+                    .contains("[1] Starting Core NATS publisher, publishing 2,000 messages");
             await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 4000);
         }
     }
