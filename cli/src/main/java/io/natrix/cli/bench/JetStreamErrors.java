@@ -24,7 +24,7 @@ final class JetStreamErrors {
         }
         String message = Globals.rootMessage(e);
         String lower = message.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("no responders") || lower.contains("503")) {
+        if (lower.contains("no responders")) {
             return new CliException(doing + ": JetStream is not enabled on the server for this account "
                     + "(no responders for the JetStream API)", e);
         }
