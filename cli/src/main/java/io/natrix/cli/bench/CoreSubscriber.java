@@ -52,7 +52,7 @@ final class CoreSubscriber implements ClientJob {
 
     @Override
     public Sample run() throws Exception {
-        done.await();
+        ClientJob.awaitWhileConnected(done, connection);
         bar.state("Finished  ");
         return Sample.of(connection, expected, messageSize, start, end, null);
     }

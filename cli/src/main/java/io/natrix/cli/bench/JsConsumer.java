@@ -147,7 +147,7 @@ final class JsConsumer implements ClientJob {
     private void consume(CountDownLatch finished) throws Exception {
         MessageConsumer mc = consumer.consume(ConsumeOptions.builder().batchSize(batch).build(), this::onMessage);
         try {
-            finished.await();
+            ClientJob.awaitWhileConnected(finished, connection);
         } finally {
             mc.stop();
         }

@@ -180,6 +180,24 @@ class CoreBenchTest {
     }
 
     @Test
+    void benchSubFailsInOneLineWhenTheServerClosesItsConnection() throws Exception {
+        try (CliHarness own = CliHarness.start(dir.resolve("kick"))) {
+            Future<Result> sub = background.submit(() -> own.run("bench", "sub", "bench.kick", "--msgs", "10"));
+            var subscriber = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> own.server().connections().stream()
+                            .filter(c -> c.connectOptions() != null
+                                    && "natrix bench sub 1".equals(c.connectOptions().name)
+                                    && c.subscriptionCount() > 0)
+                            .findFirst(), java.util.Optional::isPresent).orElseThrow();
+            own.server().kick(subscriber.cid());
+            Result r = sub.get(20, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).singleElement()
+                    .asString().startsWith("natrix: error: the connection closed before all the messages arrived");
+        }
+    }
+
+    @Test
     void benchServiceRequestWithoutServiceFailsInOneLine() {
         Result r = cli.run("bench", "service", "request", "nobody.home", "--msgs", "1", "--timeout", "1s");
         assertThat(r.status()).isEqualTo(1);
