@@ -7,6 +7,7 @@ import io.natrix.cli.admin.ServerPingCommand;
 import io.natrix.cli.admin.ServerReportCommand;
 import io.natrix.cli.admin.ServerRequestCommand;
 import io.natrix.cli.auth.AuthCommand;
+import io.natrix.cli.bench.BenchCommand;
 import io.natrix.cli.consumer.ConsumerCommand;
 import io.natrix.cli.context.ContextCommand;
 import io.natrix.cli.errors.ErrorsCommand;
@@ -64,7 +65,8 @@ public final class Cli {
                 new ServiceCommand(),
                 new EventsCommand(),
                 new ErrorsCommand(),
-                new AuthCommand());
+                new AuthCommand(),
+                new BenchCommand());
     }
 
     /**

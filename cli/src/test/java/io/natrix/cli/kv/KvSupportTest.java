@@ -17,19 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The helpers behind the kv and object commands: sizes, columns, confirmation and value display. */
 class KvSupportTest {
 
-    @Test
-    void byteSizesAsNatscliParsesThem() {
-        assertThat(ByteSize.parse("1024", "--x", Long.MAX_VALUE)).isEqualTo(1024);
-        assertThat(ByteSize.parse("1K", "--x", Long.MAX_VALUE)).isEqualTo(1024);
-        assertThat(ByteSize.parse("5mb", "--x", Long.MAX_VALUE)).isEqualTo(5L << 20);
-        assertThat(ByteSize.parse("2GiB", "--x", Long.MAX_VALUE)).isEqualTo(2L << 30);
-        assertThat(ByteSize.parse("-1", "--x", Long.MAX_VALUE)).isEqualTo(-1);
-        assertThat(ByteSize.parse(null, "--x", Long.MAX_VALUE)).isEqualTo(-1);
-        assertThatThrownBy(() -> ByteSize.parse("3Q", "--x", Long.MAX_VALUE)).isInstanceOf(CliException.class)
-                .hasMessageStartingWith("invalid value \"3Q\" for --x: not a size");
-        assertThatThrownBy(() -> ByteSize.parse("3G", "--max-value-size", Integer.MAX_VALUE))
-                .hasMessageContaining("out of range (at most 2147483647 bytes)");
-    }
 
     @Test
     void columnsAlignLabelsAsNatscli() {

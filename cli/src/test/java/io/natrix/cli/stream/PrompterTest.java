@@ -1,6 +1,5 @@
 package io.natrix.cli.stream;
 
-import io.natrix.cli.support.ByteSize;
 import io.natrix.cli.output.Columns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,15 +59,7 @@ class PrompterTest {
     }
 
     @Test
-    void sizesAndDurationsAsNatscliWritesThem() {
-        assertThat(ByteSize.parse("1GB", "--max-bytes")).isEqualTo(1L << 30);
-        assertThat(ByteSize.parse("512k", "--max-bytes")).isEqualTo(512L << 10);
-        assertThat(ByteSize.parse("2MiB", "--max-bytes")).isEqualTo(2L << 20);
-        assertThat(ByteSize.parse("100", "--max-bytes")).isEqualTo(100);
-        assertThat(ByteSize.parse("-1", "--max-bytes")).isEqualTo(-1);
-        assertThatThrownBy(() -> ByteSize.parse("GB", "--max-bytes")).hasMessageStartingWith(
-                "invalid value \"GB\" for --max-bytes");
-        assertThatThrownBy(() -> ByteSize.parse("99999999999T", "--max-bytes")).hasMessageContaining("out of range");
+    void durationsAsNatscliWritesThem() {
         assertThat(Columns.duration(java.time.Duration.ofMinutes(2))).isEqualTo("2m0s");
         assertThat(Columns.duration(java.time.Duration.ofMillis(5250))).isEqualTo("5.25s");
         assertThat(Columns.duration(java.time.Duration.ofHours(26))).isEqualTo("1d2h0m0s");
