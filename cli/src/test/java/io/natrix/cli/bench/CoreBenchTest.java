@@ -213,8 +213,8 @@ class CoreBenchTest {
 
         Result size = cli.run("bench", "pub", "x", "--size", "10XB");
         assertThat(size.status()).isEqualTo(1);
-        assertThat(size.err()).startsWith("natrix: error: can not parse or invalid the value specified for the "
-                + "message size: 10XB").hasLineCount(1);
+        assertThat(size.err()).startsWith("natrix: error: invalid value \"10XB\" for --size: not a size")
+                .hasLineCount(1);
 
         Result msgs = cli.run("bench", "sub", "x", "--msgs", "0");
         assertThat(msgs.status()).isEqualTo(1);
