@@ -1,13 +1,14 @@
 package io.natrix.cli.auth;
 
-import io.natrix.cli.output.Columns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.PrivateFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -345,7 +346,7 @@ final class AccountCommand extends ClientCommand {
             String jwt = new ResolverClient(globals(), out()).lookup(store, operator, local.subject());
             AuthStore.Entry pulled = new AuthStore.Entry(name, jwt, Jwt.decode(jwt, "the server's answer"));
             if (output != null) {
-                AuthStore.writeAtomically(output, jwt);
+                PrivateFiles.write(output, jwt);
             }
             show(out(), store, operator, pulled, false);
             return 0;

@@ -3,15 +3,12 @@ package io.natrix.cli.auth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.output.Json;
+import io.natrix.cli.support.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,9 +121,9 @@ final class AuthStore {
         info.put("name", name);
         info.put("kind", "operator");
         info.put("version", "1");
-        writeAtomically(dir.resolve(".nsc"), GoJson.write(info));
-        createDirectories(dir.resolve("accounts"));
-        writeAtomically(dir.resolve(name + JWT), jwt);
+        PrivateFiles.write(dir.resolve(".nsc"), GoJson.write(info));
+        PrivateFiles.createDirectories(dir.resolve("accounts"));
+        PrivateFiles.write(dir.resolve(name + JWT), jwt);
     }
 
     void deleteOperator(String name) {
@@ -152,7 +149,7 @@ final class AuthStore {
     }
 
     void writeAccount(String operator, String name, String jwt) {
-        writeAtomically(accountDir(operator, name).resolve(name + JWT), jwt);
+        PrivateFiles.write(accountDir(operator, name).resolve(name + JWT), jwt);
     }
 
     void deleteAccount(String operator, String name) {
@@ -192,7 +189,7 @@ final class AuthStore {
     }
 
     void writeUser(String operator, String account, String name, String jwt) {
-        writeAtomically(userFile(operator, account, name), jwt);
+        PrivateFiles.write(userFile(operator, account, name), jwt);
     }
 
     void deleteUser(String operator, String account, String name) {
@@ -210,7 +207,7 @@ final class AuthStore {
     void storeSeed(String seed) {
         Path file = seedFile(NKeys.publicKey(seed, "a new key"));
         if (!Files.exists(file)) {
-            writeAtomically(file, seed);
+            PrivateFiles.write(file, seed);
         }
     }
 
@@ -295,60 +292,6 @@ final class AuthStore {
             return new Entry(name, jwt, Jwt.decode(jwt, file.toString()));
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes {@code text} to {@code file} through a temporary file, readable by its owner only. */
-    static void writeAtomically(Path file, String text) {
-        try {
-            createDirectories(file.getParent());
-            Path tmp = createPrivateFile(file.getParent(), file.getFileName() + ".", ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Path createPrivateFile(Path dir, String prefix, String suffix) throws IOException {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempFile(dir, prefix, suffix,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        return Files.createTempFile(dir, prefix, suffix);
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            if (Files.isDirectory(dir)) {
-                return;
-            }
-            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Path parent = dir.getParent();
-                if (parent != null) {
-                    createDirectories(parent);
-                }
-                try {
-                    Files.createDirectory(dir,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } catch (FileAlreadyExistsException e) {
-                    if (!Files.isDirectory(dir)) {
-                        throw e;
-                    }
-                }
-            } else {
-                Files.createDirectories(dir);
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.natrix.cli.auth;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.support.PrivateFiles;
 import io.nats.client.NKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class NkeyCommand extends ClientCommand {
                 text.append(NKeys.publicKey(seed, "the new key")).append('\n');
             }
             if (output != null) {
-                AuthStore.writeAtomically(Path.of(output), text.toString());
+                PrivateFiles.write(Path.of(output), text.toString());
             } else {
                 out().print(text);
                 out().flush();

@@ -1,11 +1,12 @@
 package io.natrix.cli.auth;
 
-import io.natrix.cli.output.Columns;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.PrivateFiles;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -319,7 +320,7 @@ final class OperatorCommand extends ClientCommand {
             }
             b.append("}\n");
             if (output != null) {
-                AuthStore.writeAtomically(Path.of(output), b.toString());
+                PrivateFiles.write(Path.of(output), b.toString());
                 out().println("Wrote server configuration for operator " + operator.name() + " to " + output);
             } else {
                 out().print(b);

@@ -1,13 +1,14 @@
 package io.natrix.cli.auth;
 
-import io.natrix.cli.output.Columns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
+import io.natrix.cli.output.Columns;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.PrivateFiles;
 import io.nats.client.support.JwtUtils;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -121,7 +122,7 @@ final class UserCommand extends ClientCommand {
             jwt = Signers.issueUser(store, account, claims, nowSeconds);
         }
         String seed = store.seed(user.subject());
-        AuthStore.writeAtomically(file, String.format(JwtUtils.NATS_USER_JWT_FORMAT, jwt, seed));
+        PrivateFiles.write(file, String.format(JwtUtils.NATS_USER_JWT_FORMAT, jwt, seed));
     }
 
     /** Revokes every JWT of {@code user} issued until now in its account, and re-issues the account. */

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.CliException;
+import io.natrix.cli.support.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The context files natscli and Natrix share: {@code $XDG_CONFIG_HOME/nats} (else {@code ~/.config/nats}) holds
  * {@code context/NAME.json} per context and {@code context.txt} with the selected context's name. Files are
- * written to a temporary file and moved into place, so a reader never sees half a context.
+ * private to their owner (a context may hold a password) and replaced atomically ({@link PrivateFiles}).
  */
 public final class NatsContexts {
 
@@ -104,7 +103,7 @@ public final class NatsContexts {
     /** Writes a context atomically. */
     public void save(NatsContext context) {
         try {
-            writeAtomically(file(context.name()), JSON.writeValueAsString(context.document()) + "\n");
+            PrivateFiles.write(file(context.name()), JSON.writeValueAsString(context.document()) + "\n");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -141,7 +140,7 @@ public final class NatsContexts {
         if (!exists(name)) {
             throw new CliException("unknown context \"" + name + "\"");
         }
-        writeAtomically(dir.resolve("context.txt"), name);
+        PrivateFiles.write(dir.resolve("context.txt"), name);
     }
 
     private static void checkName(String name) {
@@ -150,22 +149,4 @@ public final class NatsContexts {
         }
     }
 
-    private static void writeAtomically(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
 }

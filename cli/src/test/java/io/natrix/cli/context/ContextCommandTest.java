@@ -29,6 +29,9 @@ class ContextCommandTest {
             assertThat(json).contains("\"url\" : \"nats://127.0.0.1:4333\"").contains("\"user\" : \"bob\"")
                     .contains("\"password\" : \"s3cret\"");
             assertThat(Files.readString(dir.resolve("config/nats/context.txt"))).isEqualTo("local");
+            // A context may hold a password: readable by its owner only, as natscli writes it.
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
 
             cli.run("context", "add", "other", "--description", "Other");
             Result ls = cli.run("context", "ls");
