@@ -234,11 +234,12 @@ public final class Globals {
     public Connection connect(java.util.function.Consumer<Options.Builder> customize) {
         NatsContext ctx = selectedContext();
         String url = firstOf(server, env.get("NATS_URL"), ctx.url(), DEFAULT_URL);
+        ClientErrors errors = new ClientErrors(trace ? errStream() : null);
         Options.Builder b = new Options.Builder()
                 .servers(splitUrls(url))
                 .connectionTimeout(timeout())
                 .connectionName(firstOf(connectionName, "natrix CLI"))
-                .errorListener(trace ? new TracingErrors(errStream()) : new ErrorListener() { })
+                .errorListener(errors)
                 .maxReconnects(0);
         String u = firstOf(user, env.get("NATS_USER"), ctx.user());
         String p = firstOf(password, env.get("NATS_PASSWORD"), ctx.password());
@@ -280,7 +281,10 @@ public final class Globals {
         try {
             return Nats.connect(b.build());
         } catch (IOException e) {
-            throw new CliException("could not connect to " + url + ": " + rootMessage(e), e);
+            // jnats says only "Unable to connect to NATS servers"; why is the last exception it reported.
+            boolean generic = e.getMessage() != null && e.getMessage().startsWith("Unable to connect");
+            Exception why = generic && errors.last != null ? errors.last : e;
+            throw new CliException("could not connect to " + url + ": " + rootMessage(why), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while connecting to " + url, e);
@@ -389,21 +393,38 @@ public final class Globals {
         return null;
     }
 
-    /** With {@code --trace}: the client's asynchronous errors on standard error. */
-    private record TracingErrors(java.io.PrintStream err) implements ErrorListener {
+    /**
+     * The client's asynchronous errors: the last exception is kept (it says why a connection failed), and with
+     * {@code --trace} each is shown on standard error.
+     */
+    private static final class ClientErrors implements ErrorListener {
+        private final java.io.PrintStream trace;
+        volatile Exception last;
+
+        ClientErrors(java.io.PrintStream trace) {
+            this.trace = trace;
+        }
+
         @Override
         public void errorOccurred(Connection conn, String error) {
-            err.println("nats: server error: " + error);
+            if (trace != null) {
+                trace.println("nats: server error: " + error);
+            }
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            err.println("nats: client exception: " + exp);
+            last = exp;
+            if (trace != null) {
+                trace.println("nats: client exception: " + exp);
+            }
         }
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            err.println("nats: slow consumer");
+            if (trace != null) {
+                trace.println("nats: slow consumer");
+            }
         }
     }
 }
