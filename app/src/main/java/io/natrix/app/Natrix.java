@@ -45,11 +45,14 @@ public final class Natrix {
 
     /** Runs one command line to completion and returns its exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length == 1 && args[0].equals(CliTraining.FLAG)) {
+            return CliTraining.run(err);
+        }
         if (args.length > 0 && args[0].equals("server") && !selectsAdminCommand(args)) {
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             return ServerCommand.run(rest, out, err);
         }
-        return NatrixCommand.commandLine(out, err).execute(args);
+        return NatrixCommand.commandLine(out, err, args).execute(args);
     }
 
     /**

@@ -41,18 +41,22 @@ public final class NatrixCommand implements Callable<Integer>, CliRoot {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print Natrix's version and exit.")
     boolean versionRequested;
 
-
     /**
-     * The parser for Natrix's command lines, set up for Go-style flags as the NATS tools take them: no clustered
-     * short options, a repeated flag's last value wins, and no {@code @file} expansion.
+     * The parser for one Natrix command line, set up for Go-style flags as the NATS tools take them: no clustered
+     * short options, a repeated flag's last value wins, and no {@code @file} expansion. Only the command that
+     * {@code args} names is built (see {@link Cli#configure(CommandLine, String[])}); {@code server}'s admin
+     * commands only when it is {@code server}.
      */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine commandLine = new CommandLine(new NatrixCommand());
-        CommandLine server = commandLine.getSubcommands().get("server");
-        for (Object admin : Cli.serverCommands()) {
-            server.addSubcommand(admin);
+        String word = Cli.commandWord(commandLine, args);
+        if (word == null || word.equals("server")) {
+            CommandLine server = commandLine.getSubcommands().get("server");
+            for (Object admin : Cli.serverCommands()) {
+                server.addSubcommand(admin);
+            }
         }
-        Cli.configure(commandLine);
+        Cli.configure(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         return commandLine;

@@ -188,6 +188,40 @@ class LauncherEndToEndIT {
     }
 
     @Test
+    void clientCommandsThroughTheLauncherDriveALaunchedServer() throws Exception {
+        Path conf = Files.writeString(dir.resolve("js.conf"), "port: -1\njetstream { store_dir: \""
+                + dir.resolve("store") + "\" }\n");
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-c", conf.toString(), "-a", "127.0.0.1", "--ports_file_dir", dir.toString()), Map.of());
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+        String url = "nats://127.0.0.1:" + clientPort(ports);
+        // XDG_CONFIG_HOME keeps the commands away from the machine's own natscli contexts.
+        Map<String, String> env = Map.of("NATS_URL", url, "XDG_CONFIG_HOME", dir.resolve("config").toString());
+
+        assertThat(client(env, "stream", "add", "ORDERS", "--subjects", "orders.>", "--defaults")).isZero();
+        assertThat(client(env, "pub", "orders.new", "hello", "-J")).isZero();
+        assertThat(output("client-1.out")).contains("Published 5 bytes to \"orders.new\"")
+                .contains("Stored in Stream: ORDERS Sequence: 1");
+        assertThat(client(env, "stream", "info", "ORDERS", "--json")).isZero();
+        assertThat(output("client-2.out")).contains("\"messages\" : 1");
+        assertThat(client(env, "req", "nobody.home", "x")).isEqualTo(1);
+        assertThat(output("client-3.out")).endsWith("natrix: error: no responders available for request\n");
+    }
+
+    /** Runs a client command through the launcher; its output lands in client-N.out (N counts from 0). */
+    private int client(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("natrix").toString()));
+        command.addAll(List.of(args));
+        Process process = start(dir.resolve("client-" + clients++ + ".out"), command, env);
+        assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    private int clients;
+
+    @Test
     void badCommandLinesFailFastWithOneLine() throws Exception {
         assertThat(natrix("server", "--bogus")).isEqualTo(Natrix.EXIT_USAGE);
         assertThat(natrix("server", "-p", "nope")).isEqualTo(1);

@@ -89,7 +89,27 @@ public final class Cli {
      * adds the client commands to it.
      */
     public static CommandLine configure(CommandLine root) {
-        for (Object command : commands()) {
+        return configure(root, null);
+    }
+
+    /**
+     * As {@link #configure(CommandLine)}, adding only the client command that {@code args} names when it names one
+     * (all of them for help, no command or an unknown word). picocli reads every annotation of a command tree when
+     * it is added, and the whole tree costs hundreds of milliseconds at each start of {@code natrix}.
+     */
+    public static CommandLine configure(CommandLine root, String[] args) {
+        String word = commandWord(root, args);
+        List<Object> chosen = commands();
+        if (word == null && args != null && (List.of(args).contains("-v") || List.of(args).contains("--version"))) {
+            chosen = List.of(); // the version needs no command
+        }
+        for (Object command : chosen) {
+            if (word != null && names(command).contains(word)) {
+                chosen = List.of(command);
+                break;
+            }
+        }
+        for (Object command : chosen) {
             root.addSubcommand(command);
         }
         root.setPosixClusteredShortOptionsAllowed(false);
@@ -99,6 +119,34 @@ public final class Cli {
         root.setExecutionExceptionHandler(new ExecutionErrors());
         tidyUsage(root, true);
         return root;
+    }
+
+    /**
+     * The first word of a command line that is not a root option or its value (the command's name), or null. A
+     * root option takes the next word as its value unless it is a flag or written {@code --name=value}.
+     */
+    public static String commandWord(CommandLine root, String[] args) {
+        if (args == null) {
+            return null;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                return arg;
+            }
+            OptionSpec option = root.getCommandSpec().findOption(arg);
+            if (option != null && option.arity().max() > 0 && !arg.contains("=")) {
+                i++;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> names(Object command) {
+        picocli.CommandLine.Command c = command.getClass().getAnnotation(picocli.CommandLine.Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /**
