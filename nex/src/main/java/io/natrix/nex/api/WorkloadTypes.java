@@ -1,0 +1,40 @@
+package io.natrix.nex.api;
+
+import java.util.List;
+
+/** The workload types and lifecycles Natrix's nodes know, and which lifecycles each type supports. */
+public final class WorkloadTypes {
+
+    public static final String NATIVE = "native";
+    public static final String JAVASCRIPT = "javascript";
+
+    public static final String SERVICE = "service";
+    public static final String JOB = "job";
+    public static final String FUNCTION = "function";
+
+    public static final List<String> ALL = List.of(NATIVE, JAVASCRIPT);
+
+    private WorkloadTypes() {
+    }
+
+    /** The lifecycles a type supports; empty for an unknown type. */
+    public static List<String> lifecycles(String type) {
+        return switch (type == null ? "" : type) {
+            case NATIVE -> List.of(SERVICE, JOB);
+            case JAVASCRIPT -> List.of(FUNCTION);
+            default -> List.of();
+        };
+    }
+
+    /** The usual spellings of a type ({@code v8} and {@code js} were Nex v0's and the talk's). */
+    public static String canonical(String type) {
+        if (type == null) {
+            return null;
+        }
+        return switch (type.toLowerCase(java.util.Locale.ROOT)) {
+            case "js", "v8", "javascript" -> JAVASCRIPT;
+            case "native", "elf", "exe" -> NATIVE;
+            default -> type;
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package io.natrix.nex.cli;
+
+import io.natrix.cli.CliException;
+import io.natrix.cli.output.Json;
+import io.natrix.cli.output.Table;
+import io.natrix.nex.api.StopWorkloadResponse;
+import io.natrix.nex.api.WorkloadSummary;
+import io.nats.client.Connection;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code natrix nex workload} (alias {@code wl}): list, describe and stop workloads across the namespace. */
+@Command(name = "workload", aliases = {"workloads", "wl"}, description = "List, inspect and stop workloads",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {WorkloadCommand.Ls.class, WorkloadCommand.Info.class, WorkloadCommand.Stop.class})
+public final class WorkloadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    static Table table(List<WorkloadSummary> workloads) {
+        Table table = Table.titled("Workloads", "ID", "Name", "Type", "Lifecycle", "State", "Node", "Restarts",
+                "Triggers", "Uptime");
+        for (WorkloadSummary w : workloads) {
+            table.row(w.id(), w.name(), w.workloadType(), w.workloadLifecycle(), w.workloadState(), w.nodeId(),
+                    w.restarts(), w.triggerSubjects() == null ? "" : String.join(", ", w.triggerSubjects()),
+                    NodeCommand.uptime(w.startTime()));
+        }
+        return table;
+    }
+
+    /** {@code workload ls}: every node's workloads in the namespace. */
+    @Command(name = "ls", aliases = "list", description = "List the workloads of every node in this namespace")
+    static final class Ls extends NexClientCommand {
+        @Option(names = "--json", description = "Print the workloads as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Connection nc = connect()) {
+                List<WorkloadSummary> all = new ArrayList<>(client(nc).workloads());
+                all.sort(Comparator.comparing(WorkloadSummary::name).thenComparing(WorkloadSummary::id));
+                if (json) {
+                    Json.print(out(), all);
+                } else if (all.isEmpty()) {
+                    out().println("No workloads in namespace " + namespace());
+                } else {
+                    table(all).print(out());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code workload info ID|NAME}: one workload as its node describes it. */
+    @Command(name = "info", description = "Show one workload (by id or name)")
+    static final class Info extends NexClientCommand {
+        @Parameters(paramLabel = "WORKLOAD", description = "The workload's id or name")
+        String workload;
+
+        @Option(names = "--json", description = "Print the workload as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Connection nc = connect()) {
+                List<WorkloadSummary> found = client(nc).workloads().stream()
+                        .filter(w -> workload.equals(w.id()) || workload.equals(w.name())).toList();
+                if (found.isEmpty()) {
+                    throw new CliException("no workload " + workload + " in namespace " + namespace());
+                }
+                if (json) {
+                    Json.print(out(), found.size() == 1 ? found.get(0) : found);
+                } else {
+                    table(found).print(out());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code workload stop ID}: the node running it stops it. */
+    @Command(name = "stop", aliases = "undeploy", description = "Stop a workload")
+    static final class Stop extends NexClientCommand {
+        @Parameters(paramLabel = "WORKLOAD_ID", description = "The workload's id")
+        String workloadId;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Connection nc = connect()) {
+                StopWorkloadResponse r = client(nc).stop(workloadId);
+                if (!r.stopped()) {
+                    throw new CliException(r.message());
+                }
+                out().println("Workload " + r.id() + " stopped");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package io.natrix.nex.node;
+
+import io.natrix.nex.api.AuctionBid;
+import io.natrix.nex.api.AuctionRequest;
+import io.natrix.nex.api.LameduckResponse;
+import io.natrix.nex.api.Names;
+import io.natrix.nex.api.NexEvent;
+import io.natrix.nex.api.NodeInfo;
+import io.natrix.nex.api.NodePing;
+import io.natrix.nex.api.PingRequest;
+import io.natrix.nex.api.StartWorkloadRequest;
+import io.natrix.nex.api.StartWorkloadResponse;
+import io.natrix.nex.api.StopWorkloadResponse;
+import io.natrix.nex.api.WorkloadSummary;
+import io.natrix.nex.api.WorkloadTypes;
+import io.natrix.nex.artifact.ArtifactException;
+import io.natrix.nex.artifact.Artifacts;
+import io.natrix.nex.js.HostServices;
+import io.natrix.nex.workload.FunctionWorkload;
+import io.natrix.nex.workload.NativeWorkload;
+import io.natrix.nex.workload.TriggerPolicy;
+import io.natrix.nex.workload.Workload;
+import io.natrix.nex.workload.WorkloadException;
+import io.natrix.nex.workload.WorkloadHost;
+import io.nats.client.Connection;
+import io.nats.client.NKey;
+import io.nats.client.NUID;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A Nex node: it answers the control API of its namespace ({@link ControlService}), bids in auctions for the
+ * workload types it accepts, fetches artifacts, runs workloads ({@link NativeWorkload},
+ * {@link FunctionWorkload}), and publishes events, heartbeats and workload logs ({@link Feed}). Its identity is a
+ * server nkey ({@code N...}); a {@code node_seed} keeps it across restarts.
+ *
+ * <p>Lameduck is one-way: the node stops bidding and deploying, and after the delay stops its workloads and
+ * itself ({@link #terminated()} completes). The node does not own the connections it is given.
+ *
+ * <p>Thread-safety: workloads live in a concurrent map; deploy, undeploy and the lifecycle run on the control
+ * service's threads and the workloads' own; the node state is guarded by this object's lock.
+ */
+public final class NexNode implements AutoCloseable {
+
+    /** The version nodes report. */
+    public static final String VERSION = "0.1.0";
+
+    /** The most workloads one node runs at once; more deploys are refused. */
+    public static final int WORKLOADS_MAX = 256;
+
+    private final NodeConfig config;
+    private final Connection control;
+    private final Connection hostServices;
+    private final String id;
+    private final Map<String, String> tags;
+    private final Instant startTime = Instant.now();
+    private final Feed feed;
+    private final Artifacts artifacts;
+    private final TriggerPolicy triggerPolicy;
+    private final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final ControlService service;
+    private String state = "running";
+
+    private NexNode(NodeConfig config, Connection control, Connection hostServices, String id) {
+        this.config = config;
+        this.control = control;
+        this.hostServices = hostServices;
+        this.id = id;
+        Map<String, String> t = new LinkedHashMap<>(config.tags());
+        t.put("nex.os", System.getProperty("os.name").toLowerCase(Locale.ROOT));
+        t.put("nex.arch", arch());
+        t.put("nex.cpucount", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        t.put("nex.unsafe", "true"); // workloads run unsandboxed: say so
+        t.put("node_name", config.nodeName());
+        this.tags = Map.copyOf(t);
+        this.feed = new Feed(control, id);
+        this.artifacts = new Artifacts(hostServices);
+        this.triggerPolicy = new TriggerPolicy(config.denyTriggerSubjects());
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("nex-node-timer").unstarted(r));
+        this.service = new ControlService(this, control);
+    }
+
+    /**
+     * Starts a node: its control service on {@code control}, host services and triggers on
+     * {@code hostServices} (may be the same connection).
+     */
+    public static NexNode start(NodeConfig config, Connection control, Connection hostServices) {
+        NexNode node = new NexNode(config, control, hostServices, identity(config.nodeSeed()));
+        node.service.start();
+        node.event(config.namespace(), NexEvent.NODE_STARTED, null, null, Map.of("version", VERSION,
+                "nexus", config.nexus(), "node_name", config.nodeName()));
+        long every = config.heartbeatInterval().toMillis();
+        node.timers.scheduleAtFixedRate(node::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        return node;
+    }
+
+    private static String identity(String seed) {
+        try {
+            NKey key = seed == null || seed.isBlank() ? NKey.createServer(null) : NKey.fromSeed(seed.toCharArray());
+            if (key.getType() != NKey.Type.SERVER) {
+                throw new IllegalArgumentException("node_seed must be a server nkey seed (SN...)");
+            }
+            return new String(key.getPublicKey());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("invalid node_seed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String arch() {
+        String a = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> a;
+        };
+    }
+
+    /** The node's public nkey. */
+    public String id() {
+        return id;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The node's tags: the configured ones plus {@code nex.os}, {@code nex.arch}, ... */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    /** Completes when the node has stopped (after lameduck, or {@link #close}). */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    public synchronized String state() {
+        return state;
+    }
+
+    /** The workloads running now. */
+    public List<Workload> workloads() {
+        return workloads.values().stream().sorted(Comparator.comparing(Workload::name)).toList();
+    }
+
+    // ---- control API (called by ControlService) ----
+
+    Optional<NodePing> ping(PingRequest request) {
+        if (!matches(request.filter())) {
+            return Optional.empty();
+        }
+        return Optional.of(new NodePing(id, config.nodeName(), config.nexus(), VERSION, startTime.toString(), state(),
+                tags, workloads.size()));
+    }
+
+    NodeInfo info() {
+        return new NodeInfo(id, config.nodeName(), config.nexus(), VERSION, startTime.toString(),
+                Duration.between(startTime, Instant.now()).toSeconds(), state(), tags, config.workloadTypes(),
+                summaries(null));
+    }
+
+    Optional<AuctionBid> bid(AuctionRequest request) {
+        String type = WorkloadTypes.canonical(request.agentType());
+        boolean eligible = "running".equals(state())
+                && type != null && config.workloadTypes().contains(type)
+                && (request.lifecycle() == null || WorkloadTypes.lifecycles(type).contains(request.lifecycle()))
+                && matches(request.tags())
+                && workloads.size() < WORKLOADS_MAX;
+        if (!eligible) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuctionBid(id, id, config.nodeName(), config.nexus(), tags,
+                WorkloadTypes.lifecycles(type), workloads.size()));
+    }
+
+    private boolean matches(Map<String, String> wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (!e.getValue().equals(tags.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks, fetches and starts a workload; every refusal is a {@link WorkloadException} with a clear text. */
+    StartWorkloadResponse deploy(StartWorkloadRequest given, String namespace) throws WorkloadException {
+        if (!"running".equals(state())) {
+            throw new WorkloadException("node " + id + " is in lameduck mode and takes no new workloads");
+        }
+        if (workloads.size() >= WORKLOADS_MAX) {
+            throw new WorkloadException("node " + id + " already runs " + WORKLOADS_MAX + " workloads");
+        }
+        if (given.namespace() != null && !given.namespace().isEmpty() && !given.namespace().equals(namespace)) {
+            throw new WorkloadException("workload namespace \"" + given.namespace() + "\" does not match the "
+                    + "control namespace \"" + namespace + "\"");
+        }
+        StartWorkloadRequest request = normalize(given.withNamespace(namespace));
+        String wid = NUID.nextGlobal();
+        Path dir = config.dataDir().resolve("workloads").resolve(wid);
+        boolean function = WorkloadTypes.FUNCTION.equals(request.workloadLifecycle());
+        Path artifact = dir.resolve(function ? "function.js" : "workload");
+        try {
+            artifacts.fetch(request.uri(), request.sha256(), artifact);
+        } catch (ArtifactException e) {
+            deleteTree(dir);
+            throw new WorkloadException(e.getMessage(), e);
+        }
+        Workload workload = function
+                ? new FunctionWorkload(wid, request, host, hostServices, artifact,
+                        new HostServices(hostServices, namespace, request.name(), requestTimeout()),
+                        config.functionTimeout())
+                : new NativeWorkload(wid, request, host, artifact, dir, natsEnv(),
+                        request.restartLimit() == null ? config.restartLimit() : request.restartLimit(),
+                        config.stopGrace());
+        workloads.put(wid, workload);
+        try {
+            workload.start();
+        } catch (WorkloadException | RuntimeException e) {
+            workloads.remove(wid);
+            deleteTree(dir);
+            throw e;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workload_type", request.workloadType());
+        data.put("workload_lifecycle", request.workloadLifecycle());
+        event(namespace, NexEvent.WORKLOAD_STARTED, wid, request.name(), data);
+        return new StartWorkloadResponse(wid, request.name(), id);
+    }
+
+    /** Fills in defaults and refuses what this node will not run. */
+    private StartWorkloadRequest normalize(StartWorkloadRequest r) throws WorkloadException {
+        try {
+            Names.require(r.name(), "workload name");
+        } catch (IllegalArgumentException e) {
+            throw new WorkloadException(e.getMessage());
+        }
+        String type = WorkloadTypes.canonical(r.workloadType());
+        if (type == null || type.isEmpty()) {
+            throw new WorkloadException("workload type is required (" + String.join(", ", WorkloadTypes.ALL) + ")");
+        }
+        if (!config.workloadTypes().contains(type)) {
+            throw new WorkloadException("workload type \"" + type + "\" is not allowed on node " + id
+                    + " (it runs " + String.join(", ", config.workloadTypes()) + ")");
+        }
+        List<String> lifecycles = WorkloadTypes.lifecycles(type);
+        String lifecycle = r.workloadLifecycle() == null || r.workloadLifecycle().isEmpty()
+                ? lifecycles.get(0) : r.workloadLifecycle();
+        if (!lifecycles.contains(lifecycle)) {
+            throw new WorkloadException("a " + type + " workload cannot have lifecycle \"" + lifecycle + "\" (it can be "
+                    + String.join(" or ", lifecycles) + ")");
+        }
+        if (WorkloadTypes.FUNCTION.equals(lifecycle)) {
+            if (r.triggerSubjects().isEmpty()) {
+                throw new WorkloadException("a function needs at least one trigger subject");
+            }
+            triggerPolicy.check(r.triggerSubjects());
+        } else if (!r.triggerSubjects().isEmpty()) {
+            throw new WorkloadException("only functions take trigger subjects, not a " + lifecycle);
+        }
+        if (r.restartLimit() != null && r.restartLimit() < 0) {
+            throw new WorkloadException("restart limit must not be negative");
+        }
+        return new StartWorkloadRequest(r.name(), r.namespace(), r.description(), type, lifecycle, r.uri(), r.sha256(),
+                r.argv(), r.env(), r.triggerSubjects(), r.tags(), r.restartLimit());
+    }
+
+    private Duration requestTimeout() {
+        return config.functionTimeout().dividedBy(2);
+    }
+
+    private Map<String, String> natsEnv() {
+        String url = config.hostServicesUrl() != null ? config.hostServicesUrl() : hostServices.getConnectedUrl();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (url != null) {
+            env.put("NATS_URL", url);
+            env.put("NEX_WORKLOAD_NATS_URL", url);
+            env.put("NEX_WORKLOAD_NATS_SERVERS", url);
+        }
+        return env;
+    }
+
+    /** Stops a workload of this node; empty when this node does not run it (another node may). */
+    Optional<StopWorkloadResponse> undeploy(String wid, String namespace) {
+        Workload w = workloads.get(wid);
+        if (w == null) {
+            return Optional.empty();
+        }
+        if (!w.namespace().equals(namespace)) {
+            return Optional.of(new StopWorkloadResponse(wid, false, "workload " + wid + " is not in namespace "
+                    + namespace, w.spec().workloadType()));
+        }
+        w.stop();
+        workloads.remove(wid);
+        return Optional.of(new StopWorkloadResponse(wid, true, "workload " + wid + " stopped",
+                w.spec().workloadType()));
+    }
+
+    /** The workloads of this node in {@code namespace}, or the one with id {@code wid}. */
+    List<WorkloadSummary> summaries(String wid) {
+        List<WorkloadSummary> out = new ArrayList<>();
+        for (Workload w : workloads()) {
+            if (wid == null || wid.equals(w.id()) || wid.equals(w.name())) {
+                out.add(w.summary());
+            }
+        }
+        return out;
+    }
+
+    /** Enters lameduck: no bids or deploys from now; after {@code delay} the workloads stop and so does the node. */
+    LameduckResponse lameduck(Duration delay) {
+        synchronized (this) {
+            if (!"running".equals(state)) {
+                return new LameduckResponse(true, "node " + id + " is already in lameduck mode");
+            }
+            state = "lameduck";
+        }
+        event(config.namespace(), NexEvent.LAMEDUCK_SET, null, null, Map.of("delay_ms", delay.toMillis()));
+        timers.schedule(this::close, delay.toMillis(), TimeUnit.MILLISECONDS);
+        return new LameduckResponse(true, "node " + id + " is in lameduck mode; it stops in " + delay.toMillis()
+                + " ms");
+    }
+
+    private void heartbeat() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("state", state());
+        data.put("workload_count", workloads.size());
+        data.put("uptime_seconds", Duration.between(startTime, Instant.now()).toSeconds());
+        event(config.namespace(), NexEvent.HEARTBEAT, null, null, data);
+    }
+
+    private void event(String namespace, String type, String wid, String name, Map<String, Object> data) {
+        feed.event(namespace, type, wid, name, data);
+    }
+
+    /** Stops every workload, the control service and the timers; publishes {@code NODESTOPPED}. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if ("stopped".equals(state)) {
+                return;
+            }
+            state = "stopped";
+        }
+        service.stop();
+        for (Workload w : List.copyOf(workloads.values())) {
+            try {
+                w.stop();
+            } catch (RuntimeException e) {
+                // Keep stopping the others; the node is going away.
+            }
+        }
+        workloads.clear();
+        event(config.namespace(), NexEvent.NODE_STOPPED, null, null, Map.of());
+        try {
+            control.flush(Duration.ofSeconds(2));
+        } catch (Exception e) {
+            // The events are best effort once the node is stopping.
+        }
+        timers.shutdownNow();
+        terminated.complete(null);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What workloads see of this node. */
+    private final WorkloadHost host = new WorkloadHost() {
+        @Override
+        public String nodeId() {
+            return id;
+        }
+
+        @Override
+        public void log(Workload workload, String stream, String line) {
+            feed.log(workload.namespace(), workload.id(), stream, line);
+        }
+
+        @Override
+        public void event(Workload workload, String type, Map<String, Object> data) {
+            feed.event(workload.namespace(), type, workload.id(), workload.name(), data);
+        }
+
+        @Override
+        public void ended(Workload workload) {
+            workloads.remove(workload.id(), workload);
+            deleteTree(config.dataDir().resolve("workloads").resolve(workload.id()));
+        }
+    };
+}

@@ -1,0 +1,150 @@
+package io.natrix.nex.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.natrix.cli.support.GoDuration;
+import io.natrix.nex.api.Names;
+import io.natrix.nex.api.WireJson;
+import io.natrix.nex.api.WorkloadTypes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node's settings, validated once. The JSON file ({@code node up --config FILE}) uses these keys, and the
+ * flags of {@code node up} the same names with dashes; a flag wins over the file:
+ *
+ * <pre>
+ * key                     default           meaning
+ * nexus                   "nexus"           the cluster of nodes this one belongs to
+ * node_name               host name         a readable name (the id is the node's nkey)
+ * namespace               "default"         the namespace whose control subjects the node answers
+ * tags                    {}                labels auctions match (plus nex.os, nex.arch, nex.cpucount, node_name)
+ * workload_types          native,javascript the types the node accepts
+ * deny_trigger_subjects   []                subjects functions may not listen on (beyond $SYS, $JS, $NEX)
+ * host_services.nats_url  the node's server where host services (KV, objects, messaging) and triggers live
+ * data_dir                a temp directory  where artifacts are kept per workload
+ * heartbeat_interval      "10s"             how often HEARTBEAT events go out
+ * restart_limit           3                 restarts of a failing service before it is given up
+ * function_timeout        "5s"              the time limit of one JavaScript function call
+ * stop_grace              "5s"              SIGTERM to SIGKILL for native workloads
+ * node_seed               a new key         the node's nkey seed (SN...), for a stable id
+ * </pre>
+ */
+public record NodeConfig(String nexus, String nodeName, String namespace, Map<String, String> tags,
+                         List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl,
+                         Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
+                         Duration stopGrace, String nodeSeed) {
+
+    public NodeConfig {
+        Names.require(nexus, "nexus");
+        Names.require(namespace, "namespace");
+        tags = Map.copyOf(tags);
+        workloadTypes = List.copyOf(workloadTypes);
+        for (String type : workloadTypes) {
+            if (!WorkloadTypes.ALL.contains(type)) {
+                throw new IllegalArgumentException("unknown workload type \"" + type + "\": known are "
+                        + String.join(", ", WorkloadTypes.ALL));
+            }
+        }
+        denyTriggerSubjects = List.copyOf(denyTriggerSubjects);
+        if (restartLimit < 0) {
+            throw new IllegalArgumentException("restart_limit must not be negative");
+        }
+        requirePositive(heartbeatInterval, "heartbeat_interval");
+        requirePositive(functionTimeout, "function_timeout");
+        requirePositive(stopGrace, "stop_grace");
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings being gathered from a file and flags; {@link #build} checks them. */
+    public static final class Builder {
+        public String nexus = "nexus";
+        public String nodeName;
+        public String namespace = "default";
+        public Map<String, String> tags = new LinkedHashMap<>();
+        public List<String> workloadTypes = new ArrayList<>(WorkloadTypes.ALL);
+        public List<String> denyTriggerSubjects = new ArrayList<>();
+        public String hostServicesUrl;
+        public Path dataDir;
+        public Duration heartbeatInterval = Duration.ofSeconds(10);
+        public int restartLimit = 3;
+        public Duration functionTimeout = Duration.ofSeconds(5);
+        public Duration stopGrace = Duration.ofSeconds(5);
+        public String nodeSeed;
+
+        /** Reads a JSON config file over the current values; unknown keys are errors (they are typos). */
+        public Builder file(Path file) throws IOException {
+            JsonNode root = WireJson.MAPPER.readTree(Files.readAllBytes(file));
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException("node config " + file + " must be a JSON object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                switch (e.getKey()) {
+                    case "nexus" -> nexus = v.asText();
+                    case "node_name" -> nodeName = v.asText();
+                    case "namespace" -> namespace = v.asText();
+                    case "tags" -> {
+                        tags = new LinkedHashMap<>();
+                        v.fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
+                    }
+                    case "workload_types" -> workloadTypes = strings(v, e.getKey());
+                    case "deny_trigger_subjects" -> denyTriggerSubjects = strings(v, e.getKey());
+                    case "host_services" -> hostServicesUrl = v.path("nats_url").isMissingNode() ? null
+                            : v.path("nats_url").asText();
+                    case "data_dir" -> dataDir = Path.of(v.asText());
+                    case "heartbeat_interval" -> heartbeatInterval = duration(v, e.getKey());
+                    case "restart_limit" -> restartLimit = v.asInt();
+                    case "function_timeout" -> functionTimeout = duration(v, e.getKey());
+                    case "stop_grace" -> stopGrace = duration(v, e.getKey());
+                    case "node_seed" -> nodeSeed = v.asText();
+                    default -> throw new IllegalArgumentException("unknown key \"" + e.getKey() + "\" in " + file);
+                }
+            }
+            return this;
+        }
+
+        private static List<String> strings(JsonNode v, String key) {
+            if (!v.isArray()) {
+                throw new IllegalArgumentException(key + " must be a list of strings");
+            }
+            List<String> out = new ArrayList<>();
+            v.forEach(x -> out.add(x.asText()));
+            return out;
+        }
+
+        private static Duration duration(JsonNode v, String key) {
+            try {
+                return v.isNumber() ? Duration.ofSeconds(v.asLong()) : GoDuration.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+
+        public NodeConfig build() throws IOException {
+            String name = nodeName;
+            if (name == null || name.isBlank()) {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            }
+            Path dir = dataDir != null ? dataDir : Files.createTempDirectory("natrix-nex-");
+            return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
+                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed);
+        }
+    }
+}
