@@ -30,6 +30,15 @@ public final class WireJson {
         }
     }
 
+    /** {@code value} as indented JSON with the wire's field names (what {@code --json} prints). */
+    public static String pretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Decodes {@code bytes}; an empty payload decodes as an empty object. Throws IllegalArgumentException. */
     public static <T> T decode(byte[] bytes, Class<T> type) {
         try {

@@ -1,5 +1,6 @@
 package io.natrix.nex.cli;
 
+import io.natrix.cli.CliException;
 import io.natrix.nex.api.NexSubjects;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -42,7 +43,7 @@ final class LogsCommand extends NexClientCommand {
                 printed++;
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new io.natrix.cli.CliException("could not subscribe: " + e.getMessage(), e);
+            throw new CliException("could not subscribe: " + e.getMessage(), e);
         }
         return 0;
     }

@@ -2,9 +2,9 @@ package io.natrix.nex.cli;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.output.Human;
-import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
 import io.natrix.cli.support.GoDuration;
+import io.natrix.nex.api.WireJson;
 import io.natrix.nex.api.LameduckResponse;
 import io.natrix.nex.api.NodeInfo;
 import io.natrix.nex.api.NodePing;
@@ -54,7 +54,7 @@ public final class NodeCommand implements Callable<Integer> {
                 List<NodePing> nodes = new ArrayList<>(client(nc).ping(wanted));
                 nodes.sort(Comparator.comparing(NodePing::nodeName).thenComparing(NodePing::nodeId));
                 if (json) {
-                    Json.print(out(), nodes);
+                    out().println(WireJson.pretty(nodes));
                     return 0;
                 }
                 if (nodes.isEmpty()) {
@@ -89,7 +89,7 @@ public final class NodeCommand implements Callable<Integer> {
             try (Connection nc = connect()) {
                 NodeInfo info = client(nc).info(nodeId);
                 if (json) {
-                    Json.print(out(), info);
+                    out().println(WireJson.pretty(info));
                     return 0;
                 }
                 out().println("Information for node " + info.nodeId());

@@ -1,7 +1,7 @@
 package io.natrix.nex.cli;
 
 import io.natrix.cli.CliException;
-import io.natrix.cli.output.Json;
+import io.natrix.nex.api.WireJson;
 import io.natrix.nex.api.AuctionBid;
 import io.natrix.nex.api.AuctionRequest;
 import io.natrix.nex.api.Names;
@@ -133,7 +133,7 @@ final class RunCommand extends NexClientCommand {
             }
             StartWorkloadResponse started = client.deploy(target, request);
             if (json) {
-                Json.print(out(), started);
+                out().println(WireJson.pretty(started));
             } else {
                 out().println("Workload " + started.name() + " (" + started.id() + ") deployed to node "
                         + started.nodeId());

@@ -1,8 +1,8 @@
 package io.natrix.nex.cli;
 
 import io.natrix.cli.CliException;
-import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.nex.api.WireJson;
 import io.natrix.nex.api.StopWorkloadResponse;
 import io.natrix.nex.api.WorkloadSummary;
 import io.nats.client.Connection;
@@ -54,7 +54,7 @@ public final class WorkloadCommand implements Callable<Integer> {
                 List<WorkloadSummary> all = new ArrayList<>(client(nc).workloads());
                 all.sort(Comparator.comparing(WorkloadSummary::name).thenComparing(WorkloadSummary::id));
                 if (json) {
-                    Json.print(out(), all);
+                    out().println(WireJson.pretty(all));
                 } else if (all.isEmpty()) {
                     out().println("No workloads in namespace " + namespace());
                 } else {
@@ -83,7 +83,7 @@ public final class WorkloadCommand implements Callable<Integer> {
                     throw new CliException("no workload " + workload + " in namespace " + namespace());
                 }
                 if (json) {
-                    Json.print(out(), found.size() == 1 ? found.get(0) : found);
+                    out().println(WireJson.pretty(found.size() == 1 ? found.get(0) : found));
                 } else {
                     table(found).print(out());
                 }
