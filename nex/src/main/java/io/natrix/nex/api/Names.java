@@ -31,6 +31,16 @@ public final class Names {
         return value;
     }
 
+    /** {@code text} on one line, as NATS headers require: control characters become spaces. */
+    public static String oneLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c < ' ' || c == 127 ? ' ' : c);
+        }
+        return sb.toString();
+    }
+
     /** Whether {@code value} is a valid name. */
     public static boolean valid(String value) {
         try {

@@ -106,6 +106,10 @@ final class RunCommand extends NexClientCommand {
         if (!WorkloadTypes.ALL.contains(workloadType)) {
             throw new CliException("unknown workload type \"" + type + "\": use " + String.join(" or ", WorkloadTypes.ALL));
         }
+        if (lifecycle != null && !WorkloadTypes.lifecycles(workloadType).contains(lifecycle)) {
+            throw new CliException("a " + workloadType + " workload cannot have lifecycle \"" + lifecycle
+                    + "\" (it can be " + String.join(" or ", WorkloadTypes.lifecycles(workloadType)) + ")");
+        }
         Map<String, String> variables = KeyValues.parse(env, "environment variable");
         Map<String, String> wantedTags = KeyValues.parse(tags, "tag");
         Path local = remote ? null : Path.of(artifact);

@@ -3,6 +3,7 @@ package io.natrix.nex.node;
 import io.natrix.cli.support.GoDuration;
 import io.natrix.nex.api.AuctionRequest;
 import io.natrix.nex.api.LameduckRequest;
+import io.natrix.nex.api.Names;
 import io.natrix.nex.api.NexSubjects;
 import io.natrix.nex.api.PingRequest;
 import io.natrix.nex.api.StartWorkloadRequest;
@@ -115,7 +116,8 @@ final class ControlService {
         }
     }
 
-    private void error(ServiceMessage message, String text, int code) {
+    private void error(ServiceMessage message, String error, int code) {
+        String text = Names.oneLine(error);
         Headers headers = new Headers()
                 .put(ServiceMessage.NATS_SERVICE_ERROR, text)
                 .put(ServiceMessage.NATS_SERVICE_ERROR_CODE, Integer.toString(code));

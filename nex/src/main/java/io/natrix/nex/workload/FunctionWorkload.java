@@ -1,7 +1,9 @@
 package io.natrix.nex.workload;
 
+import io.natrix.nex.api.Names;
 import io.natrix.nex.api.NexEvent;
 import io.natrix.nex.api.StartWorkloadRequest;
+import io.natrix.nex.api.WireJson;
 import io.natrix.nex.js.FunctionException;
 import io.natrix.nex.js.HostServices;
 import io.natrix.nex.js.JsFunction;
@@ -113,11 +115,12 @@ public final class FunctionWorkload extends Workload {
         event(NexEvent.FUNCTION_TRIGGERED, data);
     }
 
-    private void fail(Message message, String error, long elapsed) {
+    private void fail(Message message, String failure, long elapsed) {
+        String error = Names.oneLine(failure);
         if (message.getReplyTo() != null) {
             Headers h = headers(elapsed).put("error", error);
             Map<String, String> body = Map.of("error", error);
-            triggers.publish(message.getReplyTo(), h, io.natrix.nex.api.WireJson.encode(body));
+            triggers.publish(message.getReplyTo(), h, WireJson.encode(body));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("subject", message.getSubject());

@@ -65,6 +65,7 @@ public final class NativeWorkload extends Workload {
 
     @Override
     public void start() throws WorkloadException {
+        checkFormat();
         if (!executable.toFile().setExecutable(true, true)) {
             throw new WorkloadException("artifact " + spec().uri() + " could not be made executable");
         }
@@ -73,6 +74,29 @@ public final class NativeWorkload extends Workload {
         } catch (IOException e) {
             state(WorkloadState.ERROR);
             throw new WorkloadException("could not start " + spec().uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a file the kernel cannot execute itself: without this, the JDK would hand it to /bin/sh as a script.
+     * Accepted: ELF and Mach-O binaries and {@code #!} scripts.
+     */
+    private void checkFormat() throws WorkloadException {
+        byte[] head = new byte[4];
+        int n;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(executable)) {
+            n = in.readNBytes(head, 0, 4);
+        } catch (IOException e) {
+            throw new WorkloadException("could not read " + spec().uri() + ": " + e.getMessage(), e);
+        }
+        int magic = n < 4 ? 0 : ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+        boolean elf = magic == 0x7f454c46;
+        boolean machO = magic == 0xfeedface || magic == 0xfeedfacf || magic == 0xcefaedfe || magic == 0xcffaedfe
+                || magic == 0xcafebabe;
+        boolean script = n >= 2 && head[0] == '#' && head[1] == '!';
+        if (!elf && !machO && !script) {
+            throw new WorkloadException("artifact " + spec().uri() + " is not an executable (no ELF or Mach-O header, "
+                    + "no #! line)");
         }
     }
 
