@@ -147,7 +147,7 @@ public final class NexHarness implements AutoCloseable {
     }
 
     /** The root command of a test's command line, as {@code natrix} is in the app. */
-    @Command(name = "natrix", mixinStandardHelpOptions = true)
+    @Command(name = "natrix")
     static final class TestRoot implements CliRoot, Runnable {
         @Mixin
         Globals globals = new Globals();

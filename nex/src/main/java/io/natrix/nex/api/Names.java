@@ -40,14 +40,4 @@ public final class Names {
         }
         return sb.toString();
     }
-
-    /** Whether {@code value} is a valid name. */
-    public static boolean valid(String value) {
-        try {
-            require(value, "name");
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
 }

@@ -40,6 +40,12 @@ public final class NexClient {
     /** Once answers have started, a pause this long ends the gathering. */
     static final Duration GATHER_IDLE = Duration.ofMillis(300);
 
+    /**
+     * The least time a deploy is given: the node fetches the artifact and loads the code before it answers, which
+     * takes longer than a ping (the first JavaScript deploy starts the engine).
+     */
+    static final Duration DEPLOY_TIMEOUT_MIN = Duration.ofSeconds(30);
+
     /** The most answers one broadcast gathers. */
     static final int GATHER_MAX = 10_000;
 
@@ -71,8 +77,9 @@ public final class NexClient {
     }
 
     public StartWorkloadResponse deploy(String bidderId, StartWorkloadRequest request) {
+        Duration wait = timeout.compareTo(DEPLOY_TIMEOUT_MIN) > 0 ? timeout : DEPLOY_TIMEOUT_MIN;
         return request(NexSubjects.control(namespace, NexSubjects.ADEPLOY, bidderId), request,
-                StartWorkloadResponse.class, "node " + bidderId);
+                StartWorkloadResponse.class, "node " + bidderId, wait);
     }
 
     public StopWorkloadResponse stop(String workloadId) {
@@ -101,6 +108,10 @@ public final class NexClient {
     }
 
     private <T> T request(String subject, Object body, Class<T> type, String target) {
+        return request(subject, body, type, target, timeout);
+    }
+
+    private <T> T request(String subject, Object body, Class<T> type, String target, Duration timeout) {
         Message reply;
         try {
             reply = connection.request(subject, WireJson.encode(body), timeout);

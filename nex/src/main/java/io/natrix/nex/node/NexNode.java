@@ -15,7 +15,9 @@ import io.natrix.nex.api.WorkloadSummary;
 import io.natrix.nex.api.WorkloadTypes;
 import io.natrix.nex.artifact.ArtifactException;
 import io.natrix.nex.artifact.Artifacts;
+import io.natrix.nex.js.FunctionException;
 import io.natrix.nex.js.HostServices;
+import io.natrix.nex.js.JsFunction;
 import io.natrix.nex.workload.FunctionWorkload;
 import io.natrix.nex.workload.NativeWorkload;
 import io.natrix.nex.workload.TriggerPolicy;
@@ -45,6 +47,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Nex node: it answers the control API of its namespace ({@link ControlService}), bids in auctions for the
@@ -59,6 +63,8 @@ import java.util.stream.Stream;
  * service's threads and the workloads' own; the node state is guarded by this object's lock.
  */
 public final class NexNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NexNode.class);
 
     /** The version nodes report. */
     public static final String VERSION = "0.1.0";
@@ -107,12 +113,23 @@ public final class NexNode implements AutoCloseable {
      */
     public static NexNode start(NodeConfig config, Connection control, Connection hostServices) {
         NexNode node = new NexNode(config, control, hostServices, identity(config.nodeSeed()));
+        if (config.workloadTypes().contains(WorkloadTypes.JAVASCRIPT)) {
+            Thread.ofPlatform().daemon().name("nex-js-prewarm").start(NexNode::prewarmJavaScript);
+        }
         node.service.start();
         node.event(config.namespace(), NexEvent.NODE_STARTED, null, null, Map.of("version", VERSION,
                 "nexus", config.nexus(), "node_name", config.nodeName()));
         long every = config.heartbeatInterval().toMillis();
         node.timers.scheduleAtFixedRate(node::heartbeat, every, every, TimeUnit.MILLISECONDS);
         return node;
+    }
+
+    private static void prewarmJavaScript() {
+        try {
+            JsFunction.prewarm();
+        } catch (FunctionException | RuntimeException e) {
+            LOG.warn("JavaScript engine failed to start: {}", e.getMessage());
+        }
     }
 
     private static String identity(String seed) {

@@ -235,11 +235,6 @@ public final class NativeWorkload extends Workload {
         }
     }
 
-    /** The running process's pid (for listings and tests), or -1. */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
     @Override
     public synchronized int restarts() {
         return restarts;
