@@ -73,7 +73,7 @@ class BadInputTest {
                 .isEqualTo("artifact nats://NEXCLIFILES/data is not an executable (no ELF or Mach-O header, no #! line)");
 
         assertThat(error("nex", "run", ok.toString(), "--type", "wasm"))
-                .isEqualTo("unknown workload type \"wasm\": use native or javascript");
+                .isEqualTo("unknown workload type \"wasm\": use native, javascript, jvm");
         assertThat(error("nex", "run", ok.toString(), "--lifecycle", "function"))
                 .isEqualTo("a native workload cannot have lifecycle \"function\" (it can be service or job)");
         assertThat(error("nex", "run", ok.toString(), "--name", "bad name"))

@@ -7,12 +7,14 @@ public final class WorkloadTypes {
 
     public static final String NATIVE = "native";
     public static final String JAVASCRIPT = "javascript";
+    /** A Java application jar, run as {@code java -jar} in a child process (Natrix's own type). */
+    public static final String JVM = "jvm";
 
     public static final String SERVICE = "service";
     public static final String JOB = "job";
     public static final String FUNCTION = "function";
 
-    public static final List<String> ALL = List.of(NATIVE, JAVASCRIPT);
+    public static final List<String> ALL = List.of(NATIVE, JAVASCRIPT, JVM);
 
     private WorkloadTypes() {
     }
@@ -20,7 +22,7 @@ public final class WorkloadTypes {
     /** The lifecycles a type supports; empty for an unknown type. */
     public static List<String> lifecycles(String type) {
         return switch (type == null ? "" : type) {
-            case NATIVE -> List.of(SERVICE, JOB);
+            case NATIVE, JVM -> List.of(SERVICE, JOB);
             case JAVASCRIPT -> List.of(FUNCTION);
             default -> List.of();
         };
@@ -34,6 +36,7 @@ public final class WorkloadTypes {
         return switch (type.toLowerCase(java.util.Locale.ROOT)) {
             case "js", "v8", "javascript" -> JAVASCRIPT;
             case "native", "elf", "exe" -> NATIVE;
+            case "jvm", "jar", "java" -> JVM;
             default -> type;
         };
     }

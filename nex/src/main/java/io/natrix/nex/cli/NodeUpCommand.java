@@ -40,7 +40,7 @@ final class NodeUpCommand extends ClientCommand {
     List<String> tags = new ArrayList<>();
 
     @Option(names = "--workload-types", paramLabel = "TYPES", split = ",",
-            description = "Workload types to accept (native, javascript)")
+            description = "Workload types to accept (native, javascript, jvm; default all)")
     List<String> workloadTypes;
 
     @Option(names = "--deny-trigger-subject", paramLabel = "SUBJECT",

@@ -55,7 +55,7 @@ final class RunCommand extends NexClientCommand {
     List<String> triggers = new ArrayList<>();
 
     @Option(names = {"--type", "--runtype"}, paramLabel = "TYPE",
-            description = "native or javascript (default: javascript for .js files, else native)")
+            description = "native, javascript or jvm (default: javascript for .js, jvm for .jar, else native)")
     String type;
 
     @Option(names = "--lifecycle", paramLabel = "LIFECYCLE",
@@ -101,10 +101,9 @@ final class RunCommand extends NexClientCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage() + " (choose one with --name)");
         }
-        String workloadType = type != null ? WorkloadTypes.canonical(type)
-                : fileName.toLowerCase(Locale.ROOT).endsWith(".js") ? WorkloadTypes.JAVASCRIPT : WorkloadTypes.NATIVE;
+        String workloadType = type != null ? WorkloadTypes.canonical(type) : typeOf(fileName);
         if (!WorkloadTypes.ALL.contains(workloadType)) {
-            throw new CliException("unknown workload type \"" + type + "\": use " + String.join(" or ", WorkloadTypes.ALL));
+            throw new CliException("unknown workload type \"" + type + "\": use " + String.join(", ", WorkloadTypes.ALL));
         }
         if (lifecycle != null && !WorkloadTypes.lifecycles(workloadType).contains(lifecycle)) {
             throw new CliException("a " + workloadType + " workload cannot have lifecycle \"" + lifecycle
@@ -165,6 +164,13 @@ final class RunCommand extends NexClientCommand {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The type a file's extension suggests: {@code .js} javascript, {@code .jar} jvm, else native. */
+    private static String typeOf(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".js") ? WorkloadTypes.JAVASCRIPT
+                : lower.endsWith(".jar") ? WorkloadTypes.JVM : WorkloadTypes.NATIVE;
     }
 
     private static String stripExtension(String fileName) {

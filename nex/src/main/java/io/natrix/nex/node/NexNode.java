@@ -236,7 +236,8 @@ public final class NexNode implements AutoCloseable {
         String wid = NUID.nextGlobal();
         Path dir = config.dataDir().resolve("workloads").resolve(wid);
         boolean function = WorkloadTypes.FUNCTION.equals(request.workloadLifecycle());
-        Path artifact = dir.resolve(function ? "function.js" : "workload");
+        boolean jvm = WorkloadTypes.JVM.equals(request.workloadType());
+        Path artifact = dir.resolve(function ? "function.js" : jvm ? "workload.jar" : "workload");
         try {
             artifacts.fetch(request.uri(), request.sha256(), artifact);
         } catch (ArtifactException e) {
@@ -247,7 +248,8 @@ public final class NexNode implements AutoCloseable {
                 ? new FunctionWorkload(wid, request, host, hostServices, artifact,
                         new HostServices(hostServices, namespace, request.name(), requestTimeout()),
                         config.functionTimeout())
-                : new NativeWorkload(wid, request, host, artifact, dir, natsEnv(),
+                : new NativeWorkload(wid, request, host, jvm ? NativeWorkload.Launch.JAR : NativeWorkload.Launch.EXECUTABLE,
+                        artifact, dir, natsEnv(),
                         request.restartLimit() == null ? config.restartLimit() : request.restartLimit(),
                         config.stopGrace());
         workloads.put(wid, workload);

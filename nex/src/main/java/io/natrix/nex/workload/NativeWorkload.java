@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  * the NATS variables the node adds ({@code NATS_URL}, {@code NEX_WORKLOAD_NATS_URL}, ...), the workload's
  * directory as working directory, stdout and stderr line by line to the log feed.
  *
+ * <p>A {@code jvm} workload is a jar run the same way as {@code java -jar JAR argv...}, with the node's own Java.
+ *
  * <p>Lifecycles: a {@code job} runs once and its exit is reported ({@code WORKLOADSTOPPED} with
  * {@code reason} finished or failed and the {@code exit_code}); a {@code service} that exits on its own is started
  * again up to its restart limit ({@code WORKLOADRESTARTED} each time), then reported failed. {@link #stop} sends
@@ -32,6 +34,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NativeWorkload extends Workload {
 
+    /** How the artifact is started. */
+    public enum Launch {
+        /** The artifact is the program (ELF, Mach-O or a {@code #!} script). */
+        EXECUTABLE,
+        /** The artifact is a jar, run by the node's Java as {@code java -jar}. */
+        JAR
+    }
+
+    private final Launch launch;
     private final Path executable;
     private final Path workDir;
     private final Map<String, String> environment;
@@ -46,9 +57,10 @@ public final class NativeWorkload extends Workload {
      * @param extraEnv   variables the node gives every native workload (its NATS URLs); the request's win over
      *                   none of them
      */
-    public NativeWorkload(String id, StartWorkloadRequest spec, WorkloadHost host, Path executable, Path workDir,
-                          Map<String, String> extraEnv, int restartLimit, Duration stopGrace) {
+    public NativeWorkload(String id, StartWorkloadRequest spec, WorkloadHost host, Launch launch, Path executable,
+                          Path workDir, Map<String, String> extraEnv, int restartLimit, Duration stopGrace) {
         super(id, spec, host);
+        this.launch = launch;
         this.executable = executable;
         this.workDir = workDir;
         Map<String, String> env = new LinkedHashMap<>();
@@ -66,7 +78,7 @@ public final class NativeWorkload extends Workload {
     @Override
     public void start() throws WorkloadException {
         checkFormat();
-        if (!executable.toFile().setExecutable(true, true)) {
+        if (launch == Launch.EXECUTABLE && !executable.toFile().setExecutable(true, true)) {
             throw new WorkloadException("artifact " + spec().uri() + " could not be made executable");
         }
         try {
@@ -79,7 +91,7 @@ public final class NativeWorkload extends Workload {
 
     /**
      * Refuses a file the kernel cannot execute itself: without this, the JDK would hand it to /bin/sh as a script.
-     * Accepted: ELF and Mach-O binaries and {@code #!} scripts.
+     * Accepted: ELF and Mach-O binaries and {@code #!} scripts; for a jar, a zip header.
      */
     private void checkFormat() throws WorkloadException {
         byte[] head = new byte[4];
@@ -90,6 +102,12 @@ public final class NativeWorkload extends Workload {
             throw new WorkloadException("could not read " + spec().uri() + ": " + e.getMessage(), e);
         }
         int magic = n < 4 ? 0 : ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+        if (launch == Launch.JAR) {
+            if (magic != 0x504b0304) {
+                throw new WorkloadException("artifact " + spec().uri() + " is not a jar (no zip header)");
+            }
+            return;
+        }
         boolean elf = magic == 0x7f454c46;
         boolean machO = magic == 0xfeedface || magic == 0xfeedfacf || magic == 0xcefaedfe || magic == 0xcffaedfe
                 || magic == 0xcafebabe;
@@ -102,6 +120,10 @@ public final class NativeWorkload extends Workload {
 
     private synchronized void launch() throws IOException {
         List<String> command = new ArrayList<>();
+        if (launch == Launch.JAR) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-jar");
+        }
         command.add(executable.toString());
         command.addAll(spec().argv());
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
