@@ -22,7 +22,8 @@ import java.util.Locale;
  * Fetches workload artifacts into a node's work directory and checks them: {@code file:///path} (a file on the
  * node) and {@code nats://BUCKET/key} (a JetStream object store on the node's connection). The copy's SHA-256 is
  * computed while it is written; when the request names one, a different hash is refused and the copy deleted.
- * {@code oci://} is not fetched yet.
+ * {@code oci://host/repository[:tag]} pulls the layer for this machine's OS and CPU from a registry
+ * ({@link OciRegistry}).
  *
  * <p>Thread-safe: each fetch writes its own target file.
  */
@@ -61,8 +62,9 @@ public final class Artifacts {
             String actual = switch (scheme) {
                 case "file" -> fromFile(uri, parsed, target);
                 case "nats" -> fromObjectStore(uri, parsed, target);
+                case "oci" -> fromRegistry(uri, target);
                 default -> throw new ArtifactException("unsupported artifact uri \"" + uri
-                        + "\": use file:///path or nats://BUCKET/key");
+                        + "\": use file:///path, nats://BUCKET/key or oci://host/repository[:tag]");
             };
             if (sha256 != null && !sha256.isBlank() && !sha256.equalsIgnoreCase(actual)) {
                 Files.deleteIfExists(target);
@@ -122,6 +124,15 @@ public final class Artifacts {
             throw new ArtifactException("interrupted while fetching artifact " + uri, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static String fromRegistry(String uri, Path target) throws IOException, ArtifactException {
+        try {
+            return OciRegistry.of(uri).pull(Platform.os(), Platform.arch(), target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArtifactException("interrupted while fetching artifact " + uri, e);
         }
     }
 

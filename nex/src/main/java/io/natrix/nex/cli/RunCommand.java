@@ -44,7 +44,7 @@ final class RunCommand extends NexClientCommand {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Parameters(index = "0", paramLabel = "ARTIFACT", description = "A local file, file:///path on the node, or nats://BUCKET/key")
+    @Parameters(index = "0", paramLabel = "ARTIFACT", description = "A local file, file:///path on the node, nats://BUCKET/key or oci://host/repository[:tag]")
     String artifact;
 
     @Parameters(index = "1..*", paramLabel = "K=V", description = "Environment variables for the workload")
@@ -93,8 +93,11 @@ final class RunCommand extends NexClientCommand {
 
     @Override
     public Integer call() throws Exception {
-        boolean remote = artifact.startsWith("nats://") || artifact.startsWith("file://");
+        boolean remote = artifact.startsWith("nats://") || artifact.startsWith("file://") || artifact.startsWith("oci://");
         String fileName = remote ? artifact.substring(artifact.lastIndexOf('/') + 1) : Path.of(artifact).getFileName().toString();
+        if (artifact.startsWith("oci://")) {
+            fileName = fileName.replaceFirst("[:@].*$", ""); // repository name without its tag or digest
+        }
         String workloadName = name != null ? name : stripExtension(fileName);
         try {
             Names.require(workloadName, "workload name");

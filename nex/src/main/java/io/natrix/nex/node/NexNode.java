@@ -15,6 +15,7 @@ import io.natrix.nex.api.WorkloadSummary;
 import io.natrix.nex.api.WorkloadTypes;
 import io.natrix.nex.artifact.ArtifactException;
 import io.natrix.nex.artifact.Artifacts;
+import io.natrix.nex.artifact.Platform;
 import io.natrix.nex.js.FunctionException;
 import io.natrix.nex.js.HostServices;
 import io.natrix.nex.js.JsFunction;
@@ -38,7 +39,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -93,8 +93,8 @@ public final class NexNode implements AutoCloseable {
         this.hostServices = hostServices;
         this.id = id;
         Map<String, String> t = new LinkedHashMap<>(config.tags());
-        t.put("nex.os", System.getProperty("os.name").toLowerCase(Locale.ROOT));
-        t.put("nex.arch", arch());
+        t.put("nex.os", Platform.os());
+        t.put("nex.arch", Platform.arch());
         t.put("nex.cpucount", Integer.toString(Runtime.getRuntime().availableProcessors()));
         t.put("nex.unsafe", "true"); // workloads run unsandboxed: say so
         t.put("node_name", config.nodeName());
@@ -142,15 +142,6 @@ public final class NexNode implements AutoCloseable {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("invalid node_seed: " + e.getMessage(), e);
         }
-    }
-
-    private static String arch() {
-        String a = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        return switch (a) {
-            case "x86_64", "amd64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            default -> a;
-        };
     }
 
     /** The node's public nkey. */

@@ -63,7 +63,7 @@ class ArtifactsTest {
                 .hasMessage("artifact nats://NOBUCKET/x not found: no object store NOBUCKET");
         assertThatThrownBy(() -> artifacts.fetch("file:///no/such/file", null, dir.resolve("d/x")))
                 .hasMessageContaining("not found");
-        assertThatThrownBy(() -> artifacts.fetch("oci://example/x:1", null, dir.resolve("d/x")))
+        assertThatThrownBy(() -> artifacts.fetch("ftp://example/x", null, dir.resolve("d/x")))
                 .hasMessageContaining("unsupported artifact uri");
     }
 }
