@@ -71,6 +71,10 @@ final class NodeUpCommand extends ClientCommand {
     @Option(names = "--node-seed", paramLabel = "SEED", description = "The node's nkey seed (SN...) for a stable id")
     String nodeSeed;
 
+    @Option(names = "--state", paramLabel = "none|kv",
+            description = "kv: record workloads in KV and start them again after a restart (needs --node-seed)")
+    String state;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig settings = settings();
@@ -141,6 +145,9 @@ final class NodeUpCommand extends ClientCommand {
             }
             if (nodeSeed != null) {
                 b.nodeSeed = nodeSeed;
+            }
+            if (state != null) {
+                b.state = state;
             }
             return b.build();
         } catch (IOException e) {

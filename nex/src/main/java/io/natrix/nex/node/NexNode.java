@@ -25,7 +25,9 @@ import io.natrix.nex.workload.TriggerPolicy;
 import io.natrix.nex.workload.Workload;
 import io.natrix.nex.workload.WorkloadException;
 import io.natrix.nex.workload.WorkloadHost;
+import io.natrix.nex.api.WireJson;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.NKey;
 import io.nats.client.NUID;
 import java.io.IOException;
@@ -85,9 +87,10 @@ public final class NexNode implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final ControlService service;
+    private final NodeState records;
     private String state = "running";
 
-    private NexNode(NodeConfig config, Connection control, Connection hostServices, String id) {
+    private NexNode(NodeConfig config, Connection control, Connection hostServices, String id, NodeState records) {
         this.config = config;
         this.control = control;
         this.hostServices = hostServices;
@@ -105,6 +108,7 @@ public final class NexNode implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("nex-node-timer").unstarted(r));
         this.service = new ControlService(this, control);
+        this.records = records;
     }
 
     /**
@@ -112,13 +116,26 @@ public final class NexNode implements AutoCloseable {
      * {@code hostServices} (may be the same connection).
      */
     public static NexNode start(NodeConfig config, Connection control, Connection hostServices) {
-        NexNode node = new NexNode(config, control, hostServices, identity(config.nodeSeed()));
+        String id = identity(config.nodeSeed());
+        NodeState records = null;
+        if (config.stateKv()) {
+            try {
+                records = NodeState.open(control, id);
+            } catch (IOException | JetStreamApiException e) {
+                throw new IllegalStateException("could not open the node's state bucket nex-" + id + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        NexNode node = new NexNode(config, control, hostServices, id, records);
         if (config.workloadTypes().contains(WorkloadTypes.JAVASCRIPT)) {
             Thread.ofPlatform().daemon().name("nex-js-prewarm").start(NexNode::prewarmJavaScript);
         }
         node.service.start();
         node.event(config.namespace(), NexEvent.NODE_STARTED, null, null, Map.of("version", VERSION,
                 "nexus", config.nexus(), "node_name", config.nodeName()));
+        if (records != null) {
+            node.restore();
+        }
         long every = config.heartbeatInterval().toMillis();
         node.timers.scheduleAtFixedRate(node::heartbeat, every, every, TimeUnit.MILLISECONDS);
         return node;
@@ -225,6 +242,18 @@ public final class NexNode implements AutoCloseable {
         }
         StartWorkloadRequest request = normalize(given.withNamespace(namespace));
         String wid = NUID.nextGlobal();
+        remember(wid, request); // before it starts: a job may be over before launch returns
+        try {
+            return launch(wid, request);
+        } catch (WorkloadException | RuntimeException e) {
+            forget(wid);
+            throw e;
+        }
+    }
+
+    /** Fetches the artifact and starts the workload under {@code wid}. */
+    private StartWorkloadResponse launch(String wid, StartWorkloadRequest request) throws WorkloadException {
+        String namespace = request.namespace();
         Path dir = config.dataDir().resolve("workloads").resolve(wid);
         boolean function = WorkloadTypes.FUNCTION.equals(request.workloadLifecycle());
         boolean jvm = WorkloadTypes.JVM.equals(request.workloadType());
@@ -256,6 +285,48 @@ public final class NexNode implements AutoCloseable {
         data.put("workload_lifecycle", request.workloadLifecycle());
         event(namespace, NexEvent.WORKLOAD_STARTED, wid, request.name(), data);
         return new StartWorkloadResponse(wid, request.name(), id);
+    }
+
+    /** Starts the workloads a previous run of this node recorded ({@code --state kv}), under their old ids. */
+    private void restore() {
+        Map<String, byte[]> recorded;
+        try {
+            recorded = records.recorded();
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            LOG.warn("could not read the node's recorded workloads: {}", e.getMessage());
+            return;
+        }
+        for (Map.Entry<String, byte[]> e : recorded.entrySet()) {
+            String wid = e.getKey();
+            try {
+                StartWorkloadRequest request = normalize(WireJson.decode(e.getValue(), StartWorkloadRequest.class));
+                launch(wid, request);
+            } catch (WorkloadException | IllegalArgumentException ex) {
+                event(config.namespace(), NexEvent.WORKLOAD_STOPPED, wid, null,
+                        Map.of("reason", "failed", "error", "could not restart after a node restart: " + ex.getMessage()));
+                forget(wid);
+            }
+        }
+    }
+
+    private void remember(String wid, StartWorkloadRequest request) {
+        if (records != null) {
+            try {
+                records.record(wid, request);
+            } catch (IOException | JetStreamApiException e) {
+                LOG.warn("could not record workload {}: {}", wid, e.getMessage());
+            }
+        }
+    }
+
+    private void forget(String wid) {
+        if (records != null) {
+            try {
+                records.forget(wid);
+            } catch (IOException | JetStreamApiException e) {
+                LOG.warn("could not forget workload {}: {}", wid, e.getMessage());
+            }
+        }
     }
 
     /** Fills in defaults and refuses what this node will not run. */
@@ -322,6 +393,7 @@ public final class NexNode implements AutoCloseable {
         }
         w.stop();
         workloads.remove(wid);
+        forget(wid);
         return Optional.of(new StopWorkloadResponse(wid, true, "workload " + wid + " stopped",
                 w.spec().workloadType()));
     }
@@ -422,6 +494,9 @@ public final class NexNode implements AutoCloseable {
         @Override
         public void ended(Workload workload) {
             workloads.remove(workload.id(), workload);
+            if (!"stopped".equals(state())) {
+                forget(workload.id()); // a node shutting down keeps its records for the next start
+            }
             deleteTree(config.dataDir().resolve("workloads").resolve(workload.id()));
         }
     };

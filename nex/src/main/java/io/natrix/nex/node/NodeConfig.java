@@ -34,12 +34,14 @@ import java.util.Map;
  * function_timeout        "5s"              the time limit of one JavaScript function call
  * stop_grace              "5s"              SIGTERM to SIGKILL for native workloads
  * node_seed               a new key         the node's nkey seed (SN...), for a stable id
+ * state                   "none"            "kv": record workloads in KV nex-&lt;node id&gt; and start them again
+ *                                           after a restart (needs node_seed, so the id stays the same)
  * </pre>
  */
 public record NodeConfig(String nexus, String nodeName, String namespace, Map<String, String> tags,
                          List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl,
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
-                         Duration stopGrace, String nodeSeed) {
+                         Duration stopGrace, String nodeSeed, boolean stateKv) {
 
     public NodeConfig {
         Names.require(nexus, "nexus");
@@ -59,6 +61,10 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         requirePositive(heartbeatInterval, "heartbeat_interval");
         requirePositive(functionTimeout, "function_timeout");
         requirePositive(stopGrace, "stop_grace");
+        if (stateKv && (nodeSeed == null || nodeSeed.isBlank())) {
+            throw new IllegalArgumentException("state kv needs node_seed: without it the node gets a new id at each "
+                    + "start and cannot find its workloads");
+        }
     }
 
     private static void requirePositive(Duration d, String what) {
@@ -86,6 +92,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         public Duration functionTimeout = Duration.ofSeconds(5);
         public Duration stopGrace = Duration.ofSeconds(5);
         public String nodeSeed;
+        public String state = "none";
 
         /** Reads a JSON config file over the current values; unknown keys are errors (they are typos). */
         public Builder file(Path file) throws IOException {
@@ -114,6 +121,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                     case "function_timeout" -> functionTimeout = duration(v, e.getKey());
                     case "stop_grace" -> stopGrace = duration(v, e.getKey());
                     case "node_seed" -> nodeSeed = v.asText();
+                    case "state" -> state = v.asText();
                     default -> throw new IllegalArgumentException("unknown key \"" + e.getKey() + "\" in " + file);
                 }
             }
@@ -143,8 +151,11 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                 name = java.net.InetAddress.getLocalHost().getHostName();
             }
             Path dir = dataDir != null ? dataDir : Files.createTempDirectory("natrix-nex-");
+            if (!"none".equals(state) && !"kv".equals(state)) {
+                throw new IllegalArgumentException("state must be none or kv, not \"" + state + "\"");
+            }
             return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
-                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed);
+                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state));
         }
     }
 }
