@@ -10,6 +10,7 @@ package io.natrix.nex.api;
  * $NEX.SVC.&lt;ns&gt;.control.AUCTION           nodes that can run the workload bid; others stay silent
  * $NEX.SVC.&lt;ns&gt;.control.ADEPLOY.&lt;bidder&gt;   deploy to the node that bid
  * $NEX.SVC.&lt;ns&gt;.control.UNDEPLOY.&lt;wid&gt;    the node running the workload stops it
+ * $NEX.SVC.&lt;ns&gt;.control.CLONE.&lt;wid&gt;       the node running the workload gives its definition
  * $NEX.SVC.&lt;ns&gt;.control.WPING             every node lists its workloads
  * $NEX.SVC.&lt;ns&gt;.control.WPING.&lt;wid&gt;       the node running the workload describes it
  * $NEX.SVC.&lt;ns&gt;.control.LAMEDUCK.&lt;node&gt;   the node stops taking work, drains after a delay and exits
@@ -32,6 +33,7 @@ public final class NexSubjects {
     public static final String AUCTION = "AUCTION";
     public static final String ADEPLOY = "ADEPLOY";
     public static final String UNDEPLOY = "UNDEPLOY";
+    public static final String CLONE = "CLONE";
     public static final String WPING = "WPING";
     public static final String LAMEDUCK = "LAMEDUCK";
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.natrix.cli.CliException;
 import io.natrix.nex.api.AuctionBid;
 import io.natrix.nex.api.AuctionRequest;
+import io.natrix.nex.api.CloneWorkloadRequest;
+import io.natrix.nex.api.CloneWorkloadResponse;
 import io.natrix.nex.api.LameduckRequest;
 import io.natrix.nex.api.LameduckResponse;
 import io.natrix.nex.api.NexSubjects;
@@ -18,6 +20,7 @@ import io.natrix.nex.api.WireJson;
 import io.natrix.nex.api.WorkloadSummary;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.NUID;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.service.ServiceMessage;
@@ -48,6 +51,8 @@ public final class NexClient {
 
     /** The most answers one broadcast gathers. */
     static final int GATHER_MAX = 10_000;
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Connection connection;
     private final String namespace;
@@ -85,6 +90,30 @@ public final class NexClient {
     public StopWorkloadResponse stop(String workloadId) {
         return request(NexSubjects.control(namespace, NexSubjects.UNDEPLOY, workloadId),
                 new StopWorkloadRequest(namespace), StopWorkloadResponse.class, "workload " + workloadId);
+    }
+
+    /** The definition of a running workload, from the node that runs it. */
+    public StartWorkloadRequest definitionOf(String workloadId) {
+        return request(NexSubjects.control(namespace, NexSubjects.CLONE, workloadId),
+                new CloneWorkloadRequest(namespace), CloneWorkloadResponse.class, "workload " + workloadId)
+                .startWorkloadRequest();
+    }
+
+    /**
+     * Deploys {@code request} to a node picked at random among the bidders of an auction for its type and
+     * lifecycle, restricted to nodes with {@code tags}.
+     */
+    public StartWorkloadResponse deployByAuction(StartWorkloadRequest request, Map<String, String> tags) {
+        List<AuctionBid> bids = auction(new AuctionRequest(NUID.nextGlobal(), request.workloadType(),
+                request.workloadLifecycle(), tags));
+        if (bids.isEmpty()) {
+            StringBuilder tagText = new StringBuilder();
+            new java.util.TreeMap<>(tags).forEach((k, v) -> tagText.append(tagText.isEmpty() ? "" : ", ")
+                    .append(k).append('=').append(v));
+            throw new CliException("no node in namespace " + namespace + " bid for a " + request.workloadType()
+                    + " workload" + (tags.isEmpty() ? "" : " with tags " + tagText));
+        }
+        return deploy(bids.get(RANDOM.nextInt(bids.size())).bidderId(), request);
     }
 
     /** Every workload in the namespace, from every node that answers. */

@@ -2,8 +2,6 @@ package io.natrix.nex.cli;
 
 import io.natrix.cli.CliException;
 import io.natrix.nex.api.WireJson;
-import io.natrix.nex.api.AuctionBid;
-import io.natrix.nex.api.AuctionRequest;
 import io.natrix.nex.api.Names;
 import io.natrix.nex.api.StartWorkloadRequest;
 import io.natrix.nex.api.StartWorkloadResponse;
@@ -14,13 +12,11 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectMeta;
 import io.nats.client.api.ObjectStoreConfiguration;
-import io.nats.client.NUID;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +37,6 @@ final class RunCommand extends NexClientCommand {
 
     /** Where uploaded artifacts go, as Nex v0's devrun put them. */
     static final String UPLOAD_BUCKET = "NEXCLIFILES";
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Parameters(index = "0", paramLabel = "ARTIFACT", description = "A local file, file:///path on the node, nats://BUCKET/key or oci://host/repository[:tag]")
     String artifact;
@@ -127,17 +121,8 @@ final class RunCommand extends NexClientCommand {
             }
             StartWorkloadRequest request = new StartWorkloadRequest(workloadName, client.namespace(), description,
                     workloadType, lifecycle, uri, hash, argv, variables, triggers, wantedTags, restartLimit);
-            String target = nodeId;
-            if (target == null) {
-                List<AuctionBid> bids = client.auction(new AuctionRequest(NUID.nextGlobal(), workloadType, lifecycle,
-                        wantedTags));
-                if (bids.isEmpty()) {
-                    throw new CliException("no node in namespace " + client.namespace() + " bid for a " + workloadType
-                            + " workload" + (wantedTags.isEmpty() ? "" : " with tags " + NodeCommand.tags(wantedTags)));
-                }
-                target = bids.get(RANDOM.nextInt(bids.size())).bidderId();
-            }
-            StartWorkloadResponse started = client.deploy(target, request);
+            StartWorkloadResponse started = nodeId != null ? client.deploy(nodeId, request)
+                    : client.deployByAuction(request, wantedTags);
             if (json) {
                 out().println(WireJson.pretty(started));
             } else {

@@ -3,6 +3,8 @@ package io.natrix.nex.cli;
 import io.natrix.cli.CliException;
 import io.natrix.cli.output.Table;
 import io.natrix.nex.api.WireJson;
+import io.natrix.nex.api.StartWorkloadRequest;
+import io.natrix.nex.api.StartWorkloadResponse;
 import io.natrix.nex.api.StopWorkloadResponse;
 import io.natrix.nex.api.WorkloadSummary;
 import io.nats.client.Connection;
@@ -16,10 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code natrix nex workload} (alias {@code wl}): list, describe and stop workloads across the namespace. */
-@Command(name = "workload", aliases = {"workloads", "wl"}, description = "List, inspect and stop workloads",
+/** {@code natrix nex workload} (alias {@code wl}): list, describe, stop and clone workloads across the namespace. */
+@Command(name = "workload", aliases = {"workloads", "wl"}, description = "List, inspect, stop and clone workloads",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {WorkloadCommand.Ls.class, WorkloadCommand.Info.class, WorkloadCommand.Stop.class})
+        subcommands = {WorkloadCommand.Ls.class, WorkloadCommand.Info.class, WorkloadCommand.Stop.class,
+                WorkloadCommand.Clone.class})
 public final class WorkloadCommand implements Callable<Integer> {
 
     @Spec
@@ -106,6 +109,42 @@ public final class WorkloadCommand implements Callable<Integer> {
                     throw new CliException(r.message());
                 }
                 out().println("Workload " + r.id() + " stopped");
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * {@code workload clone ID}: deploys the same definition again through an auction (optionally restricted to
+     * nodes with {@code --tags}), then stops the original with {@code --stop}.
+     */
+    @Command(name = "clone", description = "Deploy a copy of a workload on a node picked by auction")
+    static final class Clone extends NexClientCommand {
+        @Parameters(paramLabel = "WORKLOAD_ID", description = "The workload's id")
+        String workloadId;
+
+        @Option(names = {"--tags", "--node-tags"}, paramLabel = "K=V",
+                description = "Only nodes with this tag may bid (repeatable)")
+        List<String> tags = new ArrayList<>();
+
+        @Option(names = "--stop", description = "Stop the original once the copy runs")
+        boolean stop;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Connection nc = connect()) {
+                NexClient client = client(nc);
+                StartWorkloadRequest definition = client.definitionOf(workloadId);
+                StartWorkloadResponse copy = client.deployByAuction(definition, KeyValues.parse(tags, "tag"));
+                out().println("Workload " + copy.name() + " (" + copy.id() + ") cloned from " + workloadId
+                        + " to node " + copy.nodeId());
+                if (stop) {
+                    StopWorkloadResponse r = client.stop(workloadId);
+                    if (!r.stopped()) {
+                        throw new CliException(r.message());
+                    }
+                    out().println("Workload " + workloadId + " stopped");
+                }
             }
             return 0;
         }

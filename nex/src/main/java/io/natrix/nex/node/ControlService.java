@@ -2,6 +2,7 @@ package io.natrix.nex.node;
 
 import io.natrix.cli.support.GoDuration;
 import io.natrix.nex.api.AuctionRequest;
+import io.natrix.nex.api.CloneWorkloadRequest;
 import io.natrix.nex.api.LameduckRequest;
 import io.natrix.nex.api.Names;
 import io.natrix.nex.api.NexSubjects;
@@ -74,6 +75,7 @@ final class ControlService {
                 .addServiceEndpoint(endpoint("ADEPLOY", NexSubjects.control(ns, NexSubjects.ADEPLOY, id), this::deploy))
                 .addServiceEndpoint(endpoint("UNDEPLOY", NexSubjects.control(ns, NexSubjects.UNDEPLOY, "*"),
                         this::undeploy))
+                .addServiceEndpoint(endpoint("CLONE", NexSubjects.control(ns, NexSubjects.CLONE, "*"), this::cloneOf))
                 .addServiceEndpoint(endpoint("WPING", NexSubjects.control(ns, NexSubjects.WPING), this::wping))
                 .addServiceEndpoint(endpoint("WPINGONE", NexSubjects.control(ns, NexSubjects.WPING, "*"), this::wping))
                 .addServiceEndpoint(endpoint("LAMEDUCK", NexSubjects.control(ns, NexSubjects.LAMEDUCK, id),
@@ -151,6 +153,14 @@ final class ControlService {
         String ns = request.namespace() == null || request.namespace().isEmpty() ? node.config().namespace()
                 : request.namespace();
         node.undeploy(wid, ns).ifPresent(r -> reply(m, r));
+    }
+
+    private void cloneOf(ServiceMessage m) throws WorkloadException {
+        String wid = lastToken(m.getSubject());
+        CloneWorkloadRequest request = WireJson.decode(m.getData(), CloneWorkloadRequest.class);
+        String ns = request.namespace() == null || request.namespace().isEmpty() ? node.config().namespace()
+                : request.namespace();
+        node.cloneOf(wid, ns).ifPresent(r -> reply(m, r));
     }
 
     private void wping(ServiceMessage m) {

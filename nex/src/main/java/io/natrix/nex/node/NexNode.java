@@ -2,6 +2,7 @@ package io.natrix.nex.node;
 
 import io.natrix.nex.api.AuctionBid;
 import io.natrix.nex.api.AuctionRequest;
+import io.natrix.nex.api.CloneWorkloadResponse;
 import io.natrix.nex.api.LameduckResponse;
 import io.natrix.nex.api.Names;
 import io.natrix.nex.api.NexEvent;
@@ -396,6 +397,21 @@ public final class NexNode implements AutoCloseable {
         forget(wid);
         return Optional.of(new StopWorkloadResponse(wid, true, "workload " + wid + " stopped",
                 w.spec().workloadType()));
+    }
+
+    /**
+     * The definition of a workload of this node, to deploy again elsewhere; empty when this node does not run it.
+     * A caller in another namespace is refused.
+     */
+    Optional<CloneWorkloadResponse> cloneOf(String wid, String namespace) throws WorkloadException {
+        Workload w = workloads.get(wid);
+        if (w == null) {
+            return Optional.empty();
+        }
+        if (!w.namespace().equals(namespace)) {
+            throw new WorkloadException("workload " + wid + " is not in namespace " + namespace);
+        }
+        return Optional.of(new CloneWorkloadResponse(w.spec()));
     }
 
     /** The workloads of this node in {@code namespace}, or the one with id {@code wid}. */

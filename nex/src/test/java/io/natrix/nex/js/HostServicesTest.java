@@ -110,4 +110,29 @@ class HostServicesTest {
             return workloads.size() == 2;
         });
     }
+
+    @Test
+    void workloadCloneDeploysTheSameDefinitionElsewhere() throws Exception {
+        NexNode east = nex.node("east", b -> b.tags.put("zone", "east"));
+        NexNode west = nex.node("west", b -> b.tags.put("zone", "west"));
+        Path fn = dir.resolve("where.js");
+        Files.writeString(fn, "(subject, payload) => subject");
+        NexHarness.Result r = nex.run("nex", "run", fn.toString(), "--trigger-subject", "where", "--node-id", east.id());
+        assertThat(r.status()).as(r.toString()).isZero();
+        String original = east.workloads().get(0).id();
+
+        NexHarness.Result clone = nex.run("nex", "workload", "clone", original, "--tags", "zone=west", "--stop");
+        assertThat(clone.status()).as(clone.toString()).isZero();
+        assertThat(clone.out()).contains("cloned from " + original + " to node " + west.id())
+                .endsWith("Workload " + original + " stopped\n");
+        assertThat(east.workloads()).isEmpty();
+        assertThat(west.workloads()).hasSize(1);
+        assertThat(west.workloads().get(0).spec().triggerSubjects()).containsExactly("where");
+        Message m = nex.connect().request("where", new byte[0], Duration.ofSeconds(20));
+        assertThat(text(m)).isEqualTo("\"where\"");
+
+        NexHarness.Result missing = nex.run("--timeout", "1s", "nex", "wl", "clone", "nope");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("no reply from workload nope");
+    }
 }
