@@ -72,8 +72,8 @@ class BadInputTest {
         assertThat(error("nex", "run", notExecutable.toString(), "--lifecycle", "job"))
                 .isEqualTo("artifact nats://NEXCLIFILES/data is not an executable (no ELF or Mach-O header, no #! line)");
 
-        assertThat(error("nex", "run", ok.toString(), "--type", "wasm"))
-                .isEqualTo("unknown workload type \"wasm\": use native, javascript, jvm");
+        assertThat(error("nex", "run", ok.toString(), "--type", "cobol"))
+                .isEqualTo("unknown workload type \"cobol\": use native, javascript, jvm, wasm");
         assertThat(error("nex", "run", ok.toString(), "--lifecycle", "function"))
                 .isEqualTo("a native workload cannot have lifecycle \"function\" (it can be service or job)");
         assertThat(error("nex", "run", ok.toString(), "--name", "bad name"))

@@ -9,12 +9,14 @@ public final class WorkloadTypes {
     public static final String JAVASCRIPT = "javascript";
     /** A Java application jar, run as {@code java -jar} in a child process (Natrix's own type). */
     public static final String JVM = "jvm";
+    /** A WebAssembly WASI command module run once per trigger (Nex v0's {@code wasm} functions). */
+    public static final String WASM = "wasm";
 
     public static final String SERVICE = "service";
     public static final String JOB = "job";
     public static final String FUNCTION = "function";
 
-    public static final List<String> ALL = List.of(NATIVE, JAVASCRIPT, JVM);
+    public static final List<String> ALL = List.of(NATIVE, JAVASCRIPT, JVM, WASM);
 
     private WorkloadTypes() {
     }
@@ -23,7 +25,7 @@ public final class WorkloadTypes {
     public static List<String> lifecycles(String type) {
         return switch (type == null ? "" : type) {
             case NATIVE, JVM -> List.of(SERVICE, JOB);
-            case JAVASCRIPT -> List.of(FUNCTION);
+            case JAVASCRIPT, WASM -> List.of(FUNCTION);
             default -> List.of();
         };
     }
@@ -37,6 +39,7 @@ public final class WorkloadTypes {
             case "js", "v8", "javascript" -> JAVASCRIPT;
             case "native", "elf", "exe" -> NATIVE;
             case "jvm", "jar", "java" -> JVM;
+            case "wasm", "webassembly" -> WASM;
             default -> type;
         };
     }

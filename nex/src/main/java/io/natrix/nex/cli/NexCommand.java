@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code default}) picks the subject scope, as Nex's CLI does.
  */
 @Command(name = "nex",
-        description = "Nex: run workloads (native services and jobs, JavaScript functions) on nodes reachable over NATS",
+        description = "Nex: run workloads (native and jar services and jobs, JavaScript and WebAssembly functions) on nodes reachable over NATS",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {NodeCommand.class, RunCommand.class, WorkloadCommand.class, LogsCommand.class,
                 EventsCommand.class})

@@ -40,7 +40,7 @@ final class NodeUpCommand extends ClientCommand {
     List<String> tags = new ArrayList<>();
 
     @Option(names = "--workload-types", paramLabel = "TYPES", split = ",",
-            description = "Workload types to accept (native, javascript, jvm; default all)")
+            description = "Workload types to accept (native, javascript, jvm, wasm; default all)")
     List<String> workloadTypes;
 
     @Option(names = "--deny-trigger-subject", paramLabel = "SUBJECT",

@@ -49,11 +49,11 @@ final class RunCommand extends NexClientCommand {
     List<String> triggers = new ArrayList<>();
 
     @Option(names = {"--type", "--runtype"}, paramLabel = "TYPE",
-            description = "native, javascript or jvm (default: javascript for .js, jvm for .jar, else native)")
+            description = "native, javascript, jvm or wasm (default by extension: .js, .jar, .wasm; else native)")
     String type;
 
     @Option(names = "--lifecycle", paramLabel = "LIFECYCLE",
-            description = "service or job (native), function (javascript); default service or function")
+            description = "service or job (native, jvm), function (javascript, wasm); default service or function")
     String lifecycle;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Workload name (default: the file name without extension)")
@@ -154,10 +154,11 @@ final class RunCommand extends NexClientCommand {
         }
     }
 
-    /** The type a file's extension suggests: {@code .js} javascript, {@code .jar} jvm, else native. */
+    /** The type a file's extension suggests: {@code .js} javascript, {@code .wasm} wasm, {@code .jar} jvm, else native. */
     private static String typeOf(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         return lower.endsWith(".js") ? WorkloadTypes.JAVASCRIPT
+                : lower.endsWith(".wasm") ? WorkloadTypes.WASM
                 : lower.endsWith(".jar") ? WorkloadTypes.JVM : WorkloadTypes.NATIVE;
     }
 

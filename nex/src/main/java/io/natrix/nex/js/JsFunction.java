@@ -1,5 +1,7 @@
 package io.natrix.nex.js;
 
+import io.natrix.nex.workload.FunctionException;
+import io.natrix.nex.workload.FunctionRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +34,7 @@ import org.graalvm.polyglot.Value;
  * <p>Thread-safety: {@link #call} must be called by one thread at a time (JavaScript contexts are
  * single-threaded); {@link #close} may be called from any thread and cancels a running call.
  */
-public final class JsFunction implements AutoCloseable {
+public final class JsFunction implements FunctionRuntime {
 
     /** How long an interrupted call may take to notice before its context is cancelled. */
     private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
@@ -91,6 +93,7 @@ public final class JsFunction implements AutoCloseable {
      * Runs the function once. Returns the reply bytes (the result as JSON), or an empty array when it returned
      * {@code undefined}.
      */
+    @Override
     public byte[] call(String subject, byte[] payload) throws FunctionException {
         if (closed) {
             throw new FunctionException("function is stopped");

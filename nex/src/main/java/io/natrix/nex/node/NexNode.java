@@ -17,9 +17,11 @@ import io.natrix.nex.api.WorkloadTypes;
 import io.natrix.nex.artifact.ArtifactException;
 import io.natrix.nex.artifact.Artifacts;
 import io.natrix.nex.artifact.Platform;
-import io.natrix.nex.js.FunctionException;
 import io.natrix.nex.js.HostServices;
 import io.natrix.nex.js.JsFunction;
+import io.natrix.nex.wasm.WasmFunction;
+import io.natrix.nex.workload.FunctionException;
+import io.natrix.nex.workload.FunctionRuntime;
 import io.natrix.nex.workload.FunctionWorkload;
 import io.natrix.nex.workload.NativeWorkload;
 import io.natrix.nex.workload.TriggerPolicy;
@@ -33,6 +35,7 @@ import io.nats.client.NKey;
 import io.nats.client.NUID;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -256,9 +259,15 @@ public final class NexNode implements AutoCloseable {
     private StartWorkloadResponse launch(String wid, StartWorkloadRequest request) throws WorkloadException {
         String namespace = request.namespace();
         Path dir = config.dataDir().resolve("workloads").resolve(wid);
+        String type = request.workloadType();
         boolean function = WorkloadTypes.FUNCTION.equals(request.workloadLifecycle());
-        boolean jvm = WorkloadTypes.JVM.equals(request.workloadType());
-        Path artifact = dir.resolve(function ? "function.js" : jvm ? "workload.jar" : "workload");
+        boolean jvm = WorkloadTypes.JVM.equals(type);
+        Path artifact = dir.resolve(switch (type) {
+            case WorkloadTypes.JAVASCRIPT -> "function.js";
+            case WorkloadTypes.WASM -> "function.wasm";
+            case WorkloadTypes.JVM -> "workload.jar";
+            default -> "workload";
+        });
         try {
             artifacts.fetch(request.uri(), request.sha256(), artifact);
         } catch (ArtifactException e) {
@@ -266,9 +275,7 @@ public final class NexNode implements AutoCloseable {
             throw new WorkloadException(e.getMessage(), e);
         }
         Workload workload = function
-                ? new FunctionWorkload(wid, request, host, hostServices, artifact,
-                        new HostServices(hostServices, namespace, request.name(), requestTimeout()),
-                        config.functionTimeout())
+                ? new FunctionWorkload(wid, request, host, hostServices, loader(request, artifact))
                 : new NativeWorkload(wid, request, host, jvm ? NativeWorkload.Launch.JAR : NativeWorkload.Launch.EXECUTABLE,
                         artifact, dir, natsEnv(),
                         request.restartLimit() == null ? config.restartLimit() : request.restartLimit(),
@@ -286,6 +293,24 @@ public final class NexNode implements AutoCloseable {
         data.put("workload_lifecycle", request.workloadLifecycle());
         event(namespace, NexEvent.WORKLOAD_STARTED, wid, request.name(), data);
         return new StartWorkloadResponse(wid, request.name(), id);
+    }
+
+    /** How a function workload's code is loaded, by type. */
+    private FunctionRuntime.Loader loader(StartWorkloadRequest request, Path artifact) {
+        if (WorkloadTypes.WASM.equals(request.workloadType())) {
+            return (out, err) -> WasmFunction.load(read(artifact, request), request.env(), config.functionTimeout(), err);
+        }
+        HostServices services = new HostServices(hostServices, request.namespace(), request.name(), requestTimeout());
+        return (out, err) -> JsFunction.load(new String(read(artifact, request), StandardCharsets.UTF_8),
+                request.name() + ".js", services, config.functionTimeout(), out, err);
+    }
+
+    private static byte[] read(Path artifact, StartWorkloadRequest request) throws FunctionException {
+        try {
+            return Files.readAllBytes(artifact);
+        } catch (IOException e) {
+            throw new FunctionException("could not read " + request.uri() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Starts the workloads a previous run of this node recorded ({@code --state kv}), under their old ids. */

@@ -25,7 +25,7 @@ import java.util.Map;
  * node_name               host name         a readable name (the id is the node's nkey)
  * namespace               "default"         the namespace whose control subjects the node answers
  * tags                    {}                labels auctions match (plus nex.os, nex.arch, nex.cpucount, node_name)
- * workload_types          all three        the types the node accepts: native, javascript, jvm
+ * workload_types          all              the types the node accepts: native, javascript, jvm, wasm
  * deny_trigger_subjects   []                subjects functions may not listen on (beyond $SYS, $JS, $NEX)
  * host_services.nats_url  the node's server where host services (KV, objects, messaging) and triggers live
  * data_dir                a temp directory  where artifacts are kept per workload

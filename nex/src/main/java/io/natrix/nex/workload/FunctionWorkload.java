@@ -4,18 +4,10 @@ import io.natrix.nex.api.Names;
 import io.natrix.nex.api.NexEvent;
 import io.natrix.nex.api.StartWorkloadRequest;
 import io.natrix.nex.api.WireJson;
-import io.natrix.nex.js.FunctionException;
-import io.natrix.nex.js.HostServices;
-import io.natrix.nex.js.JsFunction;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,8 +16,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JavaScript function (Nex v0's {@code v8} type, run here by GraalJS): loaded once at deploy time (a syntax
- * error fails the deploy), then run once per message on each trigger subject. Each trigger is a queue
+ * A function (JavaScript, Nex v0's {@code v8} type, run by GraalJS; or a WebAssembly WASI command run by
+ * Chicory): loaded once at deploy time (a syntax error or invalid module fails the deploy), then run once per
+ * message on each trigger subject. Each trigger is a queue
  * subscription named after the subject, so copies of a function on several nodes share the load.
  *
  * <p>Replies: the function's result as JSON, with headers {@code workload_id}, {@code namespace} and
@@ -42,35 +35,24 @@ public final class FunctionWorkload extends Workload {
     public static final int QUEUE_MAX = 1024;
 
     private final Connection triggers;
-    private final Path script;
-    private final HostServices services;
-    private final Duration timeLimit;
+    private final FunctionRuntime.Loader loader;
     private final ThreadPoolExecutor runner;
-    private JsFunction function;
+    private FunctionRuntime function;
     private Dispatcher dispatcher;
 
     public FunctionWorkload(String id, StartWorkloadRequest spec, WorkloadHost host, Connection triggers,
-                            Path script, HostServices services, Duration timeLimit) {
+                            FunctionRuntime.Loader loader) {
         super(id, spec, host);
         this.triggers = triggers;
-        this.script = script;
-        this.services = services;
-        this.timeLimit = timeLimit;
+        this.loader = loader;
         this.runner = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_MAX),
                 r -> Thread.ofPlatform().daemon().name("nex-fn-" + id).unstarted(r));
     }
 
     @Override
     public void start() throws WorkloadException {
-        String code;
         try {
-            code = Files.readString(script, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new WorkloadException("could not read " + spec().uri() + ": " + e.getMessage(), e);
-        }
-        try {
-            function = JsFunction.load(code, spec().name() + ".js", services, timeLimit,
-                    new LineSink(line -> host.log(this, "stdout", line)),
+            function = loader.load(new LineSink(line -> host.log(this, "stdout", line)),
                     new LineSink(line -> host.log(this, "stderr", line)));
         } catch (FunctionException e) {
             state(WorkloadState.ERROR);

@@ -1,6 +1,6 @@
-package io.natrix.nex.js;
+package io.natrix.nex.workload;
 
-/** A JavaScript function that could not be loaded or did not finish: its message is what the requester sees. */
+/** A function that could not be loaded or did not finish: its message is what the requester sees. */
 public final class FunctionException extends Exception {
 
     private static final long serialVersionUID = 1L;
