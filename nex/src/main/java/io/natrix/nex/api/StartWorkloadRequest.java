@@ -1,12 +1,14 @@
 package io.natrix.nex.api;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What {@code ADEPLOY} carries: the workload's definition. Nex v1 nests the runtime-specific part in a
  * {@code run_request} string checked against the nexlet's schema; Natrix's runtimes share one shape, so it is
- * flat here.
+ * flat here. Nex v0's names {@code type}, {@code location} and {@code environment} are accepted as aliases (its
+ * autostart entries use them).
  *
  * @param name               the workload's name ({@link Names}); names its host-service buckets
  * @param namespace          the tenancy label; defaults to the namespace of the control subject
@@ -25,12 +27,12 @@ public record StartWorkloadRequest(
         String name,
         String namespace,
         String description,
-        String workloadType,
+        @JsonAlias("type") String workloadType,
         String workloadLifecycle,
-        String uri,
+        @JsonAlias("location") String uri,
         String sha256,
         List<String> argv,
-        Map<String, String> env,
+        @JsonAlias("environment") Map<String, String> env,
         List<String> triggerSubjects,
         Map<String, String> tags,
         Integer restartLimit) {

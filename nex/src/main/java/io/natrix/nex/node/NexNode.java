@@ -75,9 +75,6 @@ public final class NexNode implements AutoCloseable {
     /** The version nodes report. */
     public static final String VERSION = "0.1.0";
 
-    /** The most workloads one node runs at once; more deploys are refused. */
-    public static final int WORKLOADS_MAX = 256;
-
     private final NodeConfig config;
     private final Connection control;
     private final Connection hostServices;
@@ -140,6 +137,7 @@ public final class NexNode implements AutoCloseable {
         if (records != null) {
             node.restore();
         }
+        node.autostart();
         long every = config.heartbeatInterval().toMillis();
         node.timers.scheduleAtFixedRate(node::heartbeat, every, every, TimeUnit.MILLISECONDS);
         return node;
@@ -215,7 +213,7 @@ public final class NexNode implements AutoCloseable {
                 && type != null && config.workloadTypes().contains(type)
                 && (request.lifecycle() == null || WorkloadTypes.lifecycles(type).contains(request.lifecycle()))
                 && matches(request.tags())
-                && workloads.size() < WORKLOADS_MAX;
+                && workloads.size() < config.limits().maxWorkloads();
         if (!eligible) {
             return Optional.empty();
         }
@@ -234,11 +232,20 @@ public final class NexNode implements AutoCloseable {
 
     /** Checks, fetches and starts a workload; every refusal is a {@link WorkloadException} with a clear text. */
     StartWorkloadResponse deploy(StartWorkloadRequest given, String namespace) throws WorkloadException {
+        return deploy(given, namespace, true);
+    }
+
+    /**
+     * Deploys; {@code record} says whether {@code --state kv} records it (autostart workloads are not recorded:
+     * the configuration starts them again anyway).
+     */
+    private StartWorkloadResponse deploy(StartWorkloadRequest given, String namespace, boolean record)
+            throws WorkloadException {
         if (!"running".equals(state())) {
             throw new WorkloadException("node " + id + " is in lameduck mode and takes no new workloads");
         }
-        if (workloads.size() >= WORKLOADS_MAX) {
-            throw new WorkloadException("node " + id + " already runs " + WORKLOADS_MAX + " workloads");
+        if (workloads.size() >= config.limits().maxWorkloads()) {
+            throw new WorkloadException("node " + id + " already runs " + config.limits().maxWorkloads() + " workloads");
         }
         if (given.namespace() != null && !given.namespace().isEmpty() && !given.namespace().equals(namespace)) {
             throw new WorkloadException("workload namespace \"" + given.namespace() + "\" does not match the "
@@ -246,7 +253,9 @@ public final class NexNode implements AutoCloseable {
         }
         StartWorkloadRequest request = normalize(given.withNamespace(namespace));
         String wid = NUID.nextGlobal();
-        remember(wid, request); // before it starts: a job may be over before launch returns
+        if (record) {
+            remember(wid, request); // before it starts: a job may be over before launch returns
+        }
         try {
             return launch(wid, request);
         } catch (WorkloadException | RuntimeException e) {
@@ -270,9 +279,10 @@ public final class NexNode implements AutoCloseable {
         });
         try {
             artifacts.fetch(request.uri(), request.sha256(), artifact);
-        } catch (ArtifactException e) {
+            checkSize(artifact, request);
+        } catch (ArtifactException | WorkloadException e) {
             deleteTree(dir);
-            throw new WorkloadException(e.getMessage(), e);
+            throw e instanceof WorkloadException we ? we : new WorkloadException(e.getMessage(), e);
         }
         Workload workload = function
                 ? new FunctionWorkload(wid, request, host, hostServices, loader(request, artifact))
@@ -293,6 +303,58 @@ public final class NexNode implements AutoCloseable {
         data.put("workload_lifecycle", request.workloadLifecycle());
         event(namespace, NexEvent.WORKLOAD_STARTED, wid, request.name(), data);
         return new StartWorkloadResponse(wid, request.name(), id);
+    }
+
+    /** Refuses an artifact past the node's byte limits (one artifact, all artifacts together). */
+    private void checkSize(Path artifact, StartWorkloadRequest request) throws WorkloadException {
+        long size;
+        long total;
+        try {
+            size = Files.size(artifact);
+            total = size + artifactBytes();
+        } catch (IOException e) {
+            throw new WorkloadException("could not measure " + request.uri() + ": " + e.getMessage(), e);
+        }
+        NodeConfig.Limits limits = config.limits();
+        if (limits.maxWorkloadBytes() > 0 && size > limits.maxWorkloadBytes()) {
+            throw new WorkloadException("artifact " + request.uri() + " is " + size + " bytes, over the node's limit of "
+                    + limits.maxWorkloadBytes() + " per workload");
+        }
+        if (limits.maxTotalBytes() > 0 && total > limits.maxTotalBytes()) {
+            throw new WorkloadException("artifact " + request.uri() + " would bring the node's workloads to " + total
+                    + " bytes, over its limit of " + limits.maxTotalBytes());
+        }
+    }
+
+    /** The bytes of the artifacts of the workloads running now (their directories hold one each). */
+    private long artifactBytes() throws IOException {
+        long sum = 0;
+        for (String wid : workloads.keySet()) {
+            Path dir = config.dataDir().resolve("workloads").resolve(wid);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        sum += Files.size(f);
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Deploys the configuration's autostart workloads; one that fails is reported as an event and skipped. */
+    private void autostart() {
+        for (StartWorkloadRequest request : config.autostart()) {
+            String ns = request.namespace() == null || request.namespace().isEmpty() ? config.namespace()
+                    : request.namespace();
+            try {
+                deploy(request, ns, false);
+            } catch (WorkloadException | RuntimeException e) {
+                LOG.warn("autostart of workload {} failed: {}", request.name(), e.getMessage());
+                event(config.namespace(), NexEvent.WORKLOAD_STOPPED, null, request.name(),
+                        Map.of("reason", "failed", "error", "autostart failed: " + e.getMessage()));
+            }
+        }
     }
 
     /** How a function workload's code is loaded, by type. */

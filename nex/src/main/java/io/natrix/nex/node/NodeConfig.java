@@ -3,6 +3,7 @@ package io.natrix.nex.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.support.GoDuration;
 import io.natrix.nex.api.Names;
+import io.natrix.nex.api.StartWorkloadRequest;
 import io.natrix.nex.api.WireJson;
 import io.natrix.nex.api.WorkloadTypes;
 import java.io.IOException;
@@ -34,6 +35,10 @@ import java.util.Map;
  * function_timeout        "5s"              the time limit of one JavaScript function call
  * stop_grace              "5s"              SIGTERM to SIGKILL for native workloads
  * node_seed               a new key         the node's nkey seed (SN...), for a stable id
+ * node_limits             {}                max_workloads (default 256), max_workload_bytes, max_total_bytes (artifact
+ *                                           sizes; 0 = no limit beyond the node's 512 MiB per artifact)
+ * autostart.workloads     []                deploy requests (ADEPLOY's JSON; v0's type/location/environment too)
+ *                                           the node starts by itself; one that fails is reported, not fatal
  * state                   "none"            "kv": record workloads in KV nex-&lt;node id&gt; and start them again
  *                                           after a restart (needs node_seed, so the id stays the same)
  * </pre>
@@ -41,7 +46,8 @@ import java.util.Map;
 public record NodeConfig(String nexus, String nodeName, String namespace, Map<String, String> tags,
                          List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl,
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
-                         Duration stopGrace, String nodeSeed, boolean stateKv) {
+                         Duration stopGrace, String nodeSeed, boolean stateKv, Limits limits,
+                         List<StartWorkloadRequest> autostart) {
 
     public NodeConfig {
         Names.require(nexus, "nexus");
@@ -55,6 +61,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
             }
         }
         denyTriggerSubjects = List.copyOf(denyTriggerSubjects);
+        autostart = List.copyOf(autostart);
         if (restartLimit < 0) {
             throw new IllegalArgumentException("restart_limit must not be negative");
         }
@@ -64,6 +71,20 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         if (stateKv && (nodeSeed == null || nodeSeed.isBlank())) {
             throw new IllegalArgumentException("state kv needs node_seed: without it the node gets a new id at each "
                     + "start and cannot find its workloads");
+        }
+    }
+
+    /** How much a node takes on: workloads at once, bytes of one artifact, bytes of all artifacts (0 = no limit). */
+    public record Limits(int maxWorkloads, long maxWorkloadBytes, long maxTotalBytes) {
+
+        /** The default: 256 workloads, no byte limits beyond the artifact fetcher's own. */
+        public static final Limits DEFAULT = new Limits(256, 0, 0);
+
+        public Limits {
+            if (maxWorkloads <= 0 || maxWorkloadBytes < 0 || maxTotalBytes < 0) {
+                throw new IllegalArgumentException("node_limits: max_workloads must be positive and byte limits not "
+                        + "negative");
+            }
         }
     }
 
@@ -93,6 +114,8 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         public Duration stopGrace = Duration.ofSeconds(5);
         public String nodeSeed;
         public String state = "none";
+        public Limits limits = Limits.DEFAULT;
+        public List<StartWorkloadRequest> autostart = new ArrayList<>();
 
         /** Reads a JSON config file over the current values; unknown keys are errors (they are typos). */
         public Builder file(Path file) throws IOException {
@@ -122,6 +145,14 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                     case "stop_grace" -> stopGrace = duration(v, e.getKey());
                     case "node_seed" -> nodeSeed = v.asText();
                     case "state" -> state = v.asText();
+                    case "node_limits" -> limits = new Limits(v.path("max_workloads").asInt(Limits.DEFAULT.maxWorkloads()),
+                            v.path("max_workload_bytes").asLong(0), v.path("max_total_bytes").asLong(0));
+                    case "autostart" -> {
+                        autostart = new ArrayList<>();
+                        for (JsonNode w : v.path("workloads")) {
+                            autostart.add(WireJson.MAPPER.treeToValue(w, StartWorkloadRequest.class));
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown key \"" + e.getKey() + "\" in " + file);
                 }
             }
@@ -155,7 +186,8 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                 throw new IllegalArgumentException("state must be none or kv, not \"" + state + "\"");
             }
             return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
-                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state));
+                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state),
+                    limits, autostart);
         }
     }
 }

@@ -136,4 +136,44 @@ class NodeControlTest {
         assertThat(feed.events(NexEvent.LAMEDUCK_SET)).hasSize(1);
         assertThat(feed.events(NexEvent.WORKLOAD_STOPPED)).hasSize(1);
     }
+
+    @Test
+    void nodeConfigAutostartsWorkloadsAndEnforcesLimits() throws Exception {
+        Connection nc = nex.connect();
+        FeedRecorder feed = new FeedRecorder(nc, "default");
+        Path fn = dir.resolve("hello.js");
+        Files.writeString(fn, "(s, p) => 'autostarted'");
+        Path config = dir.resolve("limits.json");
+        Files.writeString(config, """
+                {"node_limits": {"max_workloads": 2, "max_workload_bytes": 100},
+                 "autostart": {"workloads": [
+                   {"name": "hello", "type": "v8", "location": "%s", "trigger_subjects": ["auto.hello"]},
+                   {"name": "broken", "type": "native", "location": "file:///no/such/program"}
+                 ]}}
+                """.formatted(fn.toUri()));
+        NexNode node = nex.node("limited", b -> {
+            try {
+                b.file(config);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(node.workloads()).extracting(io.natrix.nex.workload.Workload::name).containsExactly("hello");
+        io.nats.client.Message reply = nc.request("auto.hello", new byte[0], Duration.ofSeconds(20));
+        assertThat(new String(reply.getData(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("\"autostarted\"");
+        await().atMost(WAIT).until(() -> feed.events(NexEvent.WORKLOAD_STOPPED).stream()
+                .anyMatch(e -> "broken".equals(e.workloadName())
+                        && String.valueOf(e.data().get("error")).startsWith("autostart failed: artifact file:///no/such/program not found")));
+
+        Path big = dir.resolve("big.sh");
+        Files.writeString(big, "#!/bin/sh\n" + "# padding\n".repeat(20) + "sleep 100\n");
+        NexHarness.Result tooBig = nex.run("nex", "run", big.toString());
+        assertThat(tooBig.err()).isEqualTo("natrix: error: artifact nats://NEXCLIFILES/big is " + Files.size(big)
+                + " bytes, over the node's limit of 100 per workload\n");
+        Path small = dir.resolve("small.sh");
+        Files.writeString(small, "#!/bin/sh\nsleep 100\n");
+        assertThat(nex.run("nex", "run", small.toString()).status()).isZero();
+        NexHarness.Result full = nex.run("--timeout", "1s", "nex", "run", small.toString(), "--name", "small2");
+        assertThat(full.err()).contains("no node in namespace default bid for a native workload");
+    }
 }
