@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The host services one workload's functions get (Nex v0's {@code hostServices}), on the node's host-services
  * connection and scoped by namespace and workload name: key-value in bucket {@code hs_<ns>_<name>_kv}, objects in
- * {@code hs_<ns>_<name>_obj} (both created on first use, as v0's {@code jit_provision} does), and messaging.
+ * {@code hs_<ns>_<name>_obj} (both created on first use, as v0's {@code jit_provision} does), messaging, and
+ * HTTP requests made by the node ({@link HttpHostService}; a node can switch it off).
  * Functions therefore need no NATS credentials of their own.
  *
  * <p>Thread-safe: the buckets are looked up once under this object's lock; jnats' handles are thread-safe.
@@ -30,11 +31,14 @@ public final class HostServices {
     private final String kvBucket;
     private final String objectBucket;
     private final Duration requestTimeout;
+    private final boolean httpEnabled;
     private KeyValue kv;
     private ObjectStore objects;
 
-    public HostServices(Connection connection, String namespace, String workloadName, Duration requestTimeout) {
+    public HostServices(Connection connection, String namespace, String workloadName, Duration requestTimeout,
+                        boolean httpEnabled) {
         this.connection = connection;
+        this.httpEnabled = httpEnabled;
         this.kvBucket = kvBucket(namespace, workloadName);
         this.objectBucket = objectBucket(namespace, workloadName);
         this.requestTimeout = requestTimeout;
@@ -78,6 +82,14 @@ public final class HostServices {
             throw new IllegalStateException("no reply on " + subject + " within " + requestTimeout.toMillis() + " ms");
         }
         return reply.getData() == null ? new byte[0] : reply.getData();
+    }
+
+    /** An HTTP request on the function's behalf; refused when the node switched the http service off. */
+    HttpHostService.Response http(String method, String url, byte[] body) throws IOException, InterruptedException {
+        if (!httpEnabled) {
+            throw new IllegalStateException("the http host service is disabled on this node");
+        }
+        return HttpHostService.send(method, url, body);
     }
 
     public byte[] objectGet(String name) throws IOException, JetStreamApiException, InterruptedException {

@@ -80,6 +80,37 @@ public final class JsHost {
         return call("messaging.request", () -> proxy(services.request(subject, bytes)));
     }
 
+    /** {@code http.<method>(url, body)}: the answer as a {@link HttpAnswer} the prelude turns into an object. */
+    @HostAccess.Export
+    public Object http(String method, String url, Value body) {
+        byte[] bytes = body == null || body.isNull() ? new byte[0] : ByteArrayProxy.copyOf(body, VALUE_BYTES_MAX);
+        return call("http." + method.toLowerCase(java.util.Locale.ROOT), () -> new HttpAnswer(services.http(method, url, bytes)));
+    }
+
+    /** What JavaScript sees of an HTTP answer: its status, headers (JSON) and body. */
+    public static final class HttpAnswer {
+        private final HttpHostService.Response response;
+
+        HttpAnswer(HttpHostService.Response response) {
+            this.response = response;
+        }
+
+        @HostAccess.Export
+        public int status() {
+            return response.status();
+        }
+
+        @HostAccess.Export
+        public String headers() throws JsonProcessingException {
+            return JSON.writeValueAsString(response.headers());
+        }
+
+        @HostAccess.Export
+        public Object body() {
+            return new ByteArrayProxy(response.body());
+        }
+    }
+
     @HostAccess.Export
     public Object objectGet(String name) {
         return call("objectStore.get", () -> proxy(services.objectGet(name)));

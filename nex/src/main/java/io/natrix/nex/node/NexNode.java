@@ -362,7 +362,8 @@ public final class NexNode implements AutoCloseable {
         if (WorkloadTypes.WASM.equals(request.workloadType())) {
             return (out, err) -> WasmFunction.load(read(artifact, request), request.env(), config.functionTimeout(), err);
         }
-        HostServices services = new HostServices(hostServices, request.namespace(), request.name(), requestTimeout());
+        HostServices services = new HostServices(hostServices, request.namespace(), request.name(), requestTimeout(),
+                config.httpHostService());
         return (out, err) -> JsFunction.load(new String(read(artifact, request), StandardCharsets.UTF_8),
                 request.name() + ".js", services, config.functionTimeout(), out, err);
     }

@@ -29,6 +29,7 @@ import java.util.Map;
  * workload_types          all              the types the node accepts: native, javascript, jvm, wasm
  * deny_trigger_subjects   []                subjects functions may not listen on (beyond $SYS, $JS, $NEX)
  * host_services.nats_url  the node's server where host services (KV, objects, messaging) and triggers live
+ * host_services.services.http.enabled  true  whether functions may make HTTP requests through the node
  * data_dir                a temp directory  where artifacts are kept per workload
  * heartbeat_interval      "10s"             how often HEARTBEAT events go out
  * restart_limit           3                 restarts of a failing service before it is given up
@@ -44,7 +45,7 @@ import java.util.Map;
  * </pre>
  */
 public record NodeConfig(String nexus, String nodeName, String namespace, Map<String, String> tags,
-                         List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl,
+                         List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl, boolean httpHostService,
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
                          Duration stopGrace, String nodeSeed, boolean stateKv, Limits limits,
                          List<StartWorkloadRequest> autostart) {
@@ -107,6 +108,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         public List<String> workloadTypes = new ArrayList<>(WorkloadTypes.ALL);
         public List<String> denyTriggerSubjects = new ArrayList<>();
         public String hostServicesUrl;
+        public boolean httpHostService = true;
         public Path dataDir;
         public Duration heartbeatInterval = Duration.ofSeconds(10);
         public int restartLimit = 3;
@@ -136,8 +138,10 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                     }
                     case "workload_types" -> workloadTypes = strings(v, e.getKey());
                     case "deny_trigger_subjects" -> denyTriggerSubjects = strings(v, e.getKey());
-                    case "host_services" -> hostServicesUrl = v.path("nats_url").isMissingNode() ? null
-                            : v.path("nats_url").asText();
+                    case "host_services" -> {
+                        hostServicesUrl = v.path("nats_url").isMissingNode() ? null : v.path("nats_url").asText();
+                        httpHostService = v.path("services").path("http").path("enabled").asBoolean(true);
+                    }
                     case "data_dir" -> dataDir = Path.of(v.asText());
                     case "heartbeat_interval" -> heartbeatInterval = duration(v, e.getKey());
                     case "restart_limit" -> restartLimit = v.asInt();
@@ -186,6 +190,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                 throw new IllegalArgumentException("state must be none or kv, not \"" + state + "\"");
             }
             return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
+                    httpHostService,
                     dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state),
                     limits, autostart);
         }

@@ -60,6 +60,12 @@
     return encodeUtf8(JSON.stringify(v));
   };
 
+  // v0's http service: {status, headers, response} where response is a Uint8Array.
+  const http = (method) => (url, body) => {
+    const answer = host.http(method, String(url), body === undefined || body === null ? null : bytes(body));
+    return { status: answer.status(), headers: JSON.parse(answer.headers()), response: toU8(answer.body()) };
+  };
+
   const hostServices = Object.freeze({
     kv: Object.freeze({
       get: (key) => toU8(host.kvGet(String(key))),
@@ -76,6 +82,10 @@
       put: (name, value) => { host.objectPut(String(name), bytes(value)); },
       delete: (name) => { host.objectDelete(String(name)); },
       list: () => JSON.parse(host.objectList()),
+    }),
+    http: Object.freeze({
+      get: http('GET'), post: http('POST'), put: http('PUT'), patch: http('PATCH'), delete: http('DELETE'),
+      head: http('HEAD'),
     }),
   });
   Object.defineProperty(globalThis, 'hostServices', { value: hostServices, writable: false, enumerable: false });

@@ -135,4 +135,46 @@ class HostServicesTest {
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err()).contains("no reply from workload nope");
     }
+
+    @Test
+    void httpHostServiceAnswersAndCanBeSwitchedOff() throws Exception {
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", ex -> {
+            try (ex) {
+                byte[] in = ex.getRequestBody().readAllBytes();
+                byte[] out = (ex.getRequestMethod() + " " + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("X-Test", "yes");
+                ex.sendResponseHeaders(201, out.length);
+                ex.getResponseBody().write(out);
+            }
+        });
+        web.start();
+        try {
+            String url = "http://127.0.0.1:" + web.getAddress().getPort() + "/echo";
+            nex.node("web");
+            Path fn = dir.resolve("web.js");
+            Files.writeString(fn, """
+                    (subject, payload) => {
+                      const got = this.hostServices.http.get('%s');
+                      const posted = this.hostServices.http.post('%s', {n: 1});
+                      return { status: got.status, header: got.headers['x-test'],
+                               get: new TextDecoder().decode(got.response), post: new TextDecoder().decode(posted.response) };
+                    }
+                    """.formatted(url, url));
+            assertThat(nex.run("nex", "run", fn.toString(), "--trigger-subject", "web").status()).isZero();
+            Connection nc = nex.connect();
+            assertThat(text(nc.request("web", new byte[0], Duration.ofSeconds(20))))
+                    .isEqualTo("{\"status\":201,\"header\":\"yes\",\"get\":\"GET \",\"post\":\"POST {\\\"n\\\":1}\"}");
+
+            NexNode off = nex.node("offline", b -> b.httpHostService = false);
+            assertThat(nex.run("nex", "run", fn.toString(), "--trigger-subject", "web.off", "--name", "weboff",
+                    "--node-id", off.id()).status()).isZero();
+            Message refused = nc.request("web.off", new byte[0], Duration.ofSeconds(20));
+            assertThat(refused.getHeaders().getFirst("error"))
+                    .contains("http.get failed: the http host service is disabled on this node");
+        } finally {
+            web.stop(0);
+        }
+    }
 }
