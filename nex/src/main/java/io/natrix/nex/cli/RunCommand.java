@@ -82,6 +82,10 @@ final class RunCommand extends NexClientCommand {
             description = "Object store for uploaded files (default ${DEFAULT-VALUE})")
     String bucket;
 
+    @Option(names = "--target-namespace", paramLabel = "NS",
+            description = "Deploy into this namespace (from the system namespace; default: the namespace itself)")
+    String targetNamespace;
+
     @Option(names = "--json", description = "Print the deploy answer as JSON")
     boolean json;
 
@@ -119,7 +123,8 @@ final class RunCommand extends NexClientCommand {
             if (local != null) {
                 hash = upload(nc, local, workloadName);
             }
-            StartWorkloadRequest request = new StartWorkloadRequest(workloadName, client.namespace(), description,
+            String workloadNamespace = targetNamespace != null ? targetNamespace : client.namespace();
+            StartWorkloadRequest request = new StartWorkloadRequest(workloadName, workloadNamespace, description,
                     workloadType, lifecycle, uri, hash, argv, variables, triggers, wantedTags, restartLimit);
             StartWorkloadResponse started = nodeId != null ? client.deploy(nodeId, request)
                     : client.deployByAuction(request, wantedTags);

@@ -25,7 +25,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's control API as a NATS micro service named {@code nexnode} (see {@link NexSubjects} for the subjects).
+ * A node's control API as a NATS micro service named {@code nexnode} (see {@link NexSubjects} for the subjects),
+ * on the node's namespace and on {@code system}, the administrators' namespace, which sees and may deploy into
+ * every namespace.
  * Each node subscribes in a queue group of its own id, so every node sees the broadcast requests (PING, AUCTION,
  * WPING) and stays silent where it has nothing to say (no bid, no such workload).
  *
@@ -60,28 +62,43 @@ final class ControlService {
     }
 
     void start() {
-        String ns = node.config().namespace();
         String id = node.id();
-        service = Service.builder()
+        var builder = Service.builder()
                 .connection(connection)
                 .name(NexSubjects.SERVICE_NAME)
                 .version(NexNode.VERSION)
                 .description("Natrix Nex node " + node.config().nodeName())
-                .metadata(Map.of("node_id", id, "nexus", node.config().nexus(), "namespace", ns))
-                .addServiceEndpoint(endpoint("PING", NexSubjects.control(ns, NexSubjects.PING), this::ping))
-                .addServiceEndpoint(endpoint("PINGNODE", NexSubjects.control(ns, NexSubjects.PING, id), this::ping))
-                .addServiceEndpoint(endpoint("INFO", NexSubjects.control(ns, NexSubjects.INFO, id), this::info))
-                .addServiceEndpoint(endpoint("AUCTION", NexSubjects.control(ns, NexSubjects.AUCTION), this::auction))
-                .addServiceEndpoint(endpoint("ADEPLOY", NexSubjects.control(ns, NexSubjects.ADEPLOY, id), this::deploy))
-                .addServiceEndpoint(endpoint("UNDEPLOY", NexSubjects.control(ns, NexSubjects.UNDEPLOY, "*"),
-                        this::undeploy))
-                .addServiceEndpoint(endpoint("CLONE", NexSubjects.control(ns, NexSubjects.CLONE, "*"), this::cloneOf))
-                .addServiceEndpoint(endpoint("WPING", NexSubjects.control(ns, NexSubjects.WPING), this::wping))
-                .addServiceEndpoint(endpoint("WPINGONE", NexSubjects.control(ns, NexSubjects.WPING, "*"), this::wping))
-                .addServiceEndpoint(endpoint("LAMEDUCK", NexSubjects.control(ns, NexSubjects.LAMEDUCK, id),
-                        this::lameduck))
-                .build();
+                .metadata(Map.of("node_id", id, "nexus", node.config().nexus(), "namespace", node.config().namespace()));
+        for (String ns : namespaces()) {
+            String suffix = ns.equals(node.config().namespace()) ? "" : "_" + ns.toUpperCase(java.util.Locale.ROOT);
+            builder.addServiceEndpoint(endpoint("PING" + suffix, NexSubjects.control(ns, NexSubjects.PING), this::ping))
+                    .addServiceEndpoint(endpoint("PINGNODE" + suffix, NexSubjects.control(ns, NexSubjects.PING, id), this::ping))
+                    .addServiceEndpoint(endpoint("INFO" + suffix, NexSubjects.control(ns, NexSubjects.INFO, id), this::info))
+                    .addServiceEndpoint(endpoint("AUCTION" + suffix, NexSubjects.control(ns, NexSubjects.AUCTION), this::auction))
+                    .addServiceEndpoint(endpoint("ADEPLOY" + suffix, NexSubjects.control(ns, NexSubjects.ADEPLOY, id), this::deploy))
+                    .addServiceEndpoint(endpoint("UNDEPLOY" + suffix, NexSubjects.control(ns, NexSubjects.UNDEPLOY, "*"),
+                            this::undeploy))
+                    .addServiceEndpoint(endpoint("CLONE" + suffix, NexSubjects.control(ns, NexSubjects.CLONE, "*"), this::cloneOf))
+                    .addServiceEndpoint(endpoint("WPING" + suffix, NexSubjects.control(ns, NexSubjects.WPING), this::wping))
+                    .addServiceEndpoint(endpoint("WPINGONE" + suffix, NexSubjects.control(ns, NexSubjects.WPING, "*"), this::wping))
+                    .addServiceEndpoint(endpoint("LAMEDUCK" + suffix, NexSubjects.control(ns, NexSubjects.LAMEDUCK, id),
+                            this::lameduck));
+        }
+        service = builder.build();
         service.startService();
+    }
+
+    /** The node's own namespace, and {@code system} (the administrators', which sees every namespace). */
+    private List<String> namespaces() {
+        String own = node.config().namespace();
+        return own.equals(NexNode.SYSTEM_NAMESPACE) ? List.of(own) : List.of(own, NexNode.SYSTEM_NAMESPACE);
+    }
+
+    /** The namespace a control request came in on: {@code $NEX.SVC.<ns>.control...}. */
+    private static String controlNamespace(ServiceMessage m) {
+        String subject = m.getSubject();
+        int start = "$NEX.SVC.".length();
+        return subject.substring(start, subject.indexOf('.', start));
     }
 
     void stop() {
@@ -135,7 +152,7 @@ final class ControlService {
     }
 
     private void info(ServiceMessage m) {
-        reply(m, node.info());
+        reply(m, node.info(controlNamespace(m)));
     }
 
     private void auction(ServiceMessage m) {
@@ -144,29 +161,25 @@ final class ControlService {
 
     private void deploy(ServiceMessage m) throws WorkloadException {
         StartWorkloadRequest request = WireJson.decode(m.getData(), StartWorkloadRequest.class);
-        reply(m, node.deploy(request, node.config().namespace()));
+        reply(m, node.deploy(request, controlNamespace(m)));
     }
 
     private void undeploy(ServiceMessage m) {
         String wid = lastToken(m.getSubject());
-        StopWorkloadRequest request = WireJson.decode(m.getData(), StopWorkloadRequest.class);
-        String ns = request.namespace() == null || request.namespace().isEmpty() ? node.config().namespace()
-                : request.namespace();
-        node.undeploy(wid, ns).ifPresent(r -> reply(m, r));
+        WireJson.decode(m.getData(), StopWorkloadRequest.class); // checked for form; the subject says the namespace
+        node.undeploy(wid, controlNamespace(m)).ifPresent(r -> reply(m, r));
     }
 
     private void cloneOf(ServiceMessage m) throws WorkloadException {
         String wid = lastToken(m.getSubject());
-        CloneWorkloadRequest request = WireJson.decode(m.getData(), CloneWorkloadRequest.class);
-        String ns = request.namespace() == null || request.namespace().isEmpty() ? node.config().namespace()
-                : request.namespace();
-        node.cloneOf(wid, ns).ifPresent(r -> reply(m, r));
+        WireJson.decode(m.getData(), CloneWorkloadRequest.class);
+        node.cloneOf(wid, controlNamespace(m)).ifPresent(r -> reply(m, r));
     }
 
     private void wping(ServiceMessage m) {
         String subject = m.getSubject();
         boolean one = !subject.endsWith("." + NexSubjects.WPING);
-        List<?> found = node.summaries(one ? lastToken(subject) : null);
+        List<?> found = node.summaries(one ? lastToken(subject) : null, controlNamespace(m));
         if (!found.isEmpty() || !one) {
             reply(m, found);
         }

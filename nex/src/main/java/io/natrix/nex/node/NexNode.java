@@ -72,6 +72,9 @@ public final class NexNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NexNode.class);
 
+    /** The administrators' namespace: its control requests see and may act on every namespace. */
+    public static final String SYSTEM_NAMESPACE = "system";
+
     /** The version nodes report. */
     public static final String VERSION = "0.1.0";
 
@@ -201,10 +204,10 @@ public final class NexNode implements AutoCloseable {
                 tags, workloads.size()));
     }
 
-    NodeInfo info() {
+    NodeInfo info(String controlNamespace) {
         return new NodeInfo(id, config.nodeName(), config.nexus(), VERSION, startTime.toString(),
                 Duration.between(startTime, Instant.now()).toSeconds(), state(), tags, config.workloadTypes(),
-                summaries(null));
+                summaries(null, controlNamespace));
     }
 
     Optional<AuctionBid> bid(AuctionRequest request) {
@@ -247,11 +250,20 @@ public final class NexNode implements AutoCloseable {
         if (workloads.size() >= config.limits().maxWorkloads()) {
             throw new WorkloadException("node " + id + " already runs " + config.limits().maxWorkloads() + " workloads");
         }
-        if (given.namespace() != null && !given.namespace().isEmpty() && !given.namespace().equals(namespace)) {
+        boolean namespaceGiven = given.namespace() != null && !given.namespace().isEmpty();
+        String target = namespace;
+        if (SYSTEM_NAMESPACE.equals(namespace)) {
+            target = namespaceGiven ? given.namespace() : config.namespace();
+            try {
+                Names.require(target, "namespace");
+            } catch (IllegalArgumentException e) {
+                throw new WorkloadException(e.getMessage());
+            }
+        } else if (namespaceGiven && !given.namespace().equals(namespace)) {
             throw new WorkloadException("workload namespace \"" + given.namespace() + "\" does not match the "
                     + "control namespace \"" + namespace + "\"");
         }
-        StartWorkloadRequest request = normalize(given.withNamespace(namespace));
+        StartWorkloadRequest request = normalize(given.withNamespace(target));
         String wid = NUID.nextGlobal();
         if (record) {
             remember(wid, request); // before it starts: a job may be over before launch returns
@@ -476,7 +488,7 @@ public final class NexNode implements AutoCloseable {
         if (w == null) {
             return Optional.empty();
         }
-        if (!w.namespace().equals(namespace)) {
+        if (!visible(w, namespace)) {
             return Optional.of(new StopWorkloadResponse(wid, false, "workload " + wid + " is not in namespace "
                     + namespace, w.spec().workloadType()));
         }
@@ -496,21 +508,26 @@ public final class NexNode implements AutoCloseable {
         if (w == null) {
             return Optional.empty();
         }
-        if (!w.namespace().equals(namespace)) {
+        if (!visible(w, namespace)) {
             throw new WorkloadException("workload " + wid + " is not in namespace " + namespace);
         }
         return Optional.of(new CloneWorkloadResponse(w.spec()));
     }
 
-    /** The workloads of this node in {@code namespace}, or the one with id {@code wid}. */
-    List<WorkloadSummary> summaries(String wid) {
+    /** The workloads of this node visible in {@code namespace} (all of them for {@code system}), or one by id or name. */
+    List<WorkloadSummary> summaries(String wid, String namespace) {
         List<WorkloadSummary> out = new ArrayList<>();
         for (Workload w : workloads()) {
-            if (wid == null || wid.equals(w.id()) || wid.equals(w.name())) {
+            if (visible(w, namespace) && (wid == null || wid.equals(w.id()) || wid.equals(w.name()))) {
                 out.add(w.summary());
             }
         }
         return out;
+    }
+
+    /** Whether a control request on {@code namespace} may see and act on {@code w}. */
+    private static boolean visible(Workload w, String namespace) {
+        return SYSTEM_NAMESPACE.equals(namespace) || w.namespace().equals(namespace);
     }
 
     /** Enters lameduck: no bids or deploys from now; after {@code delay} the workloads stop and so does the node. */

@@ -176,4 +176,35 @@ class NodeControlTest {
         NexHarness.Result full = nex.run("--timeout", "1s", "nex", "run", small.toString(), "--name", "small2");
         assertThat(full.err()).contains("no node in namespace default bid for a native workload");
     }
+
+    @Test
+    void systemNamespaceSeesAndDeploysIntoEveryNamespace() throws Exception {
+        NexNode node = nex.node("ops");
+        Path fn = dir.resolve("f.js");
+        Files.writeString(fn, "(s, p) => s");
+        NexHarness.Result ls = nex.run("nex", "--namespace", "system", "node", "ls");
+        assertThat(ls.out()).contains(node.id());
+
+        NexHarness.Result intoDefault = nex.run("nex", "--namespace", "system", "run", fn.toString(),
+                "--trigger-subject", "sys.f", "--target-namespace", "default");
+        assertThat(intoDefault.status()).as(intoDefault.toString()).isZero();
+        NexHarness.Result intoTeam = nex.run("nex", "--namespace", "system", "run", fn.toString(), "--name", "teamf",
+                "--trigger-subject", "team.f", "--target-namespace", "team1");
+        assertThat(intoTeam.status()).as(intoTeam.toString()).isZero();
+        String teamId = node.workloads().stream().filter(w -> w.name().equals("teamf")).findFirst().orElseThrow().id();
+        assertThat(node.workloads().stream().filter(w -> w.name().equals("teamf")).findFirst().orElseThrow().namespace())
+                .isEqualTo("team1");
+
+        assertThat(nex.run("nex", "wl", "ls").out()).contains("sys.f").doesNotContain("team.f");
+        assertThat(nex.run("nex", "--namespace", "system", "wl", "ls").out()).contains("sys.f").contains("team.f");
+        NexHarness.Result refused = nex.run("nex", "run", fn.toString(), "--name", "sneaky", "--trigger-subject", "x",
+                "--target-namespace", "team1");
+        assertThat(refused.err()).isEqualTo("natrix: error: workload namespace \"team1\" does not match the control "
+                + "namespace \"default\"\n");
+        NexHarness.Result notVisible = nex.run("nex", "wl", "stop", teamId);
+        assertThat(notVisible.err()).isEqualTo("natrix: error: workload " + teamId + " is not in namespace default\n");
+        NexHarness.Result stopped = nex.run("nex", "--namespace", "system", "wl", "stop", teamId);
+        assertThat(stopped.status()).as(stopped.toString()).isZero();
+        assertThat(node.workloads()).extracting(io.natrix.nex.workload.Workload::name).containsExactly("f");
+    }
 }
