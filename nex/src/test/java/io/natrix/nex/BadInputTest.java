@@ -128,6 +128,16 @@ class BadInputTest {
     }
 
     @Test
+    void helpListsTheNexCommands() {
+        NexHarness.Result help = nex.run("nex", "--help");
+        assertThat(help.status()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("node", "run", "workload", "logs", "events");
+        NexHarness.Result run = nex.run("nex", "run", "--help");
+        assertThat(run.out()).contains("--trigger-subject", "--target-namespace");
+        assertThat(nex.run("nex", "devrun", "--help").status()).isZero();
+    }
+
+    @Test
     void badCommandLinesAndNoServer() {
         NexHarness.Result unknown = nex.run("nex", "frobnicate");
         assertThat(unknown.status()).isEqualTo(2);
