@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nex",
         description = "Nex: run workloads (native and jar services and jobs, JavaScript and WebAssembly functions) on nodes reachable over NATS",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {NodeCommand.class, RunCommand.class, WorkloadCommand.class, LogsCommand.class,
+        subcommands = {NodeCommand.class, RunCommand.class, DevrunCommand.class, WorkloadCommand.class, LogsCommand.class,
                 EventsCommand.class})
 public final class NexCommand implements Callable<Integer> {
 

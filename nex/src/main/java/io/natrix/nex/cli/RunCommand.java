@@ -26,14 +26,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code natrix nex run} (and Nex v0's {@code devrun} spelling): deploys a workload. A local file is uploaded to
+ * {@code natrix nex run}: deploys a workload ({@link DevrunCommand} is v0's spelling, which also replaces
+ * workloads of the same name). A local file is uploaded to
  * the object store ({@code NEXCLIFILES}, key = the workload's name) and deployed as {@code nats://NEXCLIFILES/name}
  * with its SHA-256; {@code nats://} and {@code file://} URIs are passed to the node as they are. Unless
  * {@code --node-id} names the node, an auction picks one at random among the bidders (nodes of the type, with
  * the tags asked for). The type follows the file's extension ({@code .js}: javascript) unless {@code --type} says.
  */
-@Command(name = "run", aliases = "devrun", description = "Deploy a workload (uploading a local file first)")
-final class RunCommand extends NexClientCommand {
+@Command(name = "run", description = "Deploy a workload (uploading a local file first)")
+class RunCommand extends NexClientCommand {
 
     /** Where uploaded artifacts go, as Nex v0's devrun put them. */
     static final String UPLOAD_BUCKET = "NEXCLIFILES";
@@ -126,6 +127,8 @@ final class RunCommand extends NexClientCommand {
             String workloadNamespace = targetNamespace != null ? targetNamespace : client.namespace();
             StartWorkloadRequest request = new StartWorkloadRequest(workloadName, workloadNamespace, description,
                     workloadType, lifecycle, uri, hash, argv, variables, triggers, wantedTags, restartLimit);
+            List<String> previous = replacesSameName() ? client.workloads().stream()
+                    .filter(w -> w.name().equals(workloadName)).map(w -> w.id()).toList() : List.of();
             StartWorkloadResponse started = nodeId != null ? client.deploy(nodeId, request)
                     : client.deployByAuction(request, wantedTags);
             if (json) {
@@ -133,6 +136,12 @@ final class RunCommand extends NexClientCommand {
             } else {
                 out().println("Workload " + started.name() + " (" + started.id() + ") deployed to node "
                         + started.nodeId());
+            }
+            for (String old : previous) {
+                client.stop(old);
+                if (!json) {
+                    out().println("Workload " + old + " (the previous " + workloadName + ") stopped");
+                }
             }
         }
         return 0;
@@ -157,6 +166,11 @@ final class RunCommand extends NexClientCommand {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether workloads of the same name are stopped once the new one runs (v0's devrun does this). */
+    protected boolean replacesSameName() {
+        return false;
     }
 
     /** The type a file's extension suggests: {@code .js} javascript, {@code .wasm} wasm, {@code .jar} jvm, else native. */

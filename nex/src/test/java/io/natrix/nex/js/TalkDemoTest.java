@@ -68,4 +68,20 @@ class TalkDemoTest {
         assertThat(entry).isNotNull();
         assertThat(new String(entry.getValue(), StandardCharsets.UTF_8)).isEqualTo(todo);
     }
+
+    @Test
+    void devrunReplacesTheWorkloadOfTheSameName() throws Exception {
+        io.natrix.nex.node.NexNode node = nex.node("dev");
+        Path createJs = dir.resolve("create.js");
+        Files.writeString(createJs, CREATE_JS);
+        assertThat(nex.run("nex", "devrun", createJs.toString(), "--trigger_subject", "todo.create").status()).isZero();
+        String first = node.workloads().get(0).id();
+        Files.writeString(createJs, "(subject, payload) => 'v2'");
+        NexHarness.Result again = nex.run("nex", "devrun", createJs.toString(), "--trigger_subject", "todo.create");
+        assertThat(again.status()).as(again.toString()).isZero();
+        assertThat(again.out()).endsWith("Workload " + first + " (the previous create) stopped\n");
+        assertThat(node.workloads()).hasSize(1);
+        Message reply = nex.connect().request("todo.create", new byte[0], Duration.ofSeconds(20));
+        assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("\"v2\"");
+    }
 }
