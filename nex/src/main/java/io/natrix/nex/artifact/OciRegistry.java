@@ -28,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Pulls a Nex workload bundle from an OCI registry (Registry HTTP API v2): {@code oci://[user:pass@]host[:port]/
+ * Pulls (and pushes) Nex workload bundles from (to) an OCI registry (Registry HTTP API v2): {@code oci://[user:pass@]host[:port]/
  * repo[:tag|@sha256:digest]}, tag {@code latest} by default. The manifest's layers carry {@code os} and
  * {@code arch} annotations (Nex vNext's bundle: one layer per OS/CPU); the node takes the layer whose annotations
  * match <em>both</em> its OS and CPU (vNext skipped a layer only when both differed, a bug). An image index is
@@ -39,7 +39,15 @@ import java.util.regex.Pattern;
  * URL's user info as Basic, and the registry token flow ({@code WWW-Authenticate: Bearer realm=...}) when the
  * registry asks for it. Stateless and thread-safe.
  */
-final class OciRegistry {
+public final class OciRegistry {
+
+    /** One layer of a Nex workload bundle: the program for one OS and CPU. */
+    public record BundleLayer(String os, String arch, String workloadType, byte[] content) {
+    }
+
+    private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+    private static final String EMPTY_CONFIG_TYPE = "application/vnd.oci.empty.v1+json";
+    private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
 
     private static final String MANIFEST_TYPES = "application/vnd.oci.image.manifest.v1+json, "
             + "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, "
@@ -67,7 +75,7 @@ final class OciRegistry {
     }
 
     /** Parses {@code oci://...}; throws with a clear message when it is malformed. */
-    static OciRegistry of(String uri) throws ArtifactException {
+    public static OciRegistry of(String uri) throws ArtifactException {
         URI parsed = URI.create(uri);
         String host = parsed.getHost();
         String path = parsed.getRawPath() == null ? "" : parsed.getRawPath().replaceFirst("^/", "");
@@ -165,15 +173,7 @@ final class OciRegistry {
 
     private HttpResponse<InputStream> get(String path, String accept)
             throws ArtifactException, IOException, InterruptedException {
-        HttpResponse<InputStream> response = send(path, accept);
-        if (response.statusCode() == 401 && bearer == null) {
-            String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-            response.body().close();
-            if (challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                bearer = token(challenge);
-                response = send(path, accept);
-            }
-        }
+        HttpResponse<InputStream> response = exchange("GET", base + path, accept, null, null);
         int status = response.statusCode();
         if (status == 200) {
             return response;
@@ -185,15 +185,117 @@ final class OciRegistry {
         throw new ArtifactException("artifact " + uri + ": registry answered " + status + " for " + path);
     }
 
-    private HttpResponse<InputStream> send(String path, String accept) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", accept).GET();
+    /** One request, with the token flow when the registry answers 401 with a Bearer challenge. */
+    private HttpResponse<InputStream> exchange(String method, String url, String accept, String contentType,
+                                               byte[] body) throws ArtifactException, IOException, InterruptedException {
+        HttpResponse<InputStream> response = send(method, url, accept, contentType, body);
+        if (response.statusCode() == 401 && bearer == null) {
+            String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+            response.body().close();
+            if (challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                bearer = token(challenge);
+                response = send(method, url, accept, contentType, body);
+            }
+        }
+        return response;
+    }
+
+    private HttpResponse<InputStream> send(String method, String url, String accept, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         } else if (basicAuth != null) {
             request.header("Authorization", basicAuth);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * The manifest of a bundle: an OCI image manifest with artifact type {@code application/nex-workload}, the
+     * empty config, and one layer per platform ({@code application/nex.<type>}, annotated {@code os} and
+     * {@code arch}).
+     */
+    public static String manifest(List<BundleLayer> layers) {
+        var root = JSON.createObjectNode();
+        root.put("schemaVersion", 2);
+        root.put("mediaType", MANIFEST_TYPE);
+        root.put("artifactType", "application/nex-workload");
+        var config = root.putObject("config");
+        config.put("mediaType", EMPTY_CONFIG_TYPE);
+        config.put("digest", "sha256:" + hex(EMPTY_CONFIG));
+        config.put("size", EMPTY_CONFIG.length);
+        var array = root.putArray("layers");
+        for (BundleLayer l : layers) {
+            var layer = array.addObject();
+            layer.put("mediaType", "application/nex." + l.workloadType());
+            layer.put("digest", "sha256:" + hex(l.content()));
+            layer.put("size", l.content().length);
+            var annotations = layer.putObject("annotations");
+            annotations.put("os", l.os());
+            annotations.put("arch", l.arch());
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Uploads the layers and the config, then the manifest under this URI's tag; returns the manifest digest. */
+    public String push(List<BundleLayer> layers) throws ArtifactException, IOException, InterruptedException {
+        uploadBlob(EMPTY_CONFIG);
+        for (BundleLayer l : layers) {
+            uploadBlob(l.content());
+        }
+        byte[] manifest = manifest(layers).getBytes(StandardCharsets.UTF_8);
+        String path = "/v2/" + repository + "/manifests/" + reference;
+        HttpResponse<InputStream> r = exchange("PUT", base + path, null, MANIFEST_TYPE, manifest);
+        r.body().close();
+        if (r.statusCode() != 201 && r.statusCode() != 200) {
+            throw new ArtifactException("could not push " + uri + ": registry answered " + r.statusCode() + " for "
+                    + path);
+        }
+        return "sha256:" + hex(manifest);
+    }
+
+    /** A monolithic blob upload: POST for an upload location, then PUT the bytes with their digest. */
+    private void uploadBlob(byte[] content) throws ArtifactException, IOException, InterruptedException {
+        String digest = "sha256:" + hex(content);
+        HttpResponse<InputStream> head = exchange("HEAD", base + "/v2/" + repository + "/blobs/" + digest, null, null,
+                null);
+        head.body().close();
+        if (head.statusCode() == 200) {
+            return; // the registry has it already
+        }
+        HttpResponse<InputStream> start = exchange("POST", base + "/v2/" + repository + "/blobs/uploads/", null, null,
+                null);
+        start.body().close();
+        String location = start.headers().firstValue("Location").orElse(null);
+        if (start.statusCode() != 202 || location == null) {
+            throw new ArtifactException("could not push " + uri + ": registry answered " + start.statusCode()
+                    + " to an upload request");
+        }
+        String target = URI.create(base + "/").resolve(location).toString();
+        target += (target.contains("?") ? "&" : "?") + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8);
+        HttpResponse<InputStream> put = exchange("PUT", target, null, "application/octet-stream", content);
+        put.body().close();
+        if (put.statusCode() != 201) {
+            throw new ArtifactException("could not push " + uri + ": registry answered " + put.statusCode()
+                    + " to a blob upload");
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
     /** The registry token flow: asks the realm for a pull token with the challenge's service and scope. */

@@ -99,4 +99,48 @@ class OciArtifactTest {
         Artifacts.Fetched fetched = artifacts.fetch(base + "/nex/fine:v1", TestRegistry.sha256(fine), dir.resolve("d/x"));
         assertThat(Files.readAllBytes(fetched.path())).isEqualTo(fine);
     }
+
+    @Test
+    void workloadBundlePushesALayerPerPlatformThatRunDeploys() throws Exception {
+        String mine = Platform.os() + "/" + Platform.arch();
+        Path script = dir.resolve("counter.sh");
+        Files.write(script, script("counted"));
+        byte[] elf = new byte[64];
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        elf[5] = 1; // little-endian
+        boolean arm = Platform.arch().equals("arm64");
+        elf[18] = (byte) (arm ? 0x3e : 0xb7); // the other CPU, so it is never picked here
+        Path other = dir.resolve("counter-other");
+        Files.write(other, elf);
+        String otherPlatform = "linux/" + (arm ? "amd64" : "arm64");
+
+        NexHarness.Result dry = nex.run("nex", "workload", "bundle", "--binaries", mine + "=" + script + "," + other,
+                "--name", "nex/counter");
+        assertThat(dry.status()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("\"artifactType\" : \"application/nex-workload\"")
+                .contains("\"os\" : \"" + Platform.os() + "\"").contains("\"arch\" : \"" + (arm ? "amd64" : "arm64") + "\"");
+
+        NexHarness.Result pushed = nex.run("nex", "workload", "build", "--binaries", mine + "=" + script,
+                "--binaries", other.toString(), "--push", "--registry", registry.host(), "--name", "nex/counter",
+                "--tag", "multi");
+        assertThat(pushed.status()).as(pushed.toString()).isZero();
+        assertThat(pushed.out()).startsWith("Pushed oci://" + registry.host() + "/nex/counter:multi (" + mine + ", "
+                + otherPlatform + "), manifest sha256:");
+
+        nex.node("counter");
+        FeedRecorder feed = new FeedRecorder(nex.connect(), "default");
+        NexHarness.Result r = nex.run("nex", "run", "oci://" + registry.host() + "/nex/counter:multi", "--lifecycle", "job");
+        assertThat(r.status()).as(r.toString()).isZero();
+        Matcher m = Pattern.compile("\\((\\w+)\\)").matcher(r.out());
+        assertThat(m.find()).isTrue();
+        String wid = m.group(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> feed.texts(wid, "stdout").contains("counted"));
+
+        NexHarness.Result unknown = nex.run("nex", "workload", "bundle", "--binaries", script.toString(), "--name", "x");
+        assertThat(unknown.err()).isEqualTo("natrix: error: cannot tell the OS and CPU of " + script
+                + ": name them as os/arch=" + script + "\n");
+    }
 }

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A tiny OCI registry on loopback for tests (no test reaches the internet): it serves manifests and blobs of the
- * Registry HTTP API v2 and, when asked, demands a bearer token from its own token endpoint as real registries
- * do. Bundles are Nex workload bundles: one layer per OS/CPU, annotated {@code os} and {@code arch}.
+ * A tiny OCI registry on loopback for tests (no test reaches the internet): it serves and accepts (monolithic
+ * uploads) manifests and blobs of the Registry HTTP API v2 and, when asked, demands a bearer token from its own
+ * token endpoint as real registries do. Bundles are Nex workload bundles: one layer per OS/CPU, annotated {@code os} and {@code arch}.
  */
 public final class TestRegistry implements AutoCloseable {
 
@@ -71,6 +71,30 @@ public final class TestRegistry implements AutoCloseable {
                 return;
             }
             String path = ex.getRequestURI().getPath().substring("/v2/".length());
+            String method = ex.getRequestMethod();
+            if (method.equals("POST") && path.endsWith("/blobs/uploads/")) {
+                ex.getResponseHeaders().add("Location", "/v2/" + path + java.util.UUID.randomUUID());
+                ex.sendResponseHeaders(202, -1);
+                return;
+            }
+            if (method.equals("PUT") && path.contains("/blobs/uploads/")) {
+                String query = ex.getRequestURI().getQuery();
+                String digest = query.substring(query.indexOf("digest=") + "digest=".length());
+                byte[] content = ex.getRequestBody().readAllBytes();
+                boolean ok = digest.equals("sha256:" + sha256(content));
+                if (ok) {
+                    blobs.put(digest, content);
+                }
+                ex.sendResponseHeaders(ok ? 201 : 400, -1);
+                return;
+            }
+            if (method.equals("PUT") && path.contains("/manifests/")) {
+                int at = path.indexOf("/manifests/");
+                manifests.put(path.substring(0, at) + ":" + path.substring(at + "/manifests/".length()),
+                        ex.getRequestBody().readAllBytes());
+                ex.sendResponseHeaders(201, -1);
+                return;
+            }
             byte[] body = null;
             int m = path.indexOf("/manifests/");
             int b = path.indexOf("/blobs/");
@@ -81,6 +105,10 @@ public final class TestRegistry implements AutoCloseable {
             }
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (method.equals("HEAD")) {
+                ex.sendResponseHeaders(200, -1);
                 return;
             }
             ex.sendResponseHeaders(200, body.length);
