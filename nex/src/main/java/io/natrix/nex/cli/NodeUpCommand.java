@@ -71,6 +71,14 @@ final class NodeUpCommand extends ClientCommand {
     @Option(names = "--node-seed", paramLabel = "SEED", description = "The node's nkey seed (SN...) for a stable id")
     String nodeSeed;
 
+    @Option(names = "--issuer-account", paramLabel = "ACCOUNT",
+            description = "Account (A...) whose users the node mints for native and jvm workloads")
+    String issuerAccount;
+
+    @Option(names = "--issuer-seed", paramLabel = "SEED",
+            description = "Account signing key seed (SA...) that signs those users")
+    String issuerSeed;
+
     @Option(names = "--state", paramLabel = "none|kv",
             description = "kv: record workloads in KV and start them again after a restart (needs --node-seed)")
     String state;
@@ -148,6 +156,12 @@ final class NodeUpCommand extends ClientCommand {
             }
             if (state != null) {
                 b.state = state;
+            }
+            if (issuerAccount != null) {
+                b.issuerAccount = issuerAccount;
+            }
+            if (issuerSeed != null) {
+                b.issuerSeed = issuerSeed;
             }
             return b.build();
         } catch (IOException e) {

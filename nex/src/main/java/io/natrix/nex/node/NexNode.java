@@ -92,6 +92,7 @@ public final class NexNode implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final ControlService service;
     private final NodeState records;
+    private final WorkloadCredentials credentials;
     private String state = "running";
 
     private NexNode(NodeConfig config, Connection control, Connection hostServices, String id, NodeState records) {
@@ -113,6 +114,8 @@ public final class NexNode implements AutoCloseable {
                 .name("nex-node-timer").unstarted(r));
         this.service = new ControlService(this, control);
         this.records = records;
+        this.credentials = config.issuerAccount() == null ? null
+                : WorkloadCredentials.of(config.issuerAccount(), config.issuerSeed());
     }
 
     /**
@@ -299,7 +302,7 @@ public final class NexNode implements AutoCloseable {
         Workload workload = function
                 ? new FunctionWorkload(wid, request, host, hostServices, loader(request, artifact))
                 : new NativeWorkload(wid, request, host, jvm ? NativeWorkload.Launch.JAR : NativeWorkload.Launch.EXECUTABLE,
-                        artifact, dir, natsEnv(),
+                        artifact, dir, workloadEnv(wid, request, dir),
                         request.restartLimit() == null ? config.restartLimit() : request.restartLimit(),
                         config.stopGrace());
         workloads.put(wid, workload);
@@ -469,6 +472,25 @@ public final class NexNode implements AutoCloseable {
 
     private Duration requestTimeout() {
         return config.functionTimeout().dividedBy(2);
+    }
+
+    /** The node's variables for a native or jvm workload: NATS URLs, and minted credentials when configured. */
+    private Map<String, String> workloadEnv(String wid, StartWorkloadRequest request, Path dir) throws WorkloadException {
+        Map<String, String> env = natsEnv();
+        if (credentials != null) {
+            WorkloadCredentials.Minted minted = credentials.mint(wid, request.namespace(), request.name());
+            env.putAll(minted.env());
+            Path creds = dir.resolve("workload.creds");
+            try {
+                Files.writeString(creds, minted.credsFile());
+                creds.toFile().setReadable(false, false);
+                creds.toFile().setReadable(true, true);
+            } catch (IOException e) {
+                throw new WorkloadException("could not write the workload's credentials: " + e.getMessage(), e);
+            }
+            env.put("NATS_CREDS", creds.toString());
+        }
+        return env;
     }
 
     private Map<String, String> natsEnv() {

@@ -40,6 +40,8 @@ import java.util.Map;
  *                                           sizes; 0 = no limit beyond the node's 512 MiB per artifact)
  * autostart.workloads     []                deploy requests (ADEPLOY's JSON; v0's type/location/environment too)
  *                                           the node starts by itself; one that fails is reported, not fatal
+ * workload_credentials    none              {account: "A...", signing_seed: "SA..."}: mint NATS credentials for
+ *                                           native and jvm workloads (NEX_WORKLOAD_NATS_NKEY, _B64_JWT, NATS_CREDS)
  * state                   "none"            "kv": record workloads in KV nex-&lt;node id&gt; and start them again
  *                                           after a restart (needs node_seed, so the id stays the same)
  * </pre>
@@ -48,7 +50,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                          List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl, boolean httpHostService,
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
                          Duration stopGrace, String nodeSeed, boolean stateKv, Limits limits,
-                         List<StartWorkloadRequest> autostart) {
+                         List<StartWorkloadRequest> autostart, String issuerAccount, String issuerSeed) {
 
     public NodeConfig {
         Names.require(nexus, "nexus");
@@ -63,6 +65,12 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         }
         denyTriggerSubjects = List.copyOf(denyTriggerSubjects);
         autostart = List.copyOf(autostart);
+        if ((issuerAccount == null) != (issuerSeed == null)) {
+            throw new IllegalArgumentException("workload_credentials needs both account and signing_seed");
+        }
+        if (issuerAccount != null) {
+            WorkloadCredentials.of(issuerAccount, issuerSeed); // checked here, once
+        }
         if (restartLimit < 0) {
             throw new IllegalArgumentException("restart_limit must not be negative");
         }
@@ -118,6 +126,8 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         public String state = "none";
         public Limits limits = Limits.DEFAULT;
         public List<StartWorkloadRequest> autostart = new ArrayList<>();
+        public String issuerAccount;
+        public String issuerSeed;
 
         /** Reads a JSON config file over the current values; unknown keys are errors (they are typos). */
         public Builder file(Path file) throws IOException {
@@ -151,6 +161,10 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                     case "state" -> state = v.asText();
                     case "node_limits" -> limits = new Limits(v.path("max_workloads").asInt(Limits.DEFAULT.maxWorkloads()),
                             v.path("max_workload_bytes").asLong(0), v.path("max_total_bytes").asLong(0));
+                    case "workload_credentials" -> {
+                        issuerAccount = v.path("account").isMissingNode() ? null : v.path("account").asText();
+                        issuerSeed = v.path("signing_seed").isMissingNode() ? null : v.path("signing_seed").asText();
+                    }
                     case "autostart" -> {
                         autostart = new ArrayList<>();
                         for (JsonNode w : v.path("workloads")) {
@@ -192,7 +206,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
             return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
                     httpHostService,
                     dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state),
-                    limits, autostart);
+                    limits, autostart, issuerAccount, issuerSeed);
         }
     }
 }
