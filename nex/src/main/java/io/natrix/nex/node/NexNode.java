@@ -14,17 +14,11 @@ import io.natrix.nex.api.StartWorkloadResponse;
 import io.natrix.nex.api.StopWorkloadResponse;
 import io.natrix.nex.api.WorkloadSummary;
 import io.natrix.nex.api.WorkloadTypes;
-import io.natrix.nex.artifact.ArtifactException;
-import io.natrix.nex.artifact.Artifacts;
 import io.natrix.nex.artifact.Platform;
-import io.natrix.nex.js.HostServices;
 import io.natrix.nex.js.JsFunction;
-import io.natrix.nex.wasm.WasmFunction;
 import io.natrix.nex.workload.FunctionException;
-import io.natrix.nex.workload.FunctionRuntime;
 import io.natrix.nex.workload.FunctionWorkload;
 import io.natrix.nex.workload.NativeWorkload;
-import io.natrix.nex.workload.TriggerPolicy;
 import io.natrix.nex.workload.Workload;
 import io.natrix.nex.workload.WorkloadException;
 import io.natrix.nex.workload.WorkloadHost;
@@ -34,8 +28,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.NKey;
 import io.nats.client.NUID;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -57,10 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Nex node: it answers the control API of its namespace ({@link ControlService}), bids in auctions for the
- * workload types it accepts, fetches artifacts, runs workloads ({@link NativeWorkload},
- * {@link FunctionWorkload}), and publishes events, heartbeats and workload logs ({@link Feed}). Its identity is a
- * server nkey ({@code N...}); a {@code node_seed} keeps it across restarts.
+ * A Nex node: it answers the control API of its namespace and {@code system} ({@link ControlService}), bids in
+ * auctions for the workload types it accepts, checks deploy requests ({@link DeployChecks}), has them fetched and
+ * built ({@link WorkloadFactory}: {@link NativeWorkload}, {@link FunctionWorkload}), keeps the running ones, and
+ * publishes events, heartbeats and workload logs ({@link Feed}); with {@code --state kv} it records them
+ * ({@link NodeState}). Its identity is a server nkey ({@code N...}); a {@code node_seed} keeps it across restarts.
  *
  * <p>Lameduck is one-way: the node stops bidding and deploying, and after the delay stops its workloads and
  * itself ({@link #terminated()} completes). The node does not own the connections it is given.
@@ -80,25 +73,22 @@ public final class NexNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final Connection control;
-    private final Connection hostServices;
     private final String id;
     private final Map<String, String> tags;
     private final Instant startTime = Instant.now();
     private final Feed feed;
-    private final Artifacts artifacts;
-    private final TriggerPolicy triggerPolicy;
+    private final DeployChecks checks;
     private final Map<String, Workload> workloads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final ControlService service;
     private final NodeState records;
-    private final WorkloadCredentials credentials;
+    private final WorkloadFactory factory;
     private String state = "running";
 
     private NexNode(NodeConfig config, Connection control, Connection hostServices, String id, NodeState records) {
         this.config = config;
         this.control = control;
-        this.hostServices = hostServices;
         this.id = id;
         Map<String, String> t = new LinkedHashMap<>(config.tags());
         t.put("nex.os", Platform.os());
@@ -108,14 +98,13 @@ public final class NexNode implements AutoCloseable {
         t.put("node_name", config.nodeName());
         this.tags = Map.copyOf(t);
         this.feed = new Feed(control, id);
-        this.artifacts = new Artifacts(hostServices);
-        this.triggerPolicy = new TriggerPolicy(config.denyTriggerSubjects());
+        this.checks = new DeployChecks(config, id);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("nex-node-timer").unstarted(r));
         this.service = new ControlService(this, control);
         this.records = records;
-        this.credentials = config.issuerAccount() == null ? null
-                : WorkloadCredentials.of(config.issuerAccount(), config.issuerSeed());
+        this.factory = new WorkloadFactory(config, hostServices, config.issuerAccount() == null ? null
+                : WorkloadCredentials.of(config.issuerAccount(), config.issuerSeed()), host);
     }
 
     /**
@@ -266,7 +255,7 @@ public final class NexNode implements AutoCloseable {
             throw new WorkloadException("workload namespace \"" + given.namespace() + "\" does not match the "
                     + "control namespace \"" + namespace + "\"");
         }
-        StartWorkloadRequest request = normalize(given.withNamespace(target));
+        StartWorkloadRequest request = checks.check(given.withNamespace(target));
         String wid = NUID.nextGlobal();
         if (record) {
             remember(wid, request); // before it starts: a job may be over before launch returns
@@ -282,35 +271,20 @@ public final class NexNode implements AutoCloseable {
     /** Fetches the artifact and starts the workload under {@code wid}. */
     private StartWorkloadResponse launch(String wid, StartWorkloadRequest request) throws WorkloadException {
         String namespace = request.namespace();
-        Path dir = config.dataDir().resolve("workloads").resolve(wid);
-        String type = request.workloadType();
-        boolean function = WorkloadTypes.FUNCTION.equals(request.workloadLifecycle());
-        boolean jvm = WorkloadTypes.JVM.equals(type);
-        Path artifact = dir.resolve(switch (type) {
-            case WorkloadTypes.JAVASCRIPT -> "function.js";
-            case WorkloadTypes.WASM -> "function.wasm";
-            case WorkloadTypes.JVM -> "workload.jar";
-            default -> "workload";
-        });
+        long bytesInUse;
         try {
-            artifacts.fetch(request.uri(), request.sha256(), artifact);
-            checkSize(artifact, request);
-        } catch (ArtifactException | WorkloadException e) {
-            deleteTree(dir);
-            throw e instanceof WorkloadException we ? we : new WorkloadException(e.getMessage(), e);
+            bytesInUse = artifactBytes();
+        } catch (IOException e) {
+            throw new WorkloadException("could not measure the node's artifacts: " + e.getMessage(), e);
         }
-        Workload workload = function
-                ? new FunctionWorkload(wid, request, host, hostServices, loader(request, artifact))
-                : new NativeWorkload(wid, request, host, jvm ? NativeWorkload.Launch.JAR : NativeWorkload.Launch.EXECUTABLE,
-                        artifact, dir, workloadEnv(wid, request, dir),
-                        request.restartLimit() == null ? config.restartLimit() : request.restartLimit(),
-                        config.stopGrace());
+        Workload workload = factory.create(wid, request, bytesInUse);
+        Path dir = factory.directory(wid);
         workloads.put(wid, workload);
         try {
             workload.start();
         } catch (WorkloadException | RuntimeException e) {
             workloads.remove(wid);
-            deleteTree(dir);
+            WorkloadFactory.deleteTree(dir);
             throw e;
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -320,26 +294,6 @@ public final class NexNode implements AutoCloseable {
         return new StartWorkloadResponse(wid, request.name(), id);
     }
 
-    /** Refuses an artifact past the node's byte limits (one artifact, all artifacts together). */
-    private void checkSize(Path artifact, StartWorkloadRequest request) throws WorkloadException {
-        long size;
-        long total;
-        try {
-            size = Files.size(artifact);
-            total = size + artifactBytes();
-        } catch (IOException e) {
-            throw new WorkloadException("could not measure " + request.uri() + ": " + e.getMessage(), e);
-        }
-        NodeConfig.Limits limits = config.limits();
-        if (limits.maxWorkloadBytes() > 0 && size > limits.maxWorkloadBytes()) {
-            throw new WorkloadException("artifact " + request.uri() + " is " + size + " bytes, over the node's limit of "
-                    + limits.maxWorkloadBytes() + " per workload");
-        }
-        if (limits.maxTotalBytes() > 0 && total > limits.maxTotalBytes()) {
-            throw new WorkloadException("artifact " + request.uri() + " would bring the node's workloads to " + total
-                    + " bytes, over its limit of " + limits.maxTotalBytes());
-        }
-    }
 
     /** The bytes of the artifacts of the workloads running now (their directories hold one each). */
     private long artifactBytes() throws IOException {
@@ -372,24 +326,7 @@ public final class NexNode implements AutoCloseable {
         }
     }
 
-    /** How a function workload's code is loaded, by type. */
-    private FunctionRuntime.Loader loader(StartWorkloadRequest request, Path artifact) {
-        if (WorkloadTypes.WASM.equals(request.workloadType())) {
-            return (out, err) -> WasmFunction.load(read(artifact, request), request.env(), config.functionTimeout(), err);
-        }
-        HostServices services = new HostServices(hostServices, request.namespace(), request.name(), requestTimeout(),
-                config.httpHostService());
-        return (out, err) -> JsFunction.load(new String(read(artifact, request), StandardCharsets.UTF_8),
-                request.name() + ".js", services, config.functionTimeout(), out, err);
-    }
 
-    private static byte[] read(Path artifact, StartWorkloadRequest request) throws FunctionException {
-        try {
-            return Files.readAllBytes(artifact);
-        } catch (IOException e) {
-            throw new FunctionException("could not read " + request.uri() + ": " + e.getMessage(), e);
-        }
-    }
 
     /** Starts the workloads a previous run of this node recorded ({@code --state kv}), under their old ids. */
     private void restore() {
@@ -403,7 +340,7 @@ public final class NexNode implements AutoCloseable {
         for (Map.Entry<String, byte[]> e : recorded.entrySet()) {
             String wid = e.getKey();
             try {
-                StartWorkloadRequest request = normalize(WireJson.decode(e.getValue(), StartWorkloadRequest.class));
+                StartWorkloadRequest request = checks.check(WireJson.decode(e.getValue(), StartWorkloadRequest.class));
                 launch(wid, request);
             } catch (WorkloadException | IllegalArgumentException ex) {
                 event(config.namespace(), NexEvent.WORKLOAD_STOPPED, wid, null,
@@ -433,76 +370,9 @@ public final class NexNode implements AutoCloseable {
         }
     }
 
-    /** Fills in defaults and refuses what this node will not run. */
-    private StartWorkloadRequest normalize(StartWorkloadRequest r) throws WorkloadException {
-        try {
-            Names.require(r.name(), "workload name");
-        } catch (IllegalArgumentException e) {
-            throw new WorkloadException(e.getMessage());
-        }
-        String type = WorkloadTypes.canonical(r.workloadType());
-        if (type == null || type.isEmpty()) {
-            throw new WorkloadException("workload type is required (" + String.join(", ", WorkloadTypes.ALL) + ")");
-        }
-        if (!config.workloadTypes().contains(type)) {
-            throw new WorkloadException("workload type \"" + type + "\" is not allowed on node " + id
-                    + " (it runs " + String.join(", ", config.workloadTypes()) + ")");
-        }
-        List<String> lifecycles = WorkloadTypes.lifecycles(type);
-        String lifecycle = r.workloadLifecycle() == null || r.workloadLifecycle().isEmpty()
-                ? lifecycles.get(0) : r.workloadLifecycle();
-        if (!lifecycles.contains(lifecycle)) {
-            throw new WorkloadException("a " + type + " workload cannot have lifecycle \"" + lifecycle + "\" (it can be "
-                    + String.join(" or ", lifecycles) + ")");
-        }
-        if (WorkloadTypes.FUNCTION.equals(lifecycle)) {
-            if (r.triggerSubjects().isEmpty()) {
-                throw new WorkloadException("a function needs at least one trigger subject");
-            }
-            triggerPolicy.check(r.triggerSubjects());
-        } else if (!r.triggerSubjects().isEmpty()) {
-            throw new WorkloadException("only functions take trigger subjects, not a " + lifecycle);
-        }
-        if (r.restartLimit() != null && r.restartLimit() < 0) {
-            throw new WorkloadException("restart limit must not be negative");
-        }
-        return new StartWorkloadRequest(r.name(), r.namespace(), r.description(), type, lifecycle, r.uri(), r.sha256(),
-                r.argv(), r.env(), r.triggerSubjects(), r.tags(), r.restartLimit());
-    }
 
-    private Duration requestTimeout() {
-        return config.functionTimeout().dividedBy(2);
-    }
 
-    /** The node's variables for a native or jvm workload: NATS URLs, and minted credentials when configured. */
-    private Map<String, String> workloadEnv(String wid, StartWorkloadRequest request, Path dir) throws WorkloadException {
-        Map<String, String> env = natsEnv();
-        if (credentials != null) {
-            WorkloadCredentials.Minted minted = credentials.mint(wid, request.namespace(), request.name());
-            env.putAll(minted.env());
-            Path creds = dir.resolve("workload.creds");
-            try {
-                Files.writeString(creds, minted.credsFile());
-                creds.toFile().setReadable(false, false);
-                creds.toFile().setReadable(true, true);
-            } catch (IOException e) {
-                throw new WorkloadException("could not write the workload's credentials: " + e.getMessage(), e);
-            }
-            env.put("NATS_CREDS", creds.toString());
-        }
-        return env;
-    }
 
-    private Map<String, String> natsEnv() {
-        String url = config.hostServicesUrl() != null ? config.hostServicesUrl() : hostServices.getConnectedUrl();
-        Map<String, String> env = new LinkedHashMap<>();
-        if (url != null) {
-            env.put("NATS_URL", url);
-            env.put("NEX_WORKLOAD_NATS_URL", url);
-            env.put("NEX_WORKLOAD_NATS_SERVERS", url);
-        }
-        return env;
-    }
 
     /** Stops a workload of this node; empty when this node does not run it (another node may). */
     Optional<StopWorkloadResponse> undeploy(String wid, String namespace) {
@@ -606,16 +476,6 @@ public final class NexNode implements AutoCloseable {
         terminated.complete(null);
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** What workloads see of this node. */
     private final WorkloadHost host = new WorkloadHost() {
@@ -640,7 +500,7 @@ public final class NexNode implements AutoCloseable {
             if (!"stopped".equals(state())) {
                 forget(workload.id()); // a node shutting down keeps its records for the next start
             }
-            deleteTree(config.dataDir().resolve("workloads").resolve(workload.id()));
+            WorkloadFactory.deleteTree(factory.directory(workload.id()));
         }
     };
 }
