@@ -31,7 +31,10 @@ class BadInputTest {
     @BeforeEach
     void start() {
         nex = NexHarness.start(dir);
-        node = nex.node("bad", b -> b.functionTimeout = Duration.ofSeconds(3));
+        node = nex.node("bad", b -> {
+            b.functionTimeout = Duration.ofSeconds(3);
+            b.functionMemoryMb = 64;
+        });
     }
 
     @AfterEach
@@ -107,6 +110,7 @@ class BadInputTest {
                   const text = new TextDecoder().decode(payload);
                   if (text === 'throw') { throw new Error('bad mood'); }
                   if (text === 'loop') { for (;;) { } }
+                  if (text === 'hog') { const a = []; for (;;) { a.push(new Array(10000).fill(text)); } }
                   return text.toUpperCase();
                 }
                 """);
@@ -119,10 +123,13 @@ class BadInputTest {
         assertThat(text(thrown)).isEqualTo("{\"error\":\"function failed: Error: bad mood\"}");
         Message looped = nc.request("moody", bytes("loop"), Duration.ofSeconds(20));
         assertThat(looped.getHeaders().getFirst("error")).isEqualTo("function exceeded its time limit of 3000 ms");
+        Message hog = nc.request("moody", bytes("hog"), Duration.ofSeconds(20));
+        assertThat(hog.getHeaders().getFirst("error"))
+                .isEqualTo("function exceeded its memory budget of 64 MiB allocated in one call");
         assertThat(text(nc.request("moody", bytes("again"), Duration.ofSeconds(20)))).isEqualTo("\"AGAIN\"");
         assertThat(text(nc.request("echo", bytes("abc"), Duration.ofSeconds(20))))
                 .isEqualTo("{\"subject\":\"echo\",\"n\":3}");
-        assertThat(feed.events(NexEvent.FUNCTION_FAILED)).hasSize(2);
+        assertThat(feed.events(NexEvent.FUNCTION_FAILED)).hasSize(3);
         assertThat(node.state()).isEqualTo("running");
         assertThat(nex.run("nex", "node", "ls").out()).contains(node.id());
     }

@@ -64,6 +64,10 @@ final class NodeUpCommand extends ClientCommand {
             description = "Time limit of one function call (default 5s)")
     String functionTimeout;
 
+    @Option(names = "--function-memory-mb", paramLabel = "MB",
+            description = "What one JavaScript call may allocate, in MiB (default 256; 0: no budget)")
+    Integer functionMemoryMb;
+
     @Option(names = "--stop-grace", paramLabel = "DURATION",
             description = "Time between SIGTERM and SIGKILL when stopping a native workload (default 5s)")
     String stopGrace;
@@ -150,6 +154,9 @@ final class NodeUpCommand extends ClientCommand {
             b.stopGrace = duration(stopGrace, "--stop-grace", b.stopGrace);
             if (restartLimit != null) {
                 b.restartLimit = restartLimit;
+            }
+            if (functionMemoryMb != null) {
+                b.functionMemoryMb = functionMemoryMb;
             }
             if (nodeSeed != null) {
                 b.nodeSeed = nodeSeed;

@@ -27,8 +27,8 @@ import org.graalvm.polyglot.Value;
  * before the file runs, so a top-level arrow function reaches it as {@code this.hostServices}; {@code console.log}
  * goes to the workload's stdout feed.
  *
- * <p>A call that runs past the time limit is interrupted by a watchdog; if the engine cannot interrupt it in time
- * the context is cancelled and rebuilt for the next call. Host access is limited to {@link JsHost}'s exported
+ * <p>A call that runs past the time limit, or allocates past its memory budget, is interrupted by a watchdog; if
+ * the engine cannot interrupt it in time the context is cancelled and rebuilt for the next call. Host access is limited to {@link JsHost}'s exported
  * methods: no Java classes, files, threads or processes.
  *
  * <p>Thread-safety: {@link #call} must be called by one thread at a time (JavaScript contexts are
@@ -43,6 +43,21 @@ public final class JsFunction implements FunctionRuntime {
             .allowAccessAnnotatedBy(HostAccess.Export.class)
             .build();
 
+    /** How often the watchdog looks at a running call's time and allocation. */
+    private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** Per-thread allocation counts, where the JVM offers them (HotSpot does). */
+    private static final com.sun.management.ThreadMXBean ALLOCATION = allocationCounter();
+
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemorySupported()) {
+            mx.setThreadAllocatedMemoryEnabled(true);
+            return mx;
+        }
+        return null;
+    }
+
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nex-js-watchdog");
         t.setDaemon(true);
@@ -52,6 +67,7 @@ public final class JsFunction implements FunctionRuntime {
     private final Source source;
     private final JsHost host;
     private final Duration timeLimit;
+    private final long allocationLimitBytes;
     private final OutputStream out;
     private final OutputStream err;
     private volatile Context context;
@@ -59,7 +75,9 @@ public final class JsFunction implements FunctionRuntime {
     private Value invoker;
     private volatile boolean closed;
 
-    private JsFunction(Source source, HostServices services, Duration timeLimit, OutputStream out, OutputStream err) {
+    private JsFunction(Source source, HostServices services, Duration timeLimit, long allocationLimitBytes,
+                       OutputStream out, OutputStream err) {
+        this.allocationLimitBytes = allocationLimitBytes;
         this.source = source;
         this.host = new JsHost(services);
         this.timeLimit = timeLimit;
@@ -73,8 +91,20 @@ public final class JsFunction implements FunctionRuntime {
      */
     public static JsFunction load(String code, String fileName, HostServices services, Duration timeLimit,
                                   OutputStream out, OutputStream err) throws FunctionException {
+        return load(code, fileName, services, timeLimit, 0, out, err);
+    }
+
+    /**
+     * Loads a function with a memory budget: a call that allocates more than {@code allocationLimitBytes} (0: no
+     * budget) is interrupted like one that runs too long. GraalJS's community edition has no per-context heap
+     * limit, so the budget counts what the calling thread allocates during the call (garbage included), as the
+     * JVM reports it.
+     */
+    public static JsFunction load(String code, String fileName, HostServices services, Duration timeLimit,
+                                  long allocationLimitBytes, OutputStream out, OutputStream err)
+            throws FunctionException {
         JsFunction fn = new JsFunction(Source.newBuilder("js", code, fileName).buildLiteral(), services, timeLimit,
-                out, err);
+                allocationLimitBytes, out, err);
         fn.open();
         return fn;
     }
@@ -102,8 +132,24 @@ public final class JsFunction implements FunctionRuntime {
             open();
         }
         Context running = context;
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> interrupt(running), timeLimit.toNanos(),
-                TimeUnit.NANOSECONDS);
+        long thread = Thread.currentThread().threadId();
+        long allocatedAtStart = allocatedBytes(thread);
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (stopped.get() != null) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                stopped.set("function exceeded its time limit of " + timeLimit.toMillis() + " ms");
+                interrupt(running);
+            } else if (allocationLimitBytes > 0 && allocatedAtStart >= 0
+                    && allocatedBytes(thread) - allocatedAtStart > allocationLimitBytes) {
+                stopped.set("function exceeded its memory budget of " + allocationLimitBytes / (1024 * 1024)
+                        + " MiB allocated in one call");
+                interrupt(running);
+            }
+        }, WATCHDOG_PERIOD_NANOS, WATCHDOG_PERIOD_NANOS, TimeUnit.NANOSECONDS);
         try {
             Value result = invoker.execute(function, subject, new ByteArrayProxy(payload));
             return result.isNull() ? new byte[0] : result.asString().getBytes(StandardCharsets.UTF_8);
@@ -114,12 +160,18 @@ public final class JsFunction implements FunctionRuntime {
                 }
                 throw new FunctionException(closed ? "function is stopped"
                         : e.isResourceExhausted() ? "function exhausted its resources: " + e.getMessage()
+                        : stopped.get() != null ? stopped.get()
                         : "function exceeded its time limit of " + timeLimit.toMillis() + " ms");
             }
             throw new FunctionException("function failed: " + describe(e), e);
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    /** Bytes the thread has allocated so far, or -1 where the JVM cannot tell. */
+    private static long allocatedBytes(long thread) {
+        return ALLOCATION != null ? ALLOCATION.getThreadAllocatedBytes(thread) : -1;
     }
 
     private void interrupt(Context running) {

@@ -33,7 +33,8 @@ import java.util.Map;
  * data_dir                a temp directory  where artifacts are kept per workload
  * heartbeat_interval      "10s"             how often HEARTBEAT events go out
  * restart_limit           3                 restarts of a failing service before it is given up
- * function_timeout        "5s"              the time limit of one JavaScript function call
+ * function_timeout        "5s"              the time limit of one function call
+ * function_memory_mb      256               what one JavaScript call may allocate (0: no budget)
  * stop_grace              "5s"              SIGTERM to SIGKILL for native workloads
  * node_seed               a new key         the node's nkey seed (SN...), for a stable id
  * node_limits             {}                max_workloads (default 256), max_workload_bytes, max_total_bytes (artifact
@@ -50,7 +51,8 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                          List<String> workloadTypes, List<String> denyTriggerSubjects, String hostServicesUrl, boolean httpHostService,
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
                          Duration stopGrace, String nodeSeed, boolean stateKv, Limits limits,
-                         List<StartWorkloadRequest> autostart, String issuerAccount, String issuerSeed) {
+                         List<StartWorkloadRequest> autostart, String issuerAccount, String issuerSeed,
+                         int functionMemoryMb) {
 
     public NodeConfig {
         Names.require(nexus, "nexus");
@@ -70,6 +72,9 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         }
         if (issuerAccount != null) {
             WorkloadCredentials.of(issuerAccount, issuerSeed); // checked here, once
+        }
+        if (functionMemoryMb < 0) {
+            throw new IllegalArgumentException("function_memory_mb must not be negative");
         }
         if (restartLimit < 0) {
             throw new IllegalArgumentException("restart_limit must not be negative");
@@ -95,6 +100,11 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                         + "negative");
             }
         }
+    }
+
+    /** The allocation budget of one JavaScript call in bytes (0: none). */
+    public long functionMemoryBytes() {
+        return functionMemoryMb * 1024L * 1024L;
     }
 
     private static void requirePositive(Duration d, String what) {
@@ -128,6 +138,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
         public List<StartWorkloadRequest> autostart = new ArrayList<>();
         public String issuerAccount;
         public String issuerSeed;
+        public int functionMemoryMb = 256;
 
         /** Reads a JSON config file over the current values; unknown keys are errors (they are typos). */
         public Builder file(Path file) throws IOException {
@@ -156,6 +167,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                     case "heartbeat_interval" -> heartbeatInterval = duration(v, e.getKey());
                     case "restart_limit" -> restartLimit = v.asInt();
                     case "function_timeout" -> functionTimeout = duration(v, e.getKey());
+                    case "function_memory_mb" -> functionMemoryMb = v.asInt();
                     case "stop_grace" -> stopGrace = duration(v, e.getKey());
                     case "node_seed" -> nodeSeed = v.asText();
                     case "state" -> state = v.asText();
@@ -206,7 +218,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
             return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
                     httpHostService,
                     dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state),
-                    limits, autostart, issuerAccount, issuerSeed);
+                    limits, autostart, issuerAccount, issuerSeed, functionMemoryMb);
         }
     }
 }

@@ -118,7 +118,7 @@ final class WorkloadFactory {
         HostServices services = new HostServices(hostServices, request.namespace(), request.name(), requestTimeout(),
                 config.httpHostService());
         return (out, err) -> JsFunction.load(new String(read(artifact, request), StandardCharsets.UTF_8),
-                request.name() + ".js", services, config.functionTimeout(), out, err);
+                request.name() + ".js", services, config.functionTimeout(), config.functionMemoryBytes(), out, err);
     }
 
     private static byte[] read(Path artifact, StartWorkloadRequest request) throws FunctionException {

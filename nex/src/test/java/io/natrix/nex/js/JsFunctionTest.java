@@ -51,4 +51,15 @@ class JsFunctionTest {
             assertThat(call(fn, "abc")).isEqualTo("3");
         }
     }
+
+    @Test
+    void jsFunctionPastItsMemoryBudgetIsStopped() throws Exception {
+        try (JsFunction fn = JsFunction.load("(s, p) => { if (p.length === 0) { const a = []; for (;;) { a.push(new Array(10000).fill(s)); } } return 'ok'; }",
+                "hog.js", null, Duration.ofSeconds(60), 32L * 1024 * 1024, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream())) {
+            assertThatThrownBy(() -> call(fn, "")).isInstanceOf(FunctionException.class)
+                    .hasMessage("function exceeded its memory budget of 32 MiB allocated in one call");
+            assertThat(call(fn, "x")).isEqualTo("\"ok\"");
+        }
+    }
 }
