@@ -4,6 +4,7 @@ import io.natrix.app.server.ServerCommand;
 import io.natrix.cli.Cli;
 import io.natrix.cli.CliRoot;
 import io.natrix.cli.Globals;
+import io.natrix.nex.cli.NexCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "natrix",
         versionProvider = NatrixCommand.VersionText.class,
-        subcommands = {NatrixCommand.Server.class},
+        subcommands = {NatrixCommand.Server.class, NexCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = {"Natrix: the NATS platform: the server, and the client commands natscli users know."},
         footer = {"", "Run 'natrix COMMAND --help' for the flags of a command."})

@@ -1,0 +1,5 @@
+package io.natrix.nex.api;
+
+/** {@code LAMEDUCK}'s answer. */
+public record LameduckResponse(boolean success, String message) {
+}
