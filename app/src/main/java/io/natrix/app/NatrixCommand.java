@@ -27,7 +27,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "natrix",
         versionProvider = NatrixCommand.VersionText.class,
-        subcommands = {NatrixCommand.Server.class, NexCommand.class},
+        subcommands = {NatrixCommand.Server.class},
         synopsisSubcommandLabel = "COMMAND",
         description = {"Natrix: the NATS platform: the server, and the client commands natscli users know."},
         footer = {"", "Run 'natrix COMMAND --help' for the flags of a command."})
@@ -46,7 +46,7 @@ public final class NatrixCommand implements Callable<Integer>, CliRoot {
      * The parser for one Natrix command line, set up for Go-style flags as the NATS tools take them: no clustered
      * short options, a repeated flag's last value wins, and no {@code @file} expansion. Only the command that
      * {@code args} names is built (see {@link Cli#configure(CommandLine, String[])}); {@code server}'s admin
-     * commands only when it is {@code server}.
+     * commands only when it is {@code server}, {@code nex} only when it is {@code nex}.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine commandLine = new CommandLine(new NatrixCommand());
@@ -56,6 +56,9 @@ public final class NatrixCommand implements Callable<Integer>, CliRoot {
             for (Object admin : Cli.serverCommands()) {
                 server.addSubcommand(admin);
             }
+        }
+        if (word == null || word.equals("nex") || (!word.equals("server") && !Cli.isCommand(word))) {
+            commandLine.addSubcommand(new NexCommand()); // for help and unknown words too, like the client commands
         }
         Cli.configure(commandLine, args);
         commandLine.setOut(out);

@@ -32,11 +32,13 @@ class CliTrainingTest {
     void onlyTheNamedCommandIsBuiltAndHelpStillListsThemAll() {
         PrintWriter quiet = new PrintWriter(new StringWriter());
         CommandLine pub = NatrixCommand.commandLine(quiet, quiet, new String[] {"pub", "x"});
-        assertThat(pub.getSubcommands()).containsKey("pub").doesNotContainKey("stream");
+        assertThat(pub.getSubcommands()).containsKey("pub").doesNotContainKey("stream").doesNotContainKey("nex");
         CommandLine alias = NatrixCommand.commandLine(quiet, quiet, new String[] {"str", "ls"});
         assertThat(alias.getSubcommands()).containsKey("stream").doesNotContainKey("pub");
         CommandLine help = NatrixCommand.commandLine(quiet, quiet, new String[] {"--help"});
-        assertThat(help.getSubcommands()).containsKeys("pub", "stream", "kv", "server", "bench");
+        assertThat(help.getSubcommands()).containsKeys("pub", "stream", "kv", "server", "bench", "nex");
+        assertThat(NatrixCommand.commandLine(quiet, quiet, new String[] {"nex", "node", "ls"}).getSubcommands())
+                .containsKey("nex").doesNotContainKey("pub");
         assertThat(help.getSubcommands().get("server").getSubcommands()).containsKey("ls");
     }
 }

@@ -210,6 +210,46 @@ class LauncherEndToEndIT {
         assertThat(output("client-3.out")).endsWith("natrix: error: no responders available for request\n");
     }
 
+    /**
+     * Issue 9's acceptance, literally: a server with JetStream, a Nex node, the talk's create.js deployed with
+     * {@code nex run}, a request through {@code natrix req}, and the todo in the host-services bucket.
+     */
+    @Test
+    void theTalksDemoRunsThroughTheLauncher() throws Exception {
+        Path conf = Files.writeString(dir.resolve("js.conf"), "port: -1\njetstream { store_dir: \""
+                + dir.resolve("store") + "\" }\n");
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-c", conf.toString(), "-a", "127.0.0.1", "--ports_file_dir", dir.toString()), Map.of());
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+        Map<String, String> env = Map.of("NATS_URL", "nats://127.0.0.1:" + clientPort(ports),
+                "XDG_CONFIG_HOME", dir.resolve("config").toString());
+
+        Process node = start(dir.resolve("node.out"), List.of(ROOT.resolve("natrix").toString(), "nex", "node",
+                "up", "--data-dir", dir.resolve("nex").toString()), env);
+        await().atMost(START_TIMEOUT).until(() -> output("node.out").contains(" is up") || !node.isAlive());
+        assertThat(node.isAlive()).as("node running; output: %s", output("node.out")).isTrue();
+
+        Files.writeString(dir.resolve("create.js"), """
+                (subject, payload) => {
+                  const todo = JSON.parse(new TextDecoder().decode(payload));
+                  this.hostServices.kv.set(todo.id, payload);
+                  return { id: todo.id, status: "created" };
+                }
+                """);
+        assertThat(client(env, "nex", "run", "./create.js", "--trigger-subject", "todo.create"))
+                .as("nex run; output: %s", output("client-0.out")).isZero();
+        assertThat(client(env, "req", "todo.create", "{\"id\":\"1\",\"title\":\"x\"}"))
+                .as("req; output: %s", output("client-1.out")).isZero();
+        assertThat(output("client-1.out")).contains("{\"id\":\"1\",\"status\":\"created\"}");
+        assertThat(client(env, "kv", "get", "hs_default_create_kv", "1", "--raw")).isZero();
+        assertThat(output("client-2.out")).contains("{\"id\":\"1\",\"title\":\"x\"}");
+
+        node.destroy(); // SIGTERM: the node stops its workloads and exits
+        assertThat(node.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
     /** Runs a client command through the launcher; its output lands in client-N.out (N counts from 0). */
     private int client(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("natrix").toString()));

@@ -103,6 +103,9 @@ public final class Cli {
         if (word == null && args != null && (List.of(args).contains("-v") || List.of(args).contains("--version"))) {
             chosen = List.of(); // the version needs no command
         }
+        if (word != null && root.getSubcommands().containsKey(word)) {
+            chosen = List.of(); // a command of the root's own (server, nex)
+        }
         for (Object command : chosen) {
             if (word != null && names(command).contains(word)) {
                 chosen = List.of(command);
@@ -140,6 +143,11 @@ public final class Cli {
             }
         }
         return null;
+    }
+
+    /** Whether a client command has this name or alias. */
+    public static boolean isCommand(String word) {
+        return commands().stream().anyMatch(c -> names(c).contains(word));
     }
 
     private static List<String> names(Object command) {
