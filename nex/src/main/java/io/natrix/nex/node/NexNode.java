@@ -279,13 +279,28 @@ public final class NexNode implements AutoCloseable {
         }
         Workload workload = factory.create(wid, request, bytesInUse);
         Path dir = factory.directory(wid);
-        workloads.put(wid, workload);
+        synchronized (this) {
+            // Checked again with the put: the node may have closed, or filled up, while the artifact was fetched.
+            if (!"running".equals(state) || workloads.size() >= config.limits().maxWorkloads()) {
+                WorkloadFactory.deleteTree(dir);
+                throw new WorkloadException("running".equals(state)
+                        ? "node " + id + " already runs " + config.limits().maxWorkloads() + " workloads"
+                        : "node " + id + " is stopping and takes no new workloads");
+            }
+            workloads.put(wid, workload);
+        }
         try {
             workload.start();
         } catch (WorkloadException | RuntimeException e) {
             workloads.remove(wid);
+            stopQuietly(workload); // a function may have loaded its code or subscribed before it failed
             WorkloadFactory.deleteTree(dir);
             throw e;
+        }
+        if ("stopped".equals(state())) {
+            // close() ran while it started and may have missed it: a node that is gone runs nothing.
+            stopQuietly(workload);
+            throw new WorkloadException("node " + id + " stopped while the workload started");
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workload_type", request.workloadType());
@@ -448,6 +463,15 @@ public final class NexNode implements AutoCloseable {
         feed.event(namespace, type, wid, name, data);
     }
 
+    /** Stops a workload, logging (not throwing) a failure to. */
+    private static void stopQuietly(Workload w) {
+        try {
+            w.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping workload {} failed: {}", w.id(), e.toString());
+        }
+    }
+
     /** Stops every workload, the control service and the timers; publishes {@code NODESTOPPED}. Idempotent. */
     @Override
     public void close() {
@@ -459,11 +483,7 @@ public final class NexNode implements AutoCloseable {
         }
         service.stop();
         for (Workload w : List.copyOf(workloads.values())) {
-            try {
-                w.stop();
-            } catch (RuntimeException e) {
-                // Keep stopping the others; the node is going away.
-            }
+            stopQuietly(w); // keep stopping the others; the node is going away
         }
         workloads.clear();
         event(config.namespace(), NexEvent.NODE_STOPPED, null, null, Map.of());

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A native executable run as a child process (Nex's {@code native} type, unsandboxed like v0's
@@ -33,6 +35,8 @@ import java.util.concurrent.TimeoutException;
  * process-reaper callbacks, output on one pump thread per stream.
  */
 public final class NativeWorkload extends Workload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeWorkload.class);
 
     /** How the artifact is started. */
     public enum Launch {
@@ -118,8 +122,22 @@ public final class NativeWorkload extends Workload {
         }
     }
 
+    /**
+     * util-linux's {@code setsid}, which runs a program in a session and process group of its own (it calls
+     * setsid(2) and execs, so the pid stays the program's): what the workload leaves behind when it ends (children
+     * it started and did not wait for, re-parented and no longer its descendants) is found again by that group.
+     * Null where there is none; then only the descendants of a running workload are stopped.
+     */
+    private static final Path SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+            .filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
+    private static final Path KILL = java.util.stream.Stream.of("/usr/bin/kill", "/bin/kill").map(Path::of)
+            .filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
+
     private synchronized void launch() throws IOException {
         List<String> command = new ArrayList<>();
+        if (SETSID != null && KILL != null) {
+            command.add(SETSID.toString());
+        }
         if (launch == Launch.JAR) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-jar");
@@ -156,6 +174,7 @@ public final class NativeWorkload extends Workload {
             }
             drained = pumps;
         }
+        killGroup(p.pid()); // whatever it left running dies with it (and stops holding its output open)
         for (Thread t : drained) {
             try {
                 t.join(1000); // the last lines reach the feed before the event that says it ended
@@ -209,6 +228,24 @@ public final class NativeWorkload extends Workload {
         event(type, data);
         if (over) {
             host.ended(this);
+        }
+    }
+
+    /** SIGKILL to what is left of the workload's process group (its pid); nothing when there is none. */
+    private static void killGroup(long pgid) {
+        if (SETSID == null || KILL == null) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder(KILL.toString(), "-KILL", "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not kill the process group {}: {}", pgid, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -99,6 +99,20 @@ class NativeWorkloadTest {
     }
 
     @Test
+    void whatAJobLeavesRunningDiesWithIt() throws Exception {
+        // The job ends at once; its background child is re-parented and no longer one of its descendants.
+        Path job = script("leaver.sh", """
+                sleep 300 &
+                echo "child $!"
+                """);
+        String wid = deploy("nex", "run", job.toString(), "--lifecycle", "job");
+        await().atMost(WAIT).until(() -> !feed.events(NexEvent.WORKLOAD_STOPPED, wid).isEmpty());
+        await().atMost(WAIT).until(() -> feed.texts(wid, "stdout").size() == 1);
+        long child = Long.parseLong(feed.texts(wid, "stdout").get(0).split(" ")[1]);
+        await().atMost(WAIT).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    @Test
     void nativeStopKillsTheWholeProcessTree() throws Exception {
         // One child ends on SIGTERM; the other ignores it (and so does its sleep) and needs the kill after grace.
         Path tree = script("tree.sh", """
