@@ -63,6 +63,7 @@ public final class NatrixCommand implements Callable<Integer>, CliRoot {
         Cli.configure(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        ((NatrixCommand) commandLine.getCommand()).globals.traceTo(err);
         return commandLine;
     }
 

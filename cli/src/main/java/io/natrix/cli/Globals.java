@@ -109,12 +109,13 @@ public final class Globals {
     String connectionName;
 
     @Option(names = "--trace", scope = ScopeType.INHERIT,
-            description = "Show full errors (stack traces) and trace the connection")
+            description = "Show full errors (stack traces) and the client's asynchronous errors")
     boolean trace;
 
     private Map<String, String> env = System.getenv();
     private InputStream in = System.in;
     private boolean terminal = System.console() != null;
+    private java.io.PrintWriter traceErr = new java.io.PrintWriter(java.io.Writer.nullWriter());
 
     /** Replaces the process environment (tests, and {@code NATS_*} look-ups), returning this. */
     public Globals environment(Map<String, String> environment) {
@@ -125,6 +126,12 @@ public final class Globals {
     /** Replaces standard input (tests), returning this. */
     public Globals stdin(InputStream stdin) {
         this.in = stdin;
+        return this;
+    }
+
+    /** Where {@code --trace} writes the client's asynchronous errors: the command line's standard error. */
+    public Globals traceTo(java.io.PrintWriter err) {
+        this.traceErr = err;
         return this;
     }
 
@@ -234,7 +241,7 @@ public final class Globals {
     public Connection connect(java.util.function.Consumer<Options.Builder> customize) {
         NatsContext ctx = selectedContext();
         String url = firstOf(server, env.get("NATS_URL"), ctx.url(), DEFAULT_URL);
-        ClientErrors errors = new ClientErrors(trace ? errStream() : null);
+        ClientErrors errors = new ClientErrors(trace ? traceErr : null);
         Options.Builder b = new Options.Builder()
                 .servers(splitUrls(url))
                 .connectionTimeout(timeout())
@@ -319,9 +326,6 @@ public final class Globals {
         return "$JS.API.";
     }
 
-    private java.io.PrintStream errStream() {
-        return System.err;
-    }
 
     private static AuthHandler nkeyAuth(String file) {
         requireReadable(file, "nkey seed");
@@ -398,10 +402,10 @@ public final class Globals {
      * {@code --trace} each is shown on standard error.
      */
     private static final class ClientErrors implements ErrorListener {
-        private final java.io.PrintStream trace;
+        private final java.io.PrintWriter trace;
         volatile Exception last;
 
-        ClientErrors(java.io.PrintStream trace) {
+        ClientErrors(java.io.PrintWriter trace) {
             this.trace = trace;
         }
 

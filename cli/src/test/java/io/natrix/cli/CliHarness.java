@@ -123,7 +123,9 @@ public final class CliHarness implements AutoCloseable {
                 .terminal(false);
         CommandLine commandLine = Cli.configure(new CommandLine(root));
         commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
+        PrintWriter errWriter = new PrintWriter(err, true);
+        commandLine.setErr(errWriter);
+        root.globals.traceTo(errWriter);
         int status = commandLine.execute(args);
         return new Result(status, out.toString(), err.toString());
     }

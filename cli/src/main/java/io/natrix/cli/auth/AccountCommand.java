@@ -137,7 +137,7 @@ final class AccountCommand extends ClientCommand {
         @Option(names = "--operator", paramLabel = "NAME", description = "Operator to add the account to")
         String operatorName;
 
-        @Option(names = "--defaults", description = "Accept default values without prompting (never prompts)")
+        @Option(names = "--defaults", hidden = true, description = "Accepted as natscli takes it; these commands never prompt")
         boolean defaults;
 
         @Mixin

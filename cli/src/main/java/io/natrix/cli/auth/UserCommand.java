@@ -152,7 +152,7 @@ final class UserCommand extends ClientCommand {
         @Option(names = {"-f", "--force"}, description = "Overwrite existing files")
         boolean force;
 
-        @Option(names = "--defaults", description = "Accept default values without prompting (never prompts)")
+        @Option(names = "--defaults", hidden = true, description = "Accepted as natscli takes it; these commands never prompt")
         boolean defaults;
 
         @Override

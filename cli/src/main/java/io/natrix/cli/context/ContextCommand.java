@@ -6,6 +6,7 @@ import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.Confirm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +184,9 @@ public final class ContextCommand extends ClientCommand {
 
         @Override
         public Integer call() {
+            if (!force && !Confirm.ask(globals(), out(), "Really delete context " + name)) {
+                return 0;
+            }
             globals().contexts().delete(name);
             out().println("Removed context \"" + name + "\"");
             out().flush();

@@ -5,6 +5,7 @@ import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.Confirm;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;

@@ -3,6 +3,7 @@ package io.natrix.cli.kv;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Human;
+import io.natrix.cli.support.Confirm;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;

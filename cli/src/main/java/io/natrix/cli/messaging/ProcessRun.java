@@ -10,9 +10,13 @@ import java.util.Map;
 /**
  * Runs one external command as natscli's {@code exec.Command(...).CombinedOutput()} does, without a shell: the
  * given input on its standard input, its standard output and error together as the result. Used by
- * {@code reply --command} and {@code --translate}. Stateless; any thread.
+ * {@code reply --command} and {@code --translate}. A command that has not finished after {@link #TIME_LIMIT} is
+ * killed with its children and the run fails (natscli would wait for ever). Stateless; any thread.
  */
 final class ProcessRun {
+
+    /** How long one run may take. */
+    static final java.time.Duration TIME_LIMIT = java.time.Duration.ofMinutes(1);
 
     /** The most output one run may make: far above any server's max_payload. */
     static final int OUTPUT_BYTES_MAX = 64 * 1024 * 1024;
@@ -45,17 +49,36 @@ final class ProcessRun {
             return new Result(new byte[0], -1, e.getMessage());
         }
         Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), input));
+        java.util.concurrent.FutureTask<byte[]> reading = new java.util.concurrent.FutureTask<>(() -> {
+            try (InputStream in = process.getInputStream()) {
+                return readCapped(in);
+            }
+        });
+        Thread.ofVirtual().start(reading);
         byte[] output;
-        try (InputStream in = process.getInputStream()) {
-            output = readCapped(in);
-        } catch (IOException e) {
-            process.destroyForcibly();
+        try {
+            output = reading.get(TIME_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            kill(process);
             feeder.join();
-            return new Result(new byte[0], -1, e.getMessage());
+            return new Result(new byte[0], -1, "command did not finish within " + TIME_LIMIT.toSeconds() + "s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            kill(process);
+            feeder.join();
+            return new Result(new byte[0], -1, e.getCause().getMessage());
         }
-        int status = process.waitFor();
+        boolean ended = process.waitFor(TIME_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (!ended) {
+            kill(process);
+        }
         feeder.join();
-        return new Result(output, status, null);
+        return ended ? new Result(output, process.exitValue(), null)
+                : new Result(new byte[0], -1, "command did not finish within " + TIME_LIMIT.toSeconds() + "s");
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     /** Writes the input to the command's standard input; a command that does not read it is no failure. */

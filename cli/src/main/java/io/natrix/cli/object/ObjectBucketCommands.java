@@ -1,13 +1,13 @@
 package io.natrix.cli.object;
 
 import io.natrix.cli.ClientCommand;
-import io.natrix.cli.kv.Confirm;
 import io.natrix.cli.kv.Durations;
 import io.natrix.cli.kv.Storage;
 import io.natrix.cli.kv.StreamInfoJson;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
+import io.natrix.cli.support.Confirm;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;

@@ -2,9 +2,9 @@ package io.natrix.cli.object;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
-import io.natrix.cli.kv.Confirm;
 import io.natrix.cli.kv.Durations;
 import io.natrix.cli.output.Human;
+import io.natrix.cli.support.Confirm;
 import io.nats.client.Connection;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;

@@ -47,7 +47,7 @@ class CoreBenchTest {
     @AfterEach
     void stopBackground() throws Exception {
         background.shutdownNow();
-        background.awaitTermination(10, TimeUnit.SECONDS);
+        assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).as("background benches ended").isTrue();
     }
 
     /** A test connection, patient with a busy machine. */

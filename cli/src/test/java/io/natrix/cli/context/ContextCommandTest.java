@@ -61,6 +61,10 @@ class ContextCommandTest {
             assertThat(cli.run("context", "select", "a").status()).isZero();
             assertThat(cli.run("context", "info").out()).contains("\"a\"").contains("nats://x:1");
             assertThat(cli.run("context", "info", "a", "--json").out()).contains("\"url\" : \"nats://x:1\"");
+            Result refused = cli.run("context", "rm", "a");
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.err()).isEqualTo("natrix: error: cannot ask for confirmation without a terminal, "
+                    + "use --force\n");
             Result rm = cli.run("context", "rm", "a", "-f");
             assertThat(rm.out()).isEqualTo("Removed context \"a\"\n");
             assertThat(cli.run("context", "ls").out()).isEqualTo("No contexts defined\n");

@@ -1,12 +1,13 @@
 package io.natrix.cli.kv;
 
-import io.natrix.cli.support.ByteSize;
-import io.natrix.cli.output.Columns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.Globals;
+import io.natrix.cli.output.Columns;
+import io.natrix.cli.support.ByteSize;
+import io.natrix.cli.support.Confirm;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.natrix.cli.kv;
+package io.natrix.cli.support;
 
 import io.natrix.cli.CliException;
 import io.natrix.cli.Globals;
