@@ -1,6 +1,7 @@
 package io.natrix.cli.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.natrix.cli.Cli;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.nats.client.Connection;
@@ -117,9 +118,13 @@ public final class EventsCommand extends ClientCommand {
         }
         PrintWriter out = out();
         BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
         try (Connection nc = connect()) {
-            Dispatcher dispatcher = nc.createDispatcher(
-                    (Message m) -> queue.offer(new Event(m.getSubject(), m.getData())));
+            Dispatcher dispatcher = nc.createDispatcher((Message m) -> {
+                if (!queue.offer(new Event(m.getSubject(), m.getData()))) {
+                    dropped.incrementAndGet(); // the terminal is slower than the events; say so, do not stall
+                }
+            });
             if (stream != null) {
                 readStream(nc, dispatcher, queue, sinceAgo);
             } else {
@@ -134,6 +139,11 @@ public final class EventsCommand extends ClientCommand {
                         throw new CliException("connection closed");
                     }
                     continue;
+                }
+                long lost = dropped.getAndSet(0);
+                if (lost > 0) {
+                    err().println(Cli.programName() + ": " + lost + " events dropped: they came faster than shown");
+                    err().flush();
                 }
                 String text = new String(event.data(), StandardCharsets.UTF_8);
                 if (!bodyFilter.matcher(text.toUpperCase(Locale.ROOT)).find()) {

@@ -1,6 +1,5 @@
 package io.natrix.cli.kv;
 
-import io.natrix.cli.CliException;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.support.GoDuration;
 import java.time.Duration;
@@ -20,15 +19,7 @@ public final class Durations {
         if (text == null || text.isBlank()) {
             return null;
         }
-        try {
-            Duration d = GoDuration.parse(text);
-            if (d.isNegative()) {
-                throw new CliException("invalid " + flag + " \"" + text + "\": must not be negative");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new CliException("invalid " + flag + " \"" + text + "\": " + e.getMessage());
-        }
+        return GoDuration.flag(text, flag);
     }
 
     /** A duration for people: under a second as Go rounds it, from a second up in whole seconds. */

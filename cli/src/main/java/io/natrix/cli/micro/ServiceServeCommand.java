@@ -110,7 +110,7 @@ final class ServiceServeCommand extends ClientCommand {
                 never.await(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            // Stopping is the normal end of a demo service; the interrupt status is not needed past here.
+            Thread.currentThread().interrupt(); // stopping is the normal end of a demo service
         }
     }
 

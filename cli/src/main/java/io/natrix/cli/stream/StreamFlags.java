@@ -419,15 +419,7 @@ public final class StreamFlags {
 
     /** A Go-style duration for {@code flag}; a bad one is a one-line error naming the flag. */
     public static Duration duration(String text, String flag) {
-        try {
-            Duration d = GoDuration.parse(text);
-            if (d.isNegative()) {
-                throw new CliException("invalid value \"" + text + "\" for " + flag + ": must not be negative");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new CliException("invalid value \"" + text + "\" for " + flag + ": " + e.getMessage());
-        }
+        return GoDuration.flag(text, flag);
     }
 
     static int parseInt(String text, String flag) {

@@ -67,6 +67,24 @@ public final class GoDuration {
         return Duration.ofNanos(negative ? -nanos : nanos);
     }
 
+    /**
+     * A duration given for {@code flag} on the command line; a bad or negative one is a one-line error naming the
+     * flag ({@code invalid value "soon" for --ttl: ...}).
+     */
+    public static Duration flag(String text, String flag) {
+        try {
+            Duration d = parse(text);
+            if (d.isNegative()) {
+                throw new io.natrix.cli.CliException("invalid value \"" + text + "\" for " + flag
+                        + ": must not be negative");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new io.natrix.cli.CliException("invalid value \"" + text + "\" for " + flag + ": "
+                    + e.getMessage());
+        }
+    }
+
     /** Formats as Go's {@code time.Duration.String()}: {@code 0s}, {@code 1.5s}, {@code 2m0s}, {@code 250ms}. */
     public static String format(Duration d) {
         long nanos = d.toNanos();

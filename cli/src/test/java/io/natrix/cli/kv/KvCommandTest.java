@@ -290,7 +290,7 @@ class KvCommandTest {
         assertOneLineError(cli.run("kv", "get", "B", "missing"), "key \"missing\" not found in bucket \"B\"");
         assertOneLineError(cli.run("kv", "put", "B", "bad key", "v"), "invalid key \"bad key\"");
         assertOneLineError(cli.run("kv", "add", "X", "--history", "65"), "invalid --history 65");
-        assertOneLineError(cli.run("kv", "add", "X", "--ttl", "soon"), "invalid --ttl \"soon\"");
+        assertOneLineError(cli.run("kv", "add", "X", "--ttl", "soon"), "invalid value \"soon\" for --ttl");
         assertOneLineError(cli.run("kv", "add", "X", "--max-value-size", "12Q"), "invalid value \"12Q\" for --max-value-size: not a size");
         assertOneLineError(cli.run("kv", "add", "X", "--storage", "disk"), "invalid --storage \"disk\"");
         assertOneLineError(cli.run("kv", "add", "bad.name"), "invalid bucket name \"bad.name\"");

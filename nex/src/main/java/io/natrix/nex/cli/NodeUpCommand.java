@@ -192,11 +192,7 @@ final class NodeUpCommand extends ClientCommand {
         if (text == null) {
             return otherwise;
         }
-        try {
-            return GoDuration.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("invalid " + flag + " \"" + text + "\": " + e.getMessage());
-        }
+        return GoDuration.flag(text, flag);
     }
 
     private Connection hostServices(String url) {
