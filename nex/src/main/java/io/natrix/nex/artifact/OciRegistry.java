@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,6 +54,8 @@ public final class OciRegistry {
     private static final Pattern BEARER_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a layer's bytes may take to arrive once the registry has answered. */
+    private static final Duration BODY_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
@@ -119,13 +120,27 @@ public final class OciRegistry {
             throw new ArtifactException("artifact " + uri + " is larger than " + Artifacts.ARTIFACT_BYTES_MAX + " bytes");
         }
         HttpResponse<InputStream> blob = get("/v2/" + repository + "/blobs/" + digest, "*/*");
-        MessageDigest sha = sha256();
-        try (InputStream in = blob.body();
+        MessageDigest sha = Artifacts.sha256();
+        InputStream body = blob.body();
+        // The request's timeout ends at the headers: a registry that stalls in the body is cut off here.
+        java.util.concurrent.CompletableFuture<Void> cutOff = java.util.concurrent.CompletableFuture.runAsync(
+                () -> closeQuietly(body), java.util.concurrent.CompletableFuture.delayedExecutor(
+                        BODY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        try (InputStream in = body;
              OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
             long copied = in.transferTo(out);
             if (copied > Artifacts.ARTIFACT_BYTES_MAX) {
                 throw new ArtifactException("artifact " + uri + " is larger than " + Artifacts.ARTIFACT_BYTES_MAX + " bytes");
             }
+        } catch (IOException e) {
+            if (cutOff.isDone()) {
+                Files.deleteIfExists(target);
+                throw new ArtifactException("artifact " + uri + ": the registry did not send the layer within "
+                        + BODY_TIMEOUT.toSeconds() + " s", e);
+            }
+            throw e;
+        } finally {
+            cutOff.cancel(false);
         }
         String actual = HexFormat.of().formatHex(sha.digest());
         if (!digest.equals("sha256:" + actual)) {
@@ -134,6 +149,14 @@ public final class OciRegistry {
                     + digest.substring("sha256:".length()));
         }
         return actual;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing to stop a stalled download; the reader reports it
+        }
     }
 
     private String platformManifest(JsonNode index, String os, String arch) throws ArtifactException {
@@ -295,7 +318,7 @@ public final class OciRegistry {
     }
 
     private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return HexFormat.of().formatHex(Artifacts.sha256().digest(bytes));
     }
 
     /** The registry token flow: asks the realm for a pull token with the challenge's service and scope. */
@@ -339,14 +362,6 @@ public final class OciRegistry {
             } catch (IOException e) {
                 throw new ArtifactException("artifact " + uri + ": the registry's manifest is not JSON", e);
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
