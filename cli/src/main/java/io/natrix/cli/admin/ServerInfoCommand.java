@@ -1,5 +1,6 @@
 package io.natrix.cli.admin;
 
+import io.natrix.cli.support.ScatterGather;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;

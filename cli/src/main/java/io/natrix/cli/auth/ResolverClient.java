@@ -5,10 +5,9 @@ import io.natrix.cli.CliException;
 import io.natrix.cli.Globals;
 import io.natrix.cli.context.NatsContext;
 import io.natrix.cli.output.Json;
+import io.natrix.cli.support.ScatterGather;
 import io.nats.client.Connection;
-import io.nats.client.Message;
 import io.nats.client.Nats;
-import io.nats.client.Subscription;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,9 +28,6 @@ import java.util.function.Consumer;
  * {@code auth operator add}). One use per request; not thread-safe.
  */
 final class ResolverClient {
-
-    /** How long to wait for more answers once some arrived, when the number of servers is unknown. */
-    static final Duration QUIET = Duration.ofMillis(300);
 
     private final Globals globals;
     private final PrintWriter out;
@@ -54,7 +50,7 @@ final class ResolverClient {
             int[] counts = new int[2]; // updated, failed
             String subject = "$SYS.REQ.ACCOUNT." + account.subject() + ".CLAIMS.UPDATE";
             gather(nc, subject, account.jwt().getBytes(StandardCharsets.UTF_8), expect, timeout, m -> {
-                JsonNode answer = Json.parse(m.getData(), "the server's answer");
+                JsonNode answer = Json.parse(m, "the server's answer");
                 String server = answer.path("server").path("name").asText("unknown server");
                 if (answer.has("error")) {
                     out.printf("X Update failed on %s: %s%n", server,
@@ -94,7 +90,7 @@ final class ResolverClient {
         String[] jwt = {""};
         try (Connection nc = connect(store, operator)) {
             gather(nc, "$SYS.REQ.ACCOUNT." + accountKey + ".CLAIMS.LOOKUP", new byte[0], 1, globals.timeout(),
-                    m -> jwt[0] = new String(m.getData(), StandardCharsets.UTF_8).strip());
+                    m -> jwt[0] = new String(m, StandardCharsets.UTF_8).strip());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while looking up account " + accountKey, e);
@@ -151,43 +147,19 @@ final class ResolverClient {
     }
 
     /**
-     * Sends one request and hands each answer to {@code handler}: until {@code expect} answers arrived, or, when
-     * {@code expect} is 0, until none came for {@link #QUIET} after the first; never longer than {@code timeout}.
-     * Returns the number of answers.
+     * Sends one request and hands each answer's payload to {@code handler}: until {@code expect} answers arrived,
+     * or, when {@code expect} is 0, until none came for a quiet interval after the last; never longer than
+     * {@code timeout} ({@link ScatterGather}). Returns the number of answers.
      */
     private static int gather(Connection nc, String subject, byte[] body, int expect, Duration timeout,
-                              Consumer<Message> handler) throws InterruptedException {
-        String inbox = nc.createInbox();
-        Subscription sub = nc.subscribe(inbox);
+                              Consumer<byte[]> handler) {
         try {
-            nc.publish(subject, inbox, body);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int answers = 0;
-            while (expect == 0 || answers < expect) {
-                long left = deadline - System.nanoTime();
-                if (answers > 0 && expect == 0) {
-                    left = Math.min(left, QUIET.toNanos());
-                }
-                if (left <= 0) {
-                    break;
-                }
-                Message m = sub.nextMessage(Duration.ofNanos(left));
-                if (m == null) {
-                    break;
-                }
-                if (m.isStatusMessage()) {
-                    if (m.getStatus().getCode() == 503) {
-                        throw new CliException("no servers answered on " + subject
-                                + ": connect as a system account user");
-                    }
-                    continue;
-                }
-                handler.accept(m);
-                answers++;
-            }
-            return answers;
-        } finally {
-            sub.unsubscribe();
+            return ScatterGather.stream(nc, subject, body, expect, timeout, ScatterGather.QUIET, r -> {
+                handler.accept(r.data());
+                return true;
+            });
+        } catch (ScatterGather.NoResponders e) {
+            throw new CliException("no servers answered on " + subject + ": connect as a system account user");
         }
     }
 }

@@ -7,7 +7,7 @@ import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.admin.Columns;
 import io.natrix.cli.admin.Fmt;
-import io.natrix.cli.admin.ScatterGather;
+import io.natrix.cli.support.ScatterGather;
 import io.natrix.cli.output.Json;
 import io.natrix.cli.output.Table;
 import io.nats.client.Connection;

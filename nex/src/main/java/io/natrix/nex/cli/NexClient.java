@@ -2,6 +2,7 @@ package io.natrix.nex.cli;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.natrix.cli.CliException;
+import io.natrix.cli.support.ScatterGather;
 import io.natrix.nex.api.AuctionBid;
 import io.natrix.nex.api.AuctionRequest;
 import io.natrix.nex.api.CloneWorkloadRequest;
@@ -21,7 +22,6 @@ import io.natrix.nex.api.WorkloadSummary;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.NUID;
-import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.service.ServiceMessage;
 import java.io.IOException;
@@ -165,39 +165,24 @@ public final class NexClient {
     }
 
     private List<byte[]> gatherRaw(String subject, byte[] body) {
-        String inbox = connection.createInbox();
         List<byte[]> replies = new ArrayList<>();
-        Subscription sub = connection.subscribe(inbox);
         try {
-            connection.publish(subject, inbox, body);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (replies.size() < GATHER_MAX) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                long wait = replies.isEmpty() ? left : Math.min(left, GATHER_IDLE.toNanos());
-                Message m = sub.nextMessage(Duration.ofNanos(wait));
-                if (m == null) {
-                    break;
-                }
-                if (m.isStatusMessage()) {
-                    continue;
-                }
-                checkError(m);
-                replies.add(m.getData());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted", e);
-        } finally {
-            sub.unsubscribe();
+            ScatterGather.stream(connection, subject, body, 0, timeout, GATHER_IDLE, r -> {
+                checkError(r.headers());
+                replies.add(r.data());
+                return replies.size() < GATHER_MAX;
+            });
+        } catch (ScatterGather.NoResponders e) {
+            // no node listens in this namespace: no answers
         }
         return replies;
     }
 
     private static void checkError(Message m) {
-        Headers h = m.getHeaders();
+        checkError(m.getHeaders());
+    }
+
+    private static void checkError(Headers h) {
         if (h != null && h.getFirst(ServiceMessage.NATS_SERVICE_ERROR) != null) {
             throw new CliException(h.getFirst(ServiceMessage.NATS_SERVICE_ERROR));
         }

@@ -1,9 +1,10 @@
-package io.natrix.cli.admin;
+package io.natrix.cli.support;
 
 import io.natrix.cli.CliException;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +41,13 @@ public final class ScatterGather {
     public static final class NoResponders extends CliException {
         private static final long serialVersionUID = 1L;
 
-        NoResponders(String message) {
+        public NoResponders(String message) {
             super(message);
         }
     }
 
-    /** One answer: its payload and how long after the request was sent it arrived. */
-    public record Reply(byte[] data, Duration elapsed) {
+    /** One answer: its payload, its headers (null when none) and how long after the request was sent it arrived. */
+    public record Reply(byte[] data, Headers headers, Duration elapsed) {
     }
 
     /** The answers' payloads only, in arrival order; see {@link #gather}. */
@@ -76,12 +77,19 @@ public final class ScatterGather {
      */
     public static int stream(Connection nc, String subject, String body, int expect, Duration timeout,
                              Duration quiet, java.util.function.Predicate<Reply> onReply) {
+        return stream(nc, subject, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), expect,
+                timeout, quiet, onReply);
+    }
+
+    /** As {@link #stream(Connection, String, String, int, Duration, Duration, java.util.function.Predicate)}. */
+    public static int stream(Connection nc, String subject, byte[] body, int expect, Duration timeout,
+                             Duration quiet, java.util.function.Predicate<Reply> onReply) {
         String inbox = nc.createInbox();
         Subscription sub = nc.subscribe(inbox);
         int answers = 0;
         try {
             long start = System.nanoTime();
-            nc.publish(subject, inbox, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+            nc.publish(subject, inbox, body);
             long deadline = start + timeout.toNanos();
             long quietUntil = Long.MAX_VALUE;
             while (answers < ANSWERS_MAX && (expect <= 0 || answers < expect)) {
@@ -104,7 +112,7 @@ public final class ScatterGather {
                     continue;
                 }
                 answers++;
-                if (!onReply.test(new Reply(m.getData() == null ? new byte[0] : m.getData(),
+                if (!onReply.test(new Reply(m.getData() == null ? new byte[0] : m.getData(), m.getHeaders(),
                         Duration.ofNanos(System.nanoTime() - start)))) {
                     break;
                 }
