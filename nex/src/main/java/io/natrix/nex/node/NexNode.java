@@ -493,6 +493,9 @@ public final class NexNode implements AutoCloseable {
             // The events are best effort once the node is stopping.
         }
         timers.shutdownNow();
+        if (config.temporaryDataDir()) {
+            WorkloadFactory.deleteTree(config.dataDir()); // made for this node by NodeConfig: nothing outlives it
+        }
         terminated.complete(null);
     }
 

@@ -52,7 +52,7 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
                          Path dataDir, Duration heartbeatInterval, int restartLimit, Duration functionTimeout,
                          Duration stopGrace, String nodeSeed, boolean stateKv, Limits limits,
                          List<StartWorkloadRequest> autostart, String issuerAccount, String issuerSeed,
-                         int functionMemoryMb) {
+                         int functionMemoryMb, boolean temporaryDataDir) {
 
     public NodeConfig {
         Names.require(nexus, "nexus");
@@ -211,14 +211,22 @@ public record NodeConfig(String nexus, String nodeName, String namespace, Map<St
             if (name == null || name.isBlank()) {
                 name = java.net.InetAddress.getLocalHost().getHostName();
             }
-            Path dir = dataDir != null ? dataDir : Files.createTempDirectory("natrix-nex-");
             if (!"none".equals(state) && !"kv".equals(state)) {
                 throw new IllegalArgumentException("state must be none or kv, not \"" + state + "\"");
             }
-            return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects, hostServicesUrl,
-                    httpHostService,
-                    dir, heartbeatInterval, restartLimit, functionTimeout, stopGrace, nodeSeed, "kv".equals(state),
-                    limits, autostart, issuerAccount, issuerSeed, functionMemoryMb);
+            boolean temporary = dataDir == null;
+            Path dir = temporary ? Files.createTempDirectory("natrix-nex-") : dataDir;
+            try {
+                return new NodeConfig(nexus, name, namespace, tags, workloadTypes, denyTriggerSubjects,
+                        hostServicesUrl, httpHostService, dir, heartbeatInterval, restartLimit, functionTimeout,
+                        stopGrace, nodeSeed, "kv".equals(state), limits, autostart, issuerAccount, issuerSeed,
+                        functionMemoryMb, temporary);
+            } catch (RuntimeException e) {
+                if (temporary) {
+                    WorkloadFactory.deleteTree(dir);
+                }
+                throw e;
+            }
         }
     }
 }

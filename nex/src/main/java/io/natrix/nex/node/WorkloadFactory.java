@@ -167,10 +167,22 @@ final class WorkloadFactory {
         if (!Files.exists(dir)) {
             return;
         }
+        // A clean-up: it never throws (it runs where another failure is being reported), it says what it left.
+        java.util.List<Path> left = new java.util.ArrayList<>();
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    left.add(p);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            left.add(dir);
+        }
+        if (!left.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(WorkloadFactory.class).warn("Could not delete {} (and {} more)",
+                    left.get(0), left.size() - 1);
         }
     }
 }

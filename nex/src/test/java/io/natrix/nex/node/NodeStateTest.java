@@ -78,6 +78,15 @@ class NodeStateTest {
     }
 
     @Test
+    void aNodeWithoutADataDirectoryRemovesTheOneItMadeWhenItStops() {
+        NexNode node = nex.node("temporary", b -> b.dataDir = null);
+        java.nio.file.Path made = node.config().dataDir();
+        assertThat(made).isDirectory();
+        node.close();
+        assertThat(made).doesNotExist();
+    }
+
+    @Test
     void nodeStateKvNeedsASeed() {
         assertThatThrownBy(() -> nex.node("no-seed", b -> b.state = "kv"))
                 .hasMessageContaining("state kv needs node_seed");
