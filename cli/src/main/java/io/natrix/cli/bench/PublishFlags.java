@@ -1,6 +1,7 @@
 package io.natrix.cli.bench;
 
 import io.natrix.cli.CliException;
+import io.natrix.cli.support.HeaderFlags;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,19 +62,8 @@ final class PublishFlags {
         return parseHeaders(headers);
     }
 
-    /** Parses natscli's {@code K:V} header flags; the key and value are trimmed. */
+    /** Parses natscli's {@code K:V} header flags ({@link HeaderFlags}); null when none were given. */
     static Headers parseHeaders(List<String> specs) {
-        if (specs.isEmpty()) {
-            return null;
-        }
-        Headers h = new Headers();
-        for (String spec : specs) {
-            int colon = spec.indexOf(':');
-            if (colon <= 0 || spec.substring(0, colon).isBlank()) {
-                throw new CliException("invalid header \"" + spec + "\": use K:V");
-            }
-            h.add(spec.substring(0, colon).strip(), spec.substring(colon + 1).strip());
-        }
-        return h;
+        return HeaderFlags.parse(specs);
     }
 }

@@ -16,28 +16,12 @@ final class HeaderFlags {
 
     /** The headers for message number {@code count}, or null when there are none. */
     static Headers parse(List<String> flags, long count) {
-        if (flags == null || flags.isEmpty()) {
-            return null;
-        }
-        Headers headers = new Headers();
-        for (String flag : flags) {
-            int colon = flag.indexOf(':');
-            if (colon < 0) {
-                throw new CliException("invalid header \"" + flag + "\"");
-            }
-            String key = flag.substring(0, colon).strip();
-            String value;
+        return io.natrix.cli.support.HeaderFlags.parse(flags, (key, value) -> {
             try {
-                value = MessageTemplate.expand(flag.substring(colon + 1).strip(), count);
+                return MessageTemplate.expand(value, count);
             } catch (MessageTemplate.TemplateException e) {
                 throw new CliException("failed to parse Header template for " + key + ": " + e.getMessage());
             }
-            try {
-                headers.add(key, value);
-            } catch (IllegalArgumentException e) {
-                throw new CliException("invalid header \"" + flag + "\": " + e.getMessage());
-            }
-        }
-        return headers;
+        });
     }
 }

@@ -5,6 +5,7 @@ import io.natrix.cli.ClientCommand;
 import io.natrix.cli.kv.Durations;
 import io.natrix.cli.output.Human;
 import io.natrix.cli.support.Confirm;
+import io.natrix.cli.support.HeaderFlags;
 import io.nats.client.Connection;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
@@ -114,17 +115,10 @@ final class ObjectTransferCommands {
             return 0;
         }
 
-        /** natscli's {@code -H K:V} headers; a header without a colon is a one-line error. */
+        /** natscli's {@code -H K:V} headers ({@link HeaderFlags}); none is an empty set. */
         static Headers parseHeaders(List<String> given) {
-            Headers headers = new Headers();
-            for (String h : given) {
-                int colon = h.indexOf(':');
-                if (colon <= 0 || h.substring(0, colon).isBlank()) {
-                    throw new CliException("invalid header \"" + h + "\": expected KEY:VALUE");
-                }
-                headers.add(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
-            }
-            return headers;
+            Headers headers = HeaderFlags.parse(given);
+            return headers == null ? new Headers() : headers;
         }
     }
 
