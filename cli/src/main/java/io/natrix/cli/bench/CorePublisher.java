@@ -9,34 +9,9 @@ import java.time.Duration;
  * {@code --sleep} and {@code --throughput}), then flushes; the clock runs from the first publish to the end of the
  * flush, so messages still in the client's buffers are not counted as sent. Used by its client's thread only.
  */
-final class CorePublisher implements ClientJob {
-
-    private final Connection connection;
-    private final int index;
-    private final Subjects subjects;
-    private final Headers headers;
-    private final byte[] payload;
-    private final long count;
-    private final long offset;
-    private final Pacing pacing;
-    private final Duration flushTimeout;
-    private final double ratePerSecond;
-    private final Progress.Bar bar;
-
-    CorePublisher(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
-                  long offset, Pacing pacing, double ratePerSecond, Duration flushTimeout, Progress.Bar bar) {
-        this.connection = connection;
-        this.index = index;
-        this.subjects = subjects;
-        this.headers = headers;
-        this.payload = payload;
-        this.count = count;
-        this.offset = offset;
-        this.pacing = pacing;
-        this.ratePerSecond = ratePerSecond;
-        this.flushTimeout = flushTimeout;
-        this.bar = bar;
-    }
+record CorePublisher(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
+                     long offset, Pacing pacing, double ratePerSecond, Duration flushTimeout, Progress.Bar bar)
+        implements ClientJob {
 
     @Override
     public Sample run() throws Exception {

@@ -13,34 +13,9 @@ import org.HdrHistogram.Histogram;
  * every round trip into a histogram. A reply that is empty, starts with {@code -} or mentions {@code error} is a
  * failure, as natscli treats it. Used by its client's thread only.
  */
-final class Requester implements ClientJob {
-
-    private final Connection connection;
-    private final int index;
-    private final Subjects subjects;
-    private final Headers headers;
-    private final byte[] payload;
-    private final long count;
-    private final long offset;
-    private final Pacing pacing;
-    private final double ratePerSecond;
-    private final Duration timeout;
-    private final Progress.Bar bar;
-
-    Requester(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
-              long offset, Pacing pacing, double ratePerSecond, Duration timeout, Progress.Bar bar) {
-        this.connection = connection;
-        this.index = index;
-        this.subjects = subjects;
-        this.headers = headers;
-        this.payload = payload;
-        this.count = count;
-        this.offset = offset;
-        this.pacing = pacing;
-        this.ratePerSecond = ratePerSecond;
-        this.timeout = timeout;
-        this.bar = bar;
-    }
+record Requester(Connection connection, int index, Subjects subjects, Headers headers, byte[] payload, long count,
+                 long offset, Pacing pacing, double ratePerSecond, Duration timeout, Progress.Bar bar)
+        implements ClientJob {
 
     @Override
     public Sample run() throws Exception {
