@@ -28,7 +28,14 @@ import org.slf4j.MarkerFactory;
  */
 final class ServerRunner implements ServerSignals.Handler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ServerRunner.class);
+    /**
+     * The logger, in a holder class: a static logger field here would start SLF4J (a service-loader scan of the
+     * class path and logback's set-up, tens of milliseconds) when this class is initialised, that is before
+     * {@link #run()} has opened the listener.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ServerRunner.class);
+    }
 
     private final ServerFlags flags;
     private final PrintWriter err;
@@ -72,10 +79,10 @@ final class ServerRunner implements ServerSignals.Handler {
             return 1;
         }
         for (String warning : startWarnings) {
-            LOG.warn(warning);
+            Log.LOG.warn(warning);
         }
         if (listenError != null) {
-            LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Error listening on port: {}:{}, {}", options.host(),
+            Log.LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Error listening on port: {}:{}, {}", options.host(),
                     options.port(), describe(listenError));
             return 1;
         }
@@ -89,14 +96,14 @@ final class ServerRunner implements ServerSignals.Handler {
                 pidFile.write(options.pidFile(), ProcessHandle.current().pid());
             }
         } catch (IOException e) {
-            LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Could not write pid file {}: {}", options.pidFile(),
+            Log.LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Could not write pid file {}: {}", options.pidFile(),
                     describe(e));
             return 1;
         }
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Could not start the server: {}", describe(e));
+            Log.LOG.error(MarkerFactory.getMarker(Logging.FATAL), "Could not start the server: {}", describe(e));
             try {
                 server.shutdown();
             } catch (RuntimeException ignored) {
@@ -114,7 +121,7 @@ final class ServerRunner implements ServerSignals.Handler {
         if (flags.aotTraining) {
             String problem = AotTraining.exercise(server.port(), server.httpPort(), options.jetstream());
             if (problem != null) {
-                LOG.warn("Training run incomplete: {}", problem);
+                Log.LOG.warn("Training run incomplete: {}", problem);
             }
             server.shutdown();
             if (options.jetstream()) {
@@ -140,7 +147,7 @@ final class ServerRunner implements ServerSignals.Handler {
             again.shutdown();
             again.awaitShutdown();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Training run incomplete: the restart on the training store failed: {}", describe(e));
+            Log.LOG.warn("Training run incomplete: the restart on the training store failed: {}", describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -172,12 +179,12 @@ final class ServerRunner implements ServerSignals.Handler {
     public synchronized void reopenLog() {
         try {
             if (Logging.reopen()) {
-                LOG.info("File log re-opened");
+                Log.LOG.info("File log re-opened");
             } else {
-                LOG.info("File log re-open ignored, not a file logger");
+                Log.LOG.info("File log re-open ignored, not a file logger");
             }
         } catch (IOException e) {
-            LOG.error("Could not re-open the log file: {}", describe(e));
+            Log.LOG.error("Could not re-open the log file: {}", describe(e));
         }
     }
 
@@ -185,38 +192,38 @@ final class ServerRunner implements ServerSignals.Handler {
     @Override
     public synchronized void reload() {
         if (!started) {
-            LOG.warn("Ignoring the reload signal: the server is still starting");
+            Log.LOG.warn("Ignoring the reload signal: the server is still starting");
             return;
         }
         if (flags.configFile == null) {
-            LOG.error("Failed to reload server configuration: no configuration file was given with -c");
+            Log.LOG.error("Failed to reload server configuration: no configuration file was given with -c");
             return;
         }
         ServerFlags.Resolved resolved;
         try {
             resolved = flags.resolve();
         } catch (ConfigException | IllegalArgumentException e) {
-            LOG.error("Failed to reload server configuration: {}", e.getMessage());
+            Log.LOG.error("Failed to reload server configuration: {}", e.getMessage());
             for (Throwable more : e.getSuppressed()) {
-                LOG.error("Failed to reload server configuration: {}", more.getMessage());
+                Log.LOG.error("Failed to reload server configuration: {}", more.getMessage());
             }
             return;
         }
         ServerOptions next = resolved.options();
         for (String warning : resolved.fileWarnings()) {
-            LOG.warn(warning);
+            Log.LOG.warn(warning);
         }
         try {
             server.reload(next);
         } catch (RuntimeException e) {
-            LOG.error("Failed to reload server configuration: {}", describe(e));
+            Log.LOG.error("Failed to reload server configuration: {}", describe(e));
             return;
         }
         options = next;
         try {
             Logging.configure(logSettings(next));
         } catch (IOException e) {
-            LOG.error("Could not open log file {} after the reload; logging stays where it was: {}",
+            Log.LOG.error("Could not open log file {} after the reload; logging stays where it was: {}",
                     next.logFile(), describe(e));
         }
     }
