@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -257,6 +259,73 @@ class LauncherEndToEndIT {
         Process process = start(dir.resolve("client-" + clients++ + ".out"), command, env);
         assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         return process.exitValue();
+    }
+
+    /**
+     * The launcher binds the client port before the JVM starts and the server takes that socket over: it is the
+     * server's descriptor 3 (systemd's socket-passing protocol) and serves clients. When a configuration file chooses another host than the launcher
+     * could see, the server closes the passed socket and binds its own; when the port is taken, the server reports
+     * it as nats-server does.
+     */
+    @Test
+    void theLauncherBindsTheClientPortBeforeTheJvmStarts() throws Exception {
+        int port = freePort();
+        Process server = start(dir.resolve("server.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "-a", "127.0.0.1", "-p", Integer.toString(port), "--ports_file_dir", dir.toString()), Map.of());
+        Path ports = portsFile(dir, server.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(ports) || !server.isAlive());
+        assertThat(server.isAlive()).as("server running; output: %s", output("server.out")).isTrue();
+        assertThat(clientPort(ports)).isEqualTo(port);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + server.pid() + "/fd/3")).toString())
+                .as("descriptor 0 is the socket the launcher bound").startsWith("socket:");
+        assertThat(firstLine(port)).startsWith("INFO {").contains("\"port\":" + port);
+        server.destroy();
+        assertThat(server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // The address in a configuration file, as test harnesses write it.
+        int listed = freePort();
+        Path listen = Files.writeString(dir.resolve("listen.conf"), "listen: \"127.0.0.1:" + listed + "\"\n");
+        Process fromFile = start(dir.resolve("listen.out"), List.of(ROOT.resolve("natrix").toString(), "server",
+                "--config", listen.toString(), "--ports_file_dir", dir.toString()), Map.of());
+        Path fromFilePorts = portsFile(dir, fromFile.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(fromFilePorts) || !fromFile.isAlive());
+        assertThat(fromFile.isAlive()).as("server running; output: %s", output("listen.out")).isTrue();
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + fromFile.pid() + "/fd/3")).toString())
+                .startsWith("socket:");
+        assertThat(firstLine(listed)).startsWith("INFO {");
+        fromFile.destroy();
+        assertThat(fromFile.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // No -a: the launcher binds 0.0.0.0, the file says 127.0.0.1, the file wins.
+        int other = freePort();
+        Path conf = Files.writeString(dir.resolve("host.conf"), "host: 127.0.0.1\n");
+        Process configured = start(dir.resolve("configured.out"), List.of(ROOT.resolve("natrix").toString(),
+                "server", "-c", conf.toString(), "-p", Integer.toString(other), "--ports_file_dir", dir.toString()),
+                Map.of());
+        Path configuredPorts = portsFile(dir, configured.pid());
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(configuredPorts) || !configured.isAlive());
+        assertThat(configured.isAlive()).as("server running; output: %s", output("configured.out")).isTrue();
+        assertThat(firstLine(other)).startsWith("INFO {");
+        await().atMost(STOP_TIMEOUT).until(() -> output("configured.out")
+                .contains("Listening for client connections on 127.0.0.1:" + other));
+        configured.destroy();
+        assertThat(configured.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        try (ServerSocket taken = new ServerSocket(0, 1,
+                InetAddress.getByName("127.0.0.1"))) {
+            Process refused = start(dir.resolve("refused.out"), List.of(ROOT.resolve("natrix").toString(),
+                    "server", "-a", "127.0.0.1", "-p", Integer.toString(taken.getLocalPort())), Map.of());
+            assertThat(refused.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).isEqualTo(1);
+            assertThat(output("refused.out")).contains("[FTL] Error listening on port: 127.0.0.1:"
+                    + taken.getLocalPort());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private int clients;

@@ -189,7 +189,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
                 clientListener = new ClientListener(transport, tls);
                 // Bind before anything else that can wait: harnesses give a spawned server ~400 ms to accept.
                 Supplier<ChannelHandler> handlers = () -> new ClientConnection(this, nextCid.incrementAndGet());
-                clientAddress = early != null ? clientListener.adopt(early, handlers)
+                clientAddress = early != null ? clientListener.adopt(early, o.host(), o.port(), handlers)
                         : clientListener.bind(o.host(), o.port(), handlers);
             } catch (IOException e) {
                 transport.shutdown();

@@ -66,32 +66,49 @@ public final class ClientListener {
 
     /**
      * Takes over a socket that is already listening ({@link EarlyListener}), so connections that arrived while the
-     * server was starting are accepted. Native epoll adopts the file descriptor and NIO the JDK channel; when
-     * neither can (the JDK hides the descriptor), the socket is closed and the same address bound again.
+     * server was starting are accepted, and returns its address. Native epoll adopts the file descriptor and NIO
+     * the JDK channel. A socket that cannot be adopted (the JDK hides the descriptor) is closed and {@code host:port}
+     * bound instead; so is a passed socket that listens elsewhere than {@code host:port} (port 0 or -1: any port),
+     * which happens when a configuration file chose the address and the launcher could only guess it.
      */
-    public InetSocketAddress adopt(EarlyListener early, Supplier<ChannelHandler> handlers) throws IOException {
-        InetSocketAddress address = early.address();
+    public InetSocketAddress adopt(EarlyListener early, String host, int port, Supplier<ChannelHandler> handlers)
+            throws IOException {
         ServerChannel adopted = null;
         if (transport.isEpoll()) {
             int fd = early.fileDescriptor();
             if (fd >= 0) {
                 adopted = new EpollServerSocketChannel(fd);
             }
-        } else {
+        } else if (early.channel() != null) {
             adopted = new NioServerSocketChannel(early.channel());
         }
         if (adopted == null) {
             early.close();
-            return bind(address.getHostString(), address.getPort(), handlers);
+            return bind(host, port, handlers);
+        }
+        InetSocketAddress address = early.passed() ? (InetSocketAddress) adopted.localAddress() : early.address();
+        if (early.passed() && !listensOn(address, host, port)) {
+            adopted.unsafe().closeForcibly();
+            return bind(host, port, handlers);
         }
         ServerChannel channel = adopted;
         try {
             serverChannel = bootstrap(handlers).channelFactory(() -> channel).register().syncUninterruptibly().channel();
         } catch (RuntimeException e) {
+            adopted.unsafe().closeForcibly();
             early.close();
             throw new IOException("can not take over the listening socket: " + e.getMessage(), e);
         }
         return address;
+    }
+
+    /** Whether a socket bound to {@code bound} is the one asked for as {@code host:port}. */
+    static boolean listensOn(InetSocketAddress bound, String host, int port) {
+        if (bound == null || bound.isUnresolved() || (port > 0 && bound.getPort() != port)) {
+            return false;
+        }
+        InetSocketAddress wanted = new InetSocketAddress(host, 0);
+        return !wanted.isUnresolved() && wanted.getAddress().equals(bound.getAddress());
     }
 
     private ServerBootstrap bootstrap(Supplier<ChannelHandler> handlers) {
