@@ -347,6 +347,8 @@ final class ExternalSource {
      * {@link #RETRY_MIN_NANOS} after the last request (the sourcing's one-second tick sends it).
      */
     private void restart() {
+        LOG.debug("Stream '{} > {}' asks again for a consumer of '{}' from sequence {}", account.name(), streamName,
+                source.name(), cursor.lastSeq + 1);
         cancel();
         retryAtNanos = requestedAtNanos + RETRY_MIN_NANOS;
     }

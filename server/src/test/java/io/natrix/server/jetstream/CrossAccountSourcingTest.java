@@ -157,8 +157,58 @@ class CrossAccountSourcingTest {
             assertThat(rawInfo(b, "M")).contains("\"mirror\":{\"name\":\"O\",\"external\":{\"api\":\"JPFX\","
                     + "\"deliver\":\"DPFX\"},\"lag\":0,\"active\":");
 
-            // The consumers live in the origin's account, one per mirror or source.
-            assertThat(jsmA.getConsumerNames("O")).hasSize(3);
+        }
+    }
+
+    @Test
+    void backlogsLargerThanTheFlowControlWindowArriveWhole() throws Exception {
+        int count = 3000;
+        byte[] data = new byte[1024];
+        try (TestServer server = server(); Connection a = connect(server, "a"); Connection b = connect(server, "b")) {
+            a.jetStreamManagement().addStream(StreamConfiguration.builder().name("O").subjects("o.>")
+                    .storageType(StorageType.Memory).build());
+            JetStream jsA = a.jetStream();
+            for (int i = 1; i <= count; i++) {
+                jsA.publishAsync("o." + (i % 10), data);
+            }
+            a.flush(TIMEOUT);
+            await().atMost(TIMEOUT).until(() ->
+                    a.jetStreamManagement().getStreamInfo("O").getStreamState().getMsgCount() == count);
+            JetStreamManagement jsmB = b.jetStreamManagement();
+            jsmB.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.Memory)
+                    .mirror(Mirror.builder().sourceName("O").external(EXTERNAL).build()).build());
+            jsmB.addStream(StreamConfiguration.builder().name("S").storageType(StorageType.Memory)
+                    .sources(Source.builder().sourceName("O").external(EXTERNAL).build()).build());
+            awaitCount(jsmB, "M", count);
+            awaitCount(jsmB, "S", count);
+            assertThat(jsmB.getStreamInfo("M").getMirrorInfo().getLag()).isZero();
+            assertThat(jsmB.getStreamInfo("S").getSourceInfos().get(0).getError()).isNull();
+        }
+    }
+
+    @Test
+    void fileStreamsResumeAfterARestartWithoutCopyingTwice() throws Exception {
+        StreamConfiguration o = StreamConfiguration.builder().name("O").subjects("o.>").storageType(StorageType.File)
+                .build();
+        try (TestServer server = server(); Connection a = connect(server, "a"); Connection b = connect(server, "b")) {
+            a.jetStreamManagement().addStream(o);
+            publish(a.jetStream(), "o", 1, 3);
+            JetStreamManagement jsmB = b.jetStreamManagement();
+            jsmB.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.File)
+                    .mirror(Mirror.builder().sourceName("O").external(EXTERNAL).build()).build());
+            jsmB.addStream(StreamConfiguration.builder().name("S").storageType(StorageType.File)
+                    .sources(Source.builder().sourceName("O").external(EXTERNAL).build()).build());
+            awaitCount(jsmB, "M", 3);
+            awaitCount(jsmB, "S", 3);
+        }
+        try (TestServer server = server(); Connection a = connect(server, "a"); Connection b = connect(server, "b")) {
+            publish(a.jetStream(), "o", 4, 5);
+            JetStreamManagement jsmB = b.jetStreamManagement();
+            awaitCount(jsmB, "M", 5);
+            awaitCount(jsmB, "S", 5);
+            assertThat(jsmB.getMessage("S", 4).getHeaders().getFirst("Nats-Stream-Source"))
+                    .isEqualTo("O:" + SourceHeader.hash("JPFX") + " 4 > >");
+            assertThat(jsmB.getStreamInfo("M").getStreamState().getLastSequence()).isEqualTo(5);
         }
     }
 
