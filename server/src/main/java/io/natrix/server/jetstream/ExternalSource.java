@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * is made again (from the last origin sequence taken) when a delivery sequence is skipped (a heartbeat's
  * {@code Nats-Last-Consumer} differs, or a message's consumer sequence is not the next), when the stream refuses a
  * message, or when nothing arrived for {@link #STALL_NANOS}; an origin deleted and created again is found this way.
- * A consumer given up is deleted ({@code CONSUMER.DELETE} under the same prefix; when the import does not cover it,
- * the origin drops it once its subscriber is gone). Requests go at most every {@link #RETRY_MIN_NANOS}.
+ * A consumer given up is deleted ({@code CONSUMER.DELETE} under the same prefix). An import of only
+ * {@code CONSUMER.CREATE.>} does not carry that request, and the origin's stream import counts as a subscriber, so
+ * such consumers stay in the origin's account: import {@code $JS.API.CONSUMER.>}, as nats-server's example does.
+ * Requests go at most every {@link #RETRY_MIN_NANOS}.
  *
  * <p><b>Messages.</b> Each delivery's reply ({@link AckReply}) gives the origin sequence, time and pending count. A
  * mirror stores at the origin sequence (origin gaps are skipped, {@link Stream#storeCopied}); a source adds its
