@@ -33,6 +33,11 @@ public final class Message {
     private boolean viaStreamImport;
     /** The trace that follows this message, or null (nearly always). */
     private MsgTrace trace;
+    /**
+     * The subject the message is routed on when that is not its own (a JetStream delivery: matched on the deliver
+     * subject, carrying the subject it was stored under); null otherwise.
+     */
+    private String deliverTo;
 
     Message() {
     }
@@ -52,6 +57,7 @@ public final class Message {
         this.serviceShare = null;
         this.viaStreamImport = false;
         this.trace = trace;
+        this.deliverTo = null;
         return this;
     }
 
@@ -77,11 +83,32 @@ public final class Message {
         return m;
     }
 
-    /** Like {@link #forward}, for a message crossing a stream import. */
+    /**
+     * Like {@link #forward}, for a message crossing a stream import; {@code subject} is the importer's subject for
+     * the one it is routed on. A JetStream delivery keeps the subject it carries and is routed on {@code subject}
+     * in the importer, as nats-server maps a deliver subject across a stream import.
+     */
     Message forwardStream(Account to, String subject, String reply, MsgTrace trace) {
-        Message m = forward(to, subject, reply, null, trace);
+        Message m = forward(to, deliverTo == null ? subject : args.subject(), reply, null, trace);
         m.viaStreamImport = true;
+        m.deliverTo = deliverTo == null ? null : subject;
         return m;
+    }
+
+    /** A message made by the server, carrying {@code subject} and routed on {@code deliverTo}. */
+    static Message internalAs(Account account, String deliverTo, String subject, String reply, byte[] headers,
+                              byte[] payload) {
+        Message m = internal(account, subject, reply, headers, payload);
+        m.deliverTo = deliverTo;
+        return m;
+    }
+
+    /**
+     * The subject the message is routed on: its own, or for a JetStream delivery the deliver subject (which
+     * stream imports map; see {@link #forwardStream}).
+     */
+    public String routingSubject() {
+        return deliverTo == null ? args.subject() : deliverTo;
     }
 
     /**

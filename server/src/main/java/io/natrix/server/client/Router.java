@@ -56,7 +56,7 @@ public final class Router {
         if (result == MatchResult.INVALID || result.isEmpty()) {
             return false;
         }
-        return deliver(result, Message.internal(account, subject, reply, headers, payload));
+        return deliver(result, Message.internalAs(account, deliverTo, subject, reply, headers, payload));
     }
 
     /**

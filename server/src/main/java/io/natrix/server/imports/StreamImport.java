@@ -8,7 +8,8 @@ import io.natrix.server.client.Router;
 
 /**
  * An imported stream, subscribed in the exporting account on the exported subject: each message is forwarded into
- * the importing account under the import's local subject (its prefix or {@code to} applied), reply unchanged.
+ * the importing account under the import's local subject (its prefix or {@code to} applied), reply unchanged. A
+ * JetStream push delivery is mapped by its deliver subject and keeps the subject it was stored under.
  * A message that itself came in through a stream import goes no further: as in nats-server, stream imports do not
  * chain (A importing from B what B imports from C sees nothing of C's). A traced message records the crossing
  * ({@code se} event); the trace goes on in the importer only when the import has {@code allow_trace}.
@@ -32,7 +33,8 @@ final class StreamImport extends InternalSubscription {
         if (message.viaStreamImport()) {
             return false; // stream imports do not chain, as in nats-server
         }
-        String local = toLocal.apply(message.subject());
+        // A JetStream delivery crosses under its deliver subject and keeps the subject it was stored under.
+        String local = toLocal.apply(message.routingSubject());
         MsgTrace trace = message.trace();
         MsgTrace onward = null;
         if (trace != null) {

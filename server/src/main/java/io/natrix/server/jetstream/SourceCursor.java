@@ -31,6 +31,11 @@ final class SourceCursor {
     /** What {@link Stream.AppendListener} this cursor registered with its origin, so it can be taken off again. */
     final Stream.AppendListener listener;
 
+    /**
+     * How the origin is read when it is in another account ({@link ExternalSource}); null when its store is read
+     * directly. Set once, before the first run.
+     */
+    ExternalSource remote;
     /** The origin read from now (null: not found yet, or gone); volatile for {@link #info}. */
     volatile Stream origin;
     /** The last origin sequence taken (0: none); volatile for {@link #info}. */
@@ -38,7 +43,7 @@ final class SourceCursor {
     /** Where to start, by time, once the origin is known (0: the position is {@link #lastSeq}). */
     long startTimeNanos;
 
-    /** The lag when last caught up with the origin, shown while the origin is gone. */
+    /** The lag when last caught up with the origin, shown while the origin is gone (or is read remotely). */
     private volatile long lag;
     /** Wall-clock nanoseconds of the last read of the origin (0: never). */
     private volatile long lastContactNanos;

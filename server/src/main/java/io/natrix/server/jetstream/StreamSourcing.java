@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Origins.</b> An origin is found by name in the account when sourcing runs; one that does not exist yet (or
  * any more) leaves the cursor where it was, with {@code stream not found} as its error, and is picked up when it
  * appears ({@link #wake} on every stream creation) or at the latest on the next one-second tick. An
- * {@code external} origin is read only when its API prefix is this account's own JetStream API
- * ({@code $JS.API} or {@code $JS.<domain>.API}); any other one is reported as failing to set up, since this
- * server reaches no other JetStream.
+ * {@code external} origin whose API prefix is this account's own JetStream API ({@code $JS.API} or
+ * {@code $JS.<domain>.API}) is read the same way; any other one is read as nats-server reads it, through a
+ * consumer asked for under that prefix and delivering through the account's imports ({@link ExternalSource}, run
+ * from the same runs and ticks).
  *
  * <p><b>Threads.</b> The copying runs on the sourcing executor, never on the publisher's thread: an append only
  * schedules a run ({@link #wake}, which allocates nothing when a run is already due). One run copies at most
@@ -94,6 +95,12 @@ final class StreamSourcing {
             s.add(new SourceCursor(source, false, this::wake));
         }
         this.sources = List.copyOf(s);
+        for (SourceCursor cursor : cursors()) {
+            StreamSource.External external = cursor.config().external();
+            if (external != null && !isLocal(external)) {
+                cursor.remote = new ExternalSource(target.account(), target.name(), cursor, this::wake, this::store);
+            }
+        }
     }
 
     /**
@@ -155,6 +162,9 @@ final class StreamSourcing {
             }
             for (SourceCursor c : cursors()) {
                 detach(c);
+                if (c.remote != null) {
+                    c.remote.close();
+                }
             }
         } finally {
             runLock.unlock();
@@ -307,6 +317,9 @@ final class StreamSourcing {
 
     /** Copies one batch for {@code c}; whether more is waiting. */
     private boolean copy(SourceCursor c) throws IOException {
+        if (c.remote != null) {
+            return c.remote.copy(Stream.nowNanos());
+        }
         Stream origin = resolve(c);
         if (origin == null) {
             return false;
@@ -381,22 +394,14 @@ final class StreamSourcing {
      */
     private Stream resolve(SourceCursor c) {
         StreamSource s = c.config();
-        Stream origin = null;
-        if (s.external() != null && !isLocal(s.external())) {
-            String why = "external stream '" + s.name() + "' behind API prefix '" + s.external().api()
-                    + "' is not reachable from this server";
-            c.fail(JsErrors.get(c.isMirror() ? "JSMirrorConsumerSetupFailedErrF" : "JSSourceConsumerSetupFailedErrF",
-                    Map.of("err", why)));
-        } else {
-            origin = origins.apply(s.name());
-            if (origin == null) {
-                c.fail(JsErrors.streamNotFound());
-            } else if (origin == target) {
-                // Allowed by the configuration checks when the filter misses the stream's subjects, but what it
-                // copies could come back to it through its other sources without end: refused here.
-                origin = null;
-                c.fail(JsErrors.get("JSSourceConsumerSetupFailedErrF", Map.of("err", "stream can not source itself")));
-            }
+        Stream origin = origins.apply(s.name());
+        if (origin == null) {
+            c.fail(JsErrors.streamNotFound());
+        } else if (origin == target) {
+            // Allowed by the configuration checks when the filter misses the stream's subjects, but what it
+            // copies could come back to it through its other sources without end: refused here.
+            origin = null;
+            c.fail(JsErrors.get("JSSourceConsumerSetupFailedErrF", Map.of("err", "stream can not source itself")));
         }
         if (origin != c.origin) {
             detach(c);
