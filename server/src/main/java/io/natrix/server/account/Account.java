@@ -3,6 +3,7 @@ package io.natrix.server.account;
 import io.natrix.server.subject.SubjectIndex;
 import io.natrix.server.subject.SubjectMappings;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A tenant: an isolated subject space with its own subscription index.
@@ -10,6 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Every connection belongs to exactly one account, chosen by the server at authentication (never by the
  * client). Messages published in an account reach only subscriptions of the same account (imports and exports,
  * which cross accounts deliberately, come with the security work).
+ *
+ * <p>The account keeps what nats-server reports as its "sent" traffic (/accstatz, {@code $SYS.REQ.ACCOUNT.*.STATZ}):
+ * the messages delivered to clients from its subscription index, whichever account the receiving client is in
+ * (see {@link io.natrix.server.client.Message#sentFrom}), each counted with its header block and payload as they
+ * were matched, before any header block is cut off for a client that does not take headers. Deliveries to the
+ * server's own subscriptions (imports, system services, JetStream) do not count. What the account's clients
+ * publish ("received") is counted by their connections.
  *
  * <p>Thread-safe: the index is thread-safe and the counters are atomic.
  */
@@ -22,6 +30,8 @@ public final class Account {
     private final String name;
     private final SubjectIndex index;
     private final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder sentMsgs = new LongAdder();
+    private final LongAdder sentBytes = new LongAdder();
     private volatile Limits limits = Limits.UNLIMITED;
     private volatile SubjectMappings mappings = SubjectMappings.EMPTY;
     private volatile TraceDestination traceDestination;
@@ -113,6 +123,22 @@ public final class Account {
 
     public void connectionClosed() {
         connections.decrementAndGet();
+    }
+
+    /** Counts {@code msgs} deliveries to clients of one message of {@code bytes} (headers and payload) each. */
+    public void sent(int msgs, int bytes) {
+        sentMsgs.add(msgs);
+        sentBytes.add((long) msgs * bytes);
+    }
+
+    /** Messages delivered to clients from this account's subscriptions, since the server started. */
+    public long sentMsgs() {
+        return sentMsgs.sum();
+    }
+
+    /** The bytes of {@link #sentMsgs} (headers and payload). */
+    public long sentBytes() {
+        return sentBytes.sum();
     }
 
     @Override

@@ -1283,8 +1283,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             full = sealed;
             sealed = null;
             sealedBytes = 0;
-            stats.closedOutMsgs.add(outMsgs);
-            stats.closedOutBytes.add(outBytes);
         } finally {
             outLock.unlock();
         }

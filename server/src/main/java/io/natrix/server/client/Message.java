@@ -23,6 +23,11 @@ public final class Message {
     private static final byte[] NO_BYTES = new byte[0];
 
     private Account account;
+    /**
+     * The account whose "sent" counters this message's deliveries to clients count toward: the account it is
+     * matched in, except after a stream import, which counts in the account it came from (see {@link #sentFrom}).
+     */
+    private Account sentFrom;
     private ByteBuf buf;
     private PubArgs args;
     private ClientConnection publisher;
@@ -50,6 +55,7 @@ public final class Message {
     Message reset(Account account, ByteBuf buf, PubArgs args, ClientConnection publisher, int hops,
                   MsgTrace trace) {
         this.account = account;
+        this.sentFrom = account;
         this.buf = buf;
         this.args = args;
         this.publisher = publisher;
@@ -92,6 +98,7 @@ public final class Message {
         Message m = forward(to, deliverTo == null ? subject : args.subject(), reply, null, trace);
         m.viaStreamImport = true;
         m.deliverTo = deliverTo == null ? null : subject;
+        m.sentFrom = sentFrom;
         return m;
     }
 
@@ -145,6 +152,17 @@ public final class Message {
     /** The account the message was published in. */
     public Account account() {
         return account;
+    }
+
+    /**
+     * The account whose "sent" traffic counts this message's deliveries to clients, as nats-server counts them
+     * (server/client.go, processMsgResults updates the account whose subscription index it matched): the account
+     * it is delivered in, or, for a message that crossed a stream import, the exporting account it was published
+     * in. nats-server delivers imported streams through "shadow" subscriptions kept in the exporter's index, so
+     * the exporter's count includes them and the importer's does not.
+     */
+    public Account sentFrom() {
+        return sentFrom;
     }
 
     /** The connection that published it (the original client, also after re-publishing), or null for the server. */

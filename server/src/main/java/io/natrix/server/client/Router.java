@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * crossing counts a hop and a message is dropped after {@link #MAX_HOPS}, so even a cycle that slipped past the
  * configuration checks cannot loop.
  *
+ * <p>Each message's deliveries to clients count in its account's "sent" traffic ({@link Message#sentFrom}), which
+ * /varz and /accstatz report.
+ *
  * <p>A traced message ({@link Message#trace()}) takes {@link TracedDelivery} instead, which records what happens
  * at each subscription; the check costs one field read per message.
  *
@@ -112,27 +115,46 @@ public final class Router {
             return TracedDelivery.deliver(result, m, trace);
         }
         boolean delivered = false;
+        int sent = 0;
         for (Subscription s : result.plain()) {
-            delivered |= deliverTo(s, m);
+            if (s instanceof ClientSubscription sub) {
+                if (deliverTo(sub, m)) {
+                    sent++;
+                    delivered = true;
+                }
+            } else {
+                delivered |= deliverInternal((InternalSubscription) s, m);
+            }
         }
         for (Subscription[] group : result.queueGroups()) {
             int n = group.length;
             int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
             for (int k = 0; k < n; k++) {
-                if (deliverTo(group[(first + k) % n], m)) {
+                Subscription s = group[(first + k) % n];
+                if (s instanceof ClientSubscription sub) {
+                    if (deliverTo(sub, m)) {
+                        sent++;
+                        delivered = true;
+                        break;
+                    }
+                } else if (deliverInternal((InternalSubscription) s, m)) {
                     delivered = true;
                     break;
                 }
             }
         }
+        countSent(m, sent);
         return delivered;
     }
 
-    private static boolean deliverTo(Subscription s, Message m) {
-        if (s instanceof ClientSubscription sub) {
-            return deliverTo(sub, m);
+    /**
+     * Counts {@code sent} deliveries of {@code m} to clients in the account's "sent" traffic, once per message as
+     * nats-server does (server/client.go, processMsgResults: deliveries to internal subscriptions do not count).
+     */
+    static void countSent(Message m, int sent) {
+        if (sent > 0) {
+            m.sentFrom().sent(sent, m.args().totalLength);
         }
-        return deliverInternal((InternalSubscription) s, m);
     }
 
     static boolean deliverInternal(InternalSubscription s, Message m) {

@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>the publisher's own subscription while it has echo off: {@value MsgTrace#NO_ECHO};</li>
  *   <li>a wildcard subscription whose user may not receive this subject: {@value MsgTrace#SUBSCRIPTION_DENIES};</li>
  *   <li>a subscription already removed: {@value MsgTrace#SUBSCRIPTION_CLOSED};</li>
- *   <li>trace only: recorded as delivered, nothing sent, nothing counted;</li>
+ *   <li>trace only: recorded as delivered, nothing sent, nothing counted (nats-server 2.11 leaves the connection's
+ *       counters alone but still adds the message to the account's and server's: Natrix counts neither);</li>
  *   <li>the subscriber closed or cut off as a slow consumer: {@value MsgTrace#CLIENT_CLOSED}; past its
  *       auto-unsubscribe count: {@value MsgTrace#AUTO_UNSUBSCRIBE_EXCEEDED}.</li>
  * </ol>
@@ -33,23 +34,26 @@ final class TracedDelivery {
 
     static boolean deliver(MatchResult result, Message m, MsgTrace trace) {
         boolean delivered = false;
+        int[] sent = new int[1];
         for (Subscription s : result.plain()) {
-            delivered |= deliverTo(s, m, trace);
+            delivered |= deliverTo(s, m, trace, sent);
         }
         for (Subscription[] group : result.queueGroups()) {
             int n = group.length;
             int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
             for (int k = 0; k < n; k++) {
-                if (deliverTo(group[(first + k) % n], m, trace)) {
+                if (deliverTo(group[(first + k) % n], m, trace, sent)) {
                     delivered = true;
                     break;
                 }
             }
         }
+        Router.countSent(m, sent[0]);
         return delivered;
     }
 
-    private static boolean deliverTo(Subscription s, Message m, MsgTrace trace) {
+    /** Delivers to one subscription; {@code sent[0]} counts the messages that really went to a client. */
+    private static boolean deliverTo(Subscription s, Message m, MsgTrace trace, int[] sent) {
         if (!(s instanceof ClientSubscription sub)) {
             return Router.deliverInternal((InternalSubscription) s, m);
         }
@@ -79,6 +83,7 @@ final class TracedDelivery {
         }
         if (target.enqueueMessage(sub, m.buf(), a, publisher)) {
             trace.egress(target, sub, null);
+            sent[0]++;
             return true;
         }
         String why = target.refusal(sub);

@@ -187,7 +187,7 @@ final class Accountz {
             if (!unused && a.connectionCount() == 0) {
                 continue;
             }
-            list.add(statz(a, live.getOrDefault(a.name(), new long[4])));
+            list.add(statz(a, live.getOrDefault(a.name(), new long[2])));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server_id", server.serverId());
@@ -196,23 +196,25 @@ final class Accountz {
         return m;
     }
 
-    /** in msgs, in bytes, out msgs, out bytes of the live connections, by account name. */
+    /** in msgs and in bytes of the live connections, by account name. */
     Map<String, long[]> liveTraffic() {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (ClientConnection c : server.connections()) {
             Account a = c.account();
             if (a != null) {
-                long[] t = m.computeIfAbsent(a.name(), k -> new long[4]);
+                long[] t = m.computeIfAbsent(a.name(), k -> new long[2]);
                 t[0] += c.inMsgs();
                 t[1] += c.inBytes();
-                t[2] += c.outMsgs();
-                t[3] += c.outBytes();
             }
         }
         return m;
     }
 
-    /** nats-server's AccountStat: "received" is what the account's clients sent, "sent" what they were sent. */
+    /**
+     * nats-server's AccountStat: "received" is what the account's clients published (live connections plus closed
+     * ones); "sent" what was delivered to clients from the account's subscriptions ({@link Account#sentMsgs}:
+     * imported streams count in the exporter, not in the importer whose clients receive them).
+     */
     Map<String, Object> statz(Account a, long[] live) {
         ClosedConnections.AccountTotals closed = server.closedConnections().totals(a.name());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -221,7 +223,7 @@ final class Accountz {
         m.put("leafnodes", 0);
         m.put("total_conns", a.connectionCount());
         m.put("num_subscriptions", a.index().count());
-        m.put("sent", dataStats(live[2] + closed.outMsgs.sum(), live[3] + closed.outBytes.sum()));
+        m.put("sent", dataStats(a.sentMsgs(), a.sentBytes()));
         m.put("received", dataStats(live[0] + closed.inMsgs.sum(), live[1] + closed.inBytes.sum()));
         m.put("slow_consumers", closed.slowConsumers.sum());
         return m;

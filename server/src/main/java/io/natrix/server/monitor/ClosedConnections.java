@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What monitoring remembers of connections that have gone: the last {@code max_closed_clients} of them (default
  * 10,000, as nats-server keeps) for /connz {@code state=closed}, each with its stop time, reason and the
- * subscriptions it held; and, per account, the traffic of every connection that ever closed, so that /accstatz and
+ * subscriptions it held; and, per account, what every connection that ever closed published, so that /accstatz and
  * /metrics count an account's messages after its clients leave.
  *
  * <p>The server calls {@link #record} once per connection, from the connection's event loop, when it closes.
@@ -25,12 +25,13 @@ public final class ClosedConnections {
     /** The configuration key, read from the raw configuration (it has no command-line flag). */
     static final String CONFIG_KEY = "max_closed_clients";
 
-    /** Traffic of an account's closed connections; live connections are added by the reader. */
+    /**
+     * What an account's closed connections published and how many of them closed, as slow consumers or at all;
+     * live connections are added by the reader. (What accounts sent is counted by the accounts themselves.)
+     */
     static final class AccountTotals {
         final LongAdder inMsgs = new LongAdder();
         final LongAdder inBytes = new LongAdder();
-        final LongAdder outMsgs = new LongAdder();
-        final LongAdder outBytes = new LongAdder();
         final LongAdder slowConsumers = new LongAdder();
         final LongAdder connections = new LongAdder();
     }
@@ -61,8 +62,6 @@ public final class ClosedConnections {
             AccountTotals t = accounts.computeIfAbsent(info.account, a -> new AccountTotals());
             t.inMsgs.add(info.inMsgs);
             t.inBytes.add(info.inBytes);
-            t.outMsgs.add(info.outMsgs);
-            t.outBytes.add(info.outBytes);
             t.connections.increment();
             CloseReason reason = client.closeReason();
             if (reason == CloseReason.SLOW_CONSUMER_PENDING_BYTES

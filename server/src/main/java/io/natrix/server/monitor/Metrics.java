@@ -2,6 +2,7 @@ package io.natrix.server.monitor;
 
 import io.natrix.server.NatsServer;
 import io.natrix.server.account.Account;
+import io.natrix.server.client.ServerStats;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -52,7 +53,7 @@ final class Metrics {
     }
 
     private void serverFamilies(Writer w) {
-        Monitoring.Totals t = monitoring.totals();
+        ServerStats.Traffic t = monitoring.totals();
         Instant now = Instant.now();
         w.family("gnatsd_varz_info", "gauge", "Server identity; the value is always 1.");
         w.sample("gnatsd_varz_info", "version=\"" + escape(io.natrix.server.Version.NATS_SERVER)
@@ -73,9 +74,9 @@ final class Metrics {
         w.gauge("gnatsd_varz_subscriptions", "Subscriptions held now, over all accounts.",
                 monitoring.subscriptions());
         w.counter("gnatsd_varz_in_msgs", "Messages received from clients.", t.inMsgs());
-        w.counter("gnatsd_varz_out_msgs", "Messages sent to clients.", t.outMsgs());
-        w.counter("gnatsd_varz_in_bytes", "Payload bytes received from clients.", t.inBytes());
-        w.counter("gnatsd_varz_out_bytes", "Payload bytes sent to clients.", t.outBytes());
+        w.counter("gnatsd_varz_out_msgs", "Messages delivered to clients.", t.outMsgs());
+        w.counter("gnatsd_varz_in_bytes", "Bytes (headers and payload) received from clients.", t.inBytes());
+        w.counter("gnatsd_varz_out_bytes", "Bytes (headers and payload) delivered to clients.", t.outBytes());
         w.counter("gnatsd_varz_slow_consumers", "Clients closed as slow consumers.",
                 server.stats().slowConsumers.get());
         w.gauge("gnatsd_varz_routes", "Route connections (clustering is not available yet).", 0);
@@ -95,21 +96,23 @@ final class Metrics {
                 {"gnatsd_accstatz_subscriptions", "gauge", "Subscriptions of the account now."},
                 {"gnatsd_accstatz_received_messages", "counter", "Messages the account's clients published."},
                 {"gnatsd_accstatz_received_bytes", "counter", "Bytes the account's clients published."},
-                {"gnatsd_accstatz_sent_messages", "counter", "Messages delivered to the account's clients."},
-                {"gnatsd_accstatz_sent_bytes", "counter", "Bytes delivered to the account's clients."},
+                {"gnatsd_accstatz_sent_messages", "counter",
+                    "Messages delivered to clients from the account's subscriptions."},
+                {"gnatsd_accstatz_sent_bytes", "counter",
+                    "Bytes delivered to clients from the account's subscriptions."},
                 {"gnatsd_accstatz_slow_consumers", "counter", "The account's clients closed as slow consumers."}};
         for (int f = 0; f < families.length; f++) {
             w.family(families[f][0], families[f][1], families[f][2]);
             for (Account a : accounts.values()) {
-                long[] l = live.getOrDefault(a.name(), new long[4]);
+                long[] l = live.getOrDefault(a.name(), new long[2]);
                 ClosedConnections.AccountTotals c = server.closedConnections().totals(a.name());
                 long value = switch (f) {
                     case 0 -> a.connectionCount();
                     case 1 -> a.index().count();
                     case 2 -> l[0] + c.inMsgs.sum();
                     case 3 -> l[1] + c.inBytes.sum();
-                    case 4 -> l[2] + c.outMsgs.sum();
-                    case 5 -> l[3] + c.outBytes.sum();
+                    case 4 -> a.sentMsgs();
+                    case 5 -> a.sentBytes();
                     default -> c.slowConsumers.sum();
                 };
                 w.sample(families[f][0], "account=\"" + escape(a.name()) + "\"", value);

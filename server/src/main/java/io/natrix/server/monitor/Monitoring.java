@@ -154,7 +154,7 @@ public final class Monitoring {
     Map<String, Object> varz() {
         ServerOptions o = server.options();
         Instant now = Instant.now();
-        Totals totals = totals();
+        ServerStats.Traffic totals = totals();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server_id", server.serverId());
         m.put("server_name", server.serverName());
@@ -207,10 +207,10 @@ public final class Monitoring {
         m.put("routes", 0);
         m.put("remotes", 0);
         m.put("leafnodes", 0);
-        m.put("in_msgs", totals.inMsgs);
-        m.put("out_msgs", totals.outMsgs);
-        m.put("in_bytes", totals.inBytes);
-        m.put("out_bytes", totals.outBytes);
+        m.put("in_msgs", totals.inMsgs());
+        m.put("out_msgs", totals.outMsgs());
+        m.put("in_bytes", totals.inBytes());
+        m.put("out_bytes", totals.outBytes());
         m.put("slow_consumers", server.stats().slowConsumers.get());
         m.put("subscriptions", subscriptions());
         m.put("http_req_stats", http == null ? Map.of() : http.requestCounts());
@@ -247,23 +247,9 @@ public final class Monitoring {
         return n;
     }
 
-    record Totals(long inMsgs, long inBytes, long outMsgs, long outBytes) {
-    }
-
-    /** Server-wide traffic: closed connections' totals plus the live connections' counters. */
-    Totals totals() {
-        ServerStats s = server.stats();
-        long inMsgs = s.closedInMsgs.sum();
-        long inBytes = s.closedInBytes.sum();
-        long outMsgs = s.closedOutMsgs.sum();
-        long outBytes = s.closedOutBytes.sum();
-        for (ClientConnection c : server.connections()) {
-            inMsgs += c.inMsgs();
-            inBytes += c.inBytes();
-            outMsgs += c.outMsgs();
-            outBytes += c.outBytes();
-        }
-        return new Totals(inMsgs, inBytes, outMsgs, outBytes);
+    /** Server-wide traffic as nats-server counts it ({@link ServerStats#traffic}). */
+    ServerStats.Traffic totals() {
+        return server.stats().traffic(server.connections(), server.accounts().all());
     }
 
     // ---------------------------------------------------------------- /subsz

@@ -252,19 +252,12 @@ public final class SystemAccountServices {
 
     private Map<String, Object> statsz(JsonNode options) {
         ServerStats stats = host.stats();
-        long inMsgs = stats.closedInMsgs.sum();
-        long inBytes = stats.closedInBytes.sum();
-        long outMsgs = stats.closedOutMsgs.sum();
-        long outBytes = stats.closedOutBytes.sum();
+        ServerStats.Traffic traffic = stats.traffic(host.connections(), host.accounts().all());
         int connections = 0;
         int subscriptions = 0;
         for (ClientConnection c : host.connections()) {
             connections++;
             subscriptions += c.subscriptionCount();
-            inMsgs += c.inMsgs();
-            inBytes += c.inBytes();
-            outMsgs += c.outMsgs();
-            outBytes += c.outBytes();
         }
         int activeAccounts = 0;
         for (Account a : host.accounts().all()) {
@@ -282,11 +275,11 @@ public final class SystemAccountServices {
         m.put("total_connections", stats.totalConnections.get());
         m.put("active_accounts", activeAccounts);
         m.put("subscriptions", subscriptions);
-        m.put("sent", msgBytes(outMsgs, outBytes));
+        m.put("sent", msgBytes(traffic.outMsgs(), traffic.outBytes()));
         // Without routes, gateways or leaf nodes every message comes from and goes to clients.
-        m.put("sent_to_clients", msgBytes(outMsgs, outBytes));
-        m.put("received", msgBytes(inMsgs, inBytes));
-        m.put("received_from_clients", msgBytes(inMsgs, inBytes));
+        m.put("sent_to_clients", msgBytes(traffic.outMsgs(), traffic.outBytes()));
+        m.put("received", msgBytes(traffic.inMsgs(), traffic.inBytes()));
+        m.put("received_from_clients", msgBytes(traffic.inMsgs(), traffic.inBytes()));
         m.put("slow_consumers", stats.slowConsumers.get());
         // The servers this one knows in the system (itself until clustering exists); tools wait for this many.
         m.put("active_servers", 1);

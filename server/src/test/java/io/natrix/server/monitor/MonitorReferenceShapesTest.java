@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,9 +67,18 @@ class MonitorReferenceShapesTest {
     private static final Map<String, Set<String>> RETYPED = Map.of("leafz.json", Set.of("leafs"));
 
     private final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * The header block nats-server put on the request to a.svc when the reference was recorded:
+     * {@code Nats-Request-Info: {"acc":"B","rtt":NNNNNNNN}} with an 8-digit round trip, 59 bytes. It reached conn-a
+     * twice (a.svc and the queue subscription a.>), hence 118 of its 243 out_bytes.
+     */
+    private static final int REFERENCE_REQUEST_INFO_BYTES = 59;
+
     private NatsServer server;
     private Connection a;
     private Connection b;
+    /** The header block Natrix put on the request to a.svc (its length depends on the round trip's digits). */
+    private volatile int requestInfoBytes;
 
     @BeforeAll
     void startWithReferenceTraffic(@TempDir Path dir) throws Exception {
@@ -90,7 +100,10 @@ class MonitorReferenceShapesTest {
         b = Nats.connect(options(url, "b", "bpass-SECRET", "conn-b"));
         Subscription s1 = a.subscribe("a.new");
         a.subscribe("a.>", "workers");
-        Dispatcher d = a.createDispatcher(m -> a.publish(m.getReplyTo(), m.getData()));
+        Dispatcher d = a.createDispatcher(m -> {
+            requestInfoBytes = TrafficSnapshot.headerBlockLength(m);
+            a.publish(m.getReplyTo(), m.getData());
+        });
         d.subscribe("a.svc");
         b.subscribe("a.events.>");
         s1.unsubscribe(100);
@@ -177,6 +190,59 @@ class MonitorReferenceShapesTest {
                 assertThat(actual.get(e.getKey())).as(file + ": JSON type of " + e.getKey()).isEqualTo(e.getValue());
             }
         }
+    }
+
+    /**
+     * The traffic counters themselves: /varz in/out msgs/bytes, /accstatz sent/received per account and /connz
+     * in/out per connection have nats-server's values for the same traffic, but for the round trip in the
+     * request's Nats-Request-Info header, whose digits are a matter of timing.
+     */
+    @Test
+    void trafficCountersHaveTheReferenceValues() throws Exception {
+        long extra = 2L * (requestInfoBytes - REFERENCE_REQUEST_INFO_BYTES);
+        JsonNode varz = JSON.readTree(get("/varz").body());
+        JsonNode refVarz = reference("varz.json");
+        for (String key : List.of("in_msgs", "in_bytes", "out_msgs", "out_bytes")) {
+            long expected = refVarz.get(key).asLong() + (key.equals("out_bytes") ? extra : 0);
+            assertThat(varz.get(key).asLong()).as("varz " + key).isEqualTo(expected);
+        }
+        Map<String, JsonNode> accounts = byKey(JSON.readTree(get("/accstatz?unused=1").body()), "account_statz", "acc");
+        Map<String, JsonNode> refAccounts = byKey(reference("accstatz_unused_1.json"), "account_statz", "acc");
+        assertThat(accounts.keySet()).containsAll(refAccounts.keySet());
+        for (Map.Entry<String, JsonNode> e : refAccounts.entrySet()) {
+            JsonNode ours = accounts.get(e.getKey());
+            long sentExtra = e.getKey().equals("A") ? extra : 0; // the request was delivered in A
+            assertThat(ours.at("/sent/msgs").asLong()).as(e.getKey() + " sent msgs")
+                    .isEqualTo(e.getValue().at("/sent/msgs").asLong());
+            assertThat(ours.at("/sent/bytes").asLong()).as(e.getKey() + " sent bytes")
+                    .isEqualTo(e.getValue().at("/sent/bytes").asLong() + sentExtra);
+            assertThat(ours.get("received")).as(e.getKey() + " received").isEqualTo(e.getValue().get("received"));
+        }
+        Map<String, JsonNode> conns = byKey(JSON.readTree(get("/connz?state=any").body()), "connections", "name");
+        Map<String, JsonNode> refConns = byKey(reference("connz_state_any_sort_msgs_from.json"), "connections", "name");
+        assertThat(conns.keySet()).isEqualTo(refConns.keySet());
+        for (Map.Entry<String, JsonNode> e : refConns.entrySet()) {
+            for (String key : List.of("in_msgs", "in_bytes", "out_msgs", "out_bytes")) {
+                long expected = e.getValue().get(key).asLong()
+                        + (e.getKey().equals("conn-a") && key.equals("out_bytes") ? extra : 0);
+                assertThat(conns.get(e.getKey()).get(key).asLong()).as(e.getKey() + " " + key).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static JsonNode reference(String file) throws IOException {
+        try (InputStream in = resource(file)) {
+            return JSON.readTree(in);
+        }
+    }
+
+    /** The elements of the array {@code field} of {@code doc}, by the text of their {@code key}. */
+    private static Map<String, JsonNode> byKey(JsonNode doc, String field, String key) {
+        Map<String, JsonNode> m = new TreeMap<>();
+        for (JsonNode element : doc.get(field)) {
+            m.put(element.path(key).asText(), element);
+        }
+        return m;
     }
 
     static Stream<Arguments> badInput() throws IOException {
