@@ -12,8 +12,9 @@
 #                                        a snapshot (see below)
 #
 # Natrix is started through its launcher, from a snapshot taken when the run begins: bench/target/natrix-snapshot/
-# holds copies of ./natrix, scripts/java-env.sh and app/target/natrix.jar (no sources, so the launcher never decides
-# to rebuild in the middle of a run because someone edited a file; it makes its start-up cache there on first use).
+# holds copies of ./natrix, scripts/java-env.sh, scripts/listen.pl and app/target/natrix.jar (no sources, so the
+# launcher never decides to rebuild in the middle of a run because someone edited a file; it makes its start-up
+# cache there on first use).
 # The whole run therefore measures one build.
 #
 # Every other option goes to the driver; `bench/run.sh --help` lists them. Servers are pinned to CPU 0 and the
@@ -95,6 +96,9 @@ if ((!live_natrix)) && [[ -f $ROOT/app/target/natrix.jar && -x $ROOT/natrix ]]; 
   cp -p "$ROOT/natrix" "$snapshot/natrix"
   if [[ -f $ROOT/scripts/java-env.sh ]]; then
     cp -p "$ROOT/scripts/java-env.sh" "$snapshot/scripts/java-env.sh"
+  fi
+  if [[ -f $ROOT/scripts/listen.pl ]]; then
+    cp -p "$ROOT/scripts/listen.pl" "$snapshot/scripts/listen.pl"
   fi
   cp -p "$ROOT/app/target/natrix.jar" "$snapshot/app/target/natrix.jar"
   natrix_cmd=$snapshot/natrix
