@@ -3,6 +3,7 @@ package io.natrix.server.store;
 import io.natrix.server.subject.Subjects;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -689,6 +690,27 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
         }
     }
 
+    /** Tells {@link #state()} the first message's time, known without reading it (the file store's saved state). */
+    final void primeFirstTime(long seq, long nanos) {
+        firstTimeCache = new FirstTime(seq, nanos);
+    }
+
+    /** The first message's time (0 when none, or when it cannot be read); lock held. */
+    final long firstTimeNanos() {
+        if (msgs == 0) {
+            return 0;
+        }
+        FirstTime cached = firstTimeCache;
+        if (cached.seq() == firstSeq) {
+            return cached.nanos();
+        }
+        try {
+            return readTime(firstSeq, slots.ref(firstSeq), slots.object(firstSeq));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     // ---- removal and limits (write lock held) ----
 
     /** Removes one held message; false when {@code seq} holds none. */
@@ -1091,6 +1113,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             try {
                 checkOpen();
                 return op.run();
+            } catch (UncheckedIOException e) {
+                // Slots that could not be loaded (see SlotTable's lazy slots): reported, never served.
+                throw e.getCause();
             } catch (CorruptRecordException e) {
                 if (attempt >= CORRUPTION_RETRIES_MAX) {
                     throw e;
