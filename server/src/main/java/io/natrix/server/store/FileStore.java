@@ -755,6 +755,16 @@ public final class FileStore extends IndexedStore {
         }
     }
 
+    /** Chunks of slots loaded from the saved state since the open (see {@link SavedSlots}), for tests. */
+    int lazySlotLoads() {
+        lock.readLock().lock();
+        try {
+            return slots.lazyLoads();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** The number of block files, for tests. */
     int blockCount() {
         lock.readLock().lock();

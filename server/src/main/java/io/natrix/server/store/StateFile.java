@@ -117,7 +117,7 @@ final class StateFile {
                 throw new IllegalArgumentException("no chunk " + i);
             }
             ByteBuffer b = ByteBuffer.allocate(m * SLOT_BYTES + 4);
-            long position = start + (long) i * (chunkSlots * SLOT_BYTES + 4);
+            long position = chunkPosition(start, chunkSlots, i);
             while (b.hasRemaining()) {
                 if (channel.read(b, position + b.position()) < 0) {
                     return null;
@@ -145,6 +145,16 @@ final class StateFile {
     }
 
     private StateFile() {
+    }
+
+    /** Where chunk {@code i} starts in a file whose summary is {@code summaryLength} bytes. */
+    static long chunkPosition(long summaryLength, int chunkSlots, int i) {
+        return summaryLength + (long) i * (chunkSlots * SLOT_BYTES + 4);
+    }
+
+    /** The summary length a state file's header gives (for tests that damage a chunk). */
+    static long summaryLength(byte[] file) {
+        return ByteBuffer.wrap(file).getLong(H_SUMMARY_LENGTH);
     }
 
     static Path path(Path msgsDir) {
