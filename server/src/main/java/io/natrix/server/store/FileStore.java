@@ -44,7 +44,7 @@ import static io.natrix.server.store.BlockFormat.*;
  *   &lt;dir&gt;/msgs/1.blk  2.blk  ...   append-only block files, ids ascending in time; the last is the write block
  *   &lt;dir&gt;/msgs/1.idx  2.idx  ...   index of a sealed block (optional: recovery rebuilds it from the block)
  *   &lt;dir&gt;/msgs/ttl.db              the per-message TTL index as of the last sync (see {@link TtlFile})
- *   &lt;dir&gt;/msgs/state.db            the whole in-memory index as a clean close left it (see {@link StateFile})
+ *   &lt;dir&gt;/msgs/state.db            the in-memory index as a clean close left it (see {@link StateFile})
  *   &lt;dir&gt;/msgs/*.tmp               a rewrite or index write in progress; deleted on open
  * </pre>
  * A block grows to {@link Config#blockSize()} (a bigger record gets a block of its own), is then sealed and a new
@@ -119,10 +119,14 @@ import static io.natrix.server.store.BlockFormat.*;
  * stays writable.
  *
  * <h2>Recovery</h2>
- * After a clean close the store opens from {@code state.db} ({@link StateFile}): the slot table, subjects, block
- * accounting and figures are bulk-loaded, and only the block headers and the write block's index file are read, no
- * record. It is used only when the block files are exactly the ones it describes, and deleted (directory fsynced)
- * before the store can change, so it never outlives an open. Otherwise (a crash, or a missing, damaged or stale
+ * After a clean close the store opens from {@code state.db} ({@link StateFile}): its summary (figures, subjects,
+ * block accounting) is read, and only the block headers and the write block's index file besides, no record; the
+ * slot table is left to load itself a chunk of the file at a time when first touched ({@link SavedSlots},
+ * {@link SlotTable#importLazily}), so the open's work grows with blocks and subjects, not messages. It is used only
+ * when the block files are exactly the ones it describes, and deleted (directory fsynced) before the store can
+ * change, so it never outlives an open (the store keeps reading chunks through the channel it opened it with).
+ * Before a block is rewritten, cut or deleted, the slots of its messages are loaded, so a chunk never brings back a
+ * reference that changed. Otherwise (a crash, or a missing, damaged or stale
  * file) every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
  * record running past the end of the write block, or unreadable bytes at its end, is a torn write: cut off and
  * counted. A message whose body fails its checksum, or a damaged stretch in the middle, is skipped, logged and
@@ -138,7 +142,8 @@ import static io.natrix.server.store.BlockFormat.*;
  * recovery, and a truncate deletes the file, so a saved entry never names a sequence that was given again.
  *
  * <p>Thread-safety: any thread; one read-write lock (see {@link IndexedStore}). Disk writes and fsyncs happen under
- * the write lock, except {@link #syncWrites}'s fsyncs, which let writers go on; loads read with positional reads under the read lock. The sync timer runs on a shared daemon
+ * the write lock, except {@link #syncWrites}'s fsyncs, which let writers go on; loads read with positional reads under the read lock,
+ * and so may a chunk of lazily loaded slots (the slot table runs such loads one at a time, see {@link SlotTable}). The sync timer runs on a shared daemon
  * thread ({@code natrix-store-sync}) and takes the write lock.
  */
 public final class FileStore extends IndexedStore {

@@ -28,7 +28,9 @@ import java.util.function.LongConsumer;
  * <p>Thread-safety: one {@link ReentrantReadWriteLock} per store. Every mutation holds the write lock for its whole
  * length (including its disk writes, and its fsync when the file store syncs always); loads and queries hold the read
  * lock and run concurrently. Per-subject first/last sequences are resolved before the write lock is released, so
- * readers never mutate. A record found damaged by a reader is dropped under the write lock afterwards
+ * readers never mutate the figures; the one thing a reader may write is a segment of slots the file store loads
+ * lazily after a clean open, which the slot table does one load at a time and publishes safely (see
+ * {@link SlotTable}). A segment that cannot be loaded fails the operation with its {@link IOException}. A record found damaged by a reader is dropped under the write lock afterwards
  * ({@link #declareLost}). No other lock is taken while this one is held.
  */
 abstract sealed class IndexedStore implements MessageStore permits MemoryStore, FileStore {
