@@ -173,6 +173,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             enforceLimitsAfterStore(entry);
             afterWrite();
             return seq;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -192,6 +194,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             }
             afterWrite();
             return seq;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -252,6 +256,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return removed;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -284,6 +290,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return purged;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -296,6 +304,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             checkOpen();
             checkWritable();
             return seq <= 0 ? purgeAll() : compactBelow(seq);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -353,6 +363,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 resolveStale();
             }
             afterWrite();
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -367,6 +379,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             if (enforceAllLimits() > 0) {
                 afterWrite();
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -402,6 +416,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return removed;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -439,6 +455,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 }
             }
             return distinct == out.length ? out : Arrays.copyOf(out, distinct);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
