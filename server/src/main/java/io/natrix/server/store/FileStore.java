@@ -273,6 +273,9 @@ public final class FileStore extends IndexedStore {
     /** {@link #open}, saving its state on close in chunks of {@code stateChunkSlots} slots (tests: small chunks). */
     static FileStore open(Config config, StoreLimits limits, long firstSeq, ChannelOpener opener,
                           int stateChunkSlots) throws IOException {
+        if (stateChunkSlots <= 0 || stateChunkSlots > StateFile.CHUNK_SLOTS_MAX) {
+            throw new IllegalArgumentException("state chunks of " + stateChunkSlots + " slots");
+        }
         FileStore store = new FileStore(config, limits, opener, stateChunkSlots);
         Files.createDirectories(store.msgsDir);
         store.lock.writeLock().lock();

@@ -69,6 +69,8 @@ final class StateFile {
     private static final int SLOT_BYTES = 4 + 4 + 8;
     /** Slots per chunk by default: 1 MiB of columns. */
     static final int CHUNK_SLOTS_DEFAULT = 1 << 16;
+    /** The most slots a chunk may have (so that one chunk's bytes fit an array). */
+    static final int CHUNK_SLOTS_MAX = 1 << 24;
 
     /** What a clean close knew of one block. */
     record BlockState(int id, long nonce, long length, long liveMsgs, long liveBytes, long messageBytes,
@@ -319,7 +321,7 @@ final class StateFile {
                 b.get(name);
                 subjects.add(new SubjectState(id, new String(name, StandardCharsets.UTF_8), count, first, last));
             }
-            if (slots < 0 || chunkSlots <= 0 || b.hasRemaining()) {
+            if (slots < 0 || chunkSlots <= 0 || chunkSlots > CHUNK_SLOTS_MAX || b.hasRemaining()) {
                 return null;
             }
             long chunks = (slots + (long) chunkSlots - 1) / chunkSlots;
