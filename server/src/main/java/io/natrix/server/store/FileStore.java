@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -43,7 +44,7 @@ import static io.natrix.server.store.BlockFormat.*;
  *   &lt;dir&gt;/msgs/1.blk  2.blk  ...   append-only block files, ids ascending in time; the last is the write block
  *   &lt;dir&gt;/msgs/1.idx  2.idx  ...   index of a sealed block (optional: recovery rebuilds it from the block)
  *   &lt;dir&gt;/msgs/ttl.db              the per-message TTL index as of the last sync (see {@link TtlFile})
- *   &lt;dir&gt;/msgs/state.db            the whole in-memory index as a clean close left it (see {@link StateFile})
+ *   &lt;dir&gt;/msgs/state.db            the in-memory index as a clean close left it (see {@link StateFile})
  *   &lt;dir&gt;/msgs/*.tmp               a rewrite or index write in progress; deleted on open
  * </pre>
  * A block grows to {@link Config#blockSize()} (a bigger record gets a block of its own), is then sealed and a new
@@ -118,10 +119,14 @@ import static io.natrix.server.store.BlockFormat.*;
  * stays writable.
  *
  * <h2>Recovery</h2>
- * After a clean close the store opens from {@code state.db} ({@link StateFile}): the slot table, subjects, block
- * accounting and figures are bulk-loaded, and only the block headers and the write block's index file are read, no
- * record. It is used only when the block files are exactly the ones it describes, and deleted (directory fsynced)
- * before the store can change, so it never outlives an open. Otherwise (a crash, or a missing, damaged or stale
+ * After a clean close the store opens from {@code state.db} ({@link StateFile}): its summary (figures, subjects,
+ * block accounting) is read, and only the block headers and the write block's index file besides, no record; the
+ * slot table is left to load itself a chunk of the file at a time when first touched ({@link SavedSlots},
+ * {@link SlotTable#importLazily}), so the open's work grows with blocks and subjects, not messages. It is used only
+ * when the block files are exactly the ones it describes, and deleted (directory fsynced) before the store can
+ * change, so it never outlives an open (the store keeps reading chunks through the channel it opened it with).
+ * Before a block is rewritten, cut or deleted, the slots of its messages are loaded, so a chunk never brings back a
+ * reference that changed. Otherwise (a crash, or a missing, damaged or stale
  * file) every block is read (from its index, or scanned with every checksum verified); see {@link Recovery}. A
  * record running past the end of the write block, or unreadable bytes at its end, is a torn write: cut off and
  * counted. A message whose body fails its checksum, or a damaged stretch in the middle, is skipped, logged and
@@ -137,7 +142,8 @@ import static io.natrix.server.store.BlockFormat.*;
  * recovery, and a truncate deletes the file, so a saved entry never names a sequence that was given again.
  *
  * <p>Thread-safety: any thread; one read-write lock (see {@link IndexedStore}). Disk writes and fsyncs happen under
- * the write lock, except {@link #syncWrites}'s fsyncs, which let writers go on; loads read with positional reads under the read lock. The sync timer runs on a shared daemon
+ * the write lock, except {@link #syncWrites}'s fsyncs, which let writers go on; loads read with positional reads under the read lock,
+ * and so may a chunk of lazily loaded slots (the slot table runs such loads one at a time, see {@link SlotTable}). The sync timer runs on a shared daemon
  * thread ({@code natrix-store-sync}) and takes the write lock.
  */
 public final class FileStore extends IndexedStore {
@@ -238,12 +244,17 @@ public final class FileStore extends IndexedStore {
     /** The TTL index version and the "below" sequence of the last save; -1: nothing saved that can be trusted. */
     private long ttlSavedVersion = -1;
     private long ttlSavedBelow = -1;
+    /** Slots per chunk of the state file this store saves ({@link StateFile}). */
+    private final int stateChunkSlots;
+    /** The state file this store opened from, while slots are still to be loaded from it; else null. */
+    private StateFile.Chunks savedChunks;
 
-    private FileStore(Config config, StoreLimits limits, ChannelOpener opener) {
+    private FileStore(Config config, StoreLimits limits, ChannelOpener opener, int stateChunkSlots) {
         super(limits, false);
         this.config = config;
         this.msgsDir = config.dir().resolve("msgs");
         this.opener = opener;
+        this.stateChunkSlots = stateChunkSlots;
     }
 
     /**
@@ -256,7 +267,16 @@ public final class FileStore extends IndexedStore {
 
     static FileStore open(Config config, StoreLimits limits, long firstSeq, ChannelOpener opener)
             throws IOException {
-        FileStore store = new FileStore(config, limits, opener);
+        return open(config, limits, firstSeq, opener, StateFile.CHUNK_SLOTS_DEFAULT);
+    }
+
+    /** {@link #open}, saving its state on close in chunks of {@code stateChunkSlots} slots (tests: small chunks). */
+    static FileStore open(Config config, StoreLimits limits, long firstSeq, ChannelOpener opener,
+                          int stateChunkSlots) throws IOException {
+        if (stateChunkSlots <= 0 || stateChunkSlots > StateFile.CHUNK_SLOTS_MAX) {
+            throw new IllegalArgumentException("state chunks of " + stateChunkSlots + " slots");
+        }
+        FileStore store = new FileStore(config, limits, opener, stateChunkSlots);
         Files.createDirectories(store.msgsDir);
         store.lock.writeLock().lock();
         try {
@@ -295,7 +315,7 @@ public final class FileStore extends IndexedStore {
         return msgsDir.resolve(id + ".idx");
     }
 
-    private static long ref(int blockId, long offset) {
+    static long ref(int blockId, long offset) {
         return ((long) blockId << 32) | offset;
     }
 
@@ -460,6 +480,9 @@ public final class FileStore extends IndexedStore {
     @Override
     void afterWrite() throws IOException {
         mutations++;
+        if (savedChunks != null && !slots.hasUnloaded()) {
+            closeSavedChunks(); // every slot is in memory: the saved state's file is not needed any more
+        }
         cleanUp();
         if (config.syncAlways()) {
             syncAll();
@@ -655,18 +678,17 @@ public final class FileStore extends IndexedStore {
         for (SubjectStates.Entry e : subjects.entries()) {
             subjectStates.add(new StateFile.SubjectState(e.id, e.subject, e.msgs, e.first, e.last));
         }
-        int n = slots.slotCount();
-        int[] slotSubjects = new int[n];
-        int[] slotSizes = new int[n];
-        long[] slotRefs = new long[n];
-        slots.exportColumns(slotSubjects, slotSizes, slotRefs);
         LostData lost = lostData();
         try {
-            StateFile.write(msgsDir, new StateFile.Saved(firstSeq, lastSeq, lastTime, msgs, bytes, nextBlockId,
-                    lost == null ? 0 : lost.count(), lost == null ? 0 : lost.bytes(),
+            int n = slots.slotCount();
+            StateFile.Columns columns = new StateFile.Columns(new int[n], new int[n], new long[n]);
+            // Slots opened lazily and never touched are loaded here: the new file holds them all.
+            slots.exportColumns(columns.subjects(), columns.sizes(), columns.refs());
+            StateFile.write(msgsDir, new StateFile.Saved(firstSeq, lastSeq, lastTime, firstTimeNanos(), msgs, bytes,
+                    nextBlockId, lost == null ? 0 : lost.count(), lost == null ? 0 : lost.bytes(),
                     lost == null ? List.of() : lost.sequences(), blockStates, subjectStates, slots.base(), n,
-                    slotSubjects, slotSizes, slotRefs));
-        } catch (IOException e) {
+                    stateChunkSlots), columns);
+        } catch (IOException | UncheckedIOException e) {
             LOG.warn("Message store {}: could not save its state for the next open: {}", config.dir(), e.toString());
             try {
                 StateFile.delete(msgsDir);
@@ -738,6 +760,16 @@ public final class FileStore extends IndexedStore {
             closeChannels();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Chunks of slots loaded from the saved state since the open (see {@link SavedSlots}), for tests. */
+    int lazySlotLoads() {
+        lock.readLock().lock();
+        try {
+            return slots.lazyLoads();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -968,6 +1000,7 @@ public final class FileStore extends IndexedStore {
     }
 
     private void deleteBlockFile(Block b) throws IOException {
+        loadSlotsOf(b);
         tombstoneHolders.remove(b);
         closeQuietly(b);
         Files.deleteIfExists(indexPath(msgsDir, b.id));
@@ -985,6 +1018,7 @@ public final class FileStore extends IndexedStore {
      * either the old block or the new one.
      */
     private void rewrite(Block b, long dropBelow) throws IOException {
+        loadSlotsOf(b);
         byte[] body = b.readFully(BLOCK_HEADER_SIZE, (int) b.length - BLOCK_HEADER_SIZE);
         BlockRecords old = new BlockRecords();
         BlockScan scan = BlockScan.scan(body, BLOCK_HEADER_SIZE, old);
@@ -1079,6 +1113,7 @@ public final class FileStore extends IndexedStore {
      * tombstones in the cut part that still matter.
      */
     private void cut(Block b, long seq) throws IOException {
+        loadSlotsOf(b);
         BlockRecords recs = new BlockRecords();
         BlockScan.scan(b.readFully(BLOCK_HEADER_SIZE, (int) b.length - BLOCK_HEADER_SIZE), BLOCK_HEADER_SIZE, recs);
         int at = 0;
@@ -1128,6 +1163,20 @@ public final class FileStore extends IndexedStore {
         }
         b.log = null;
         writeIndex(b, recs);
+    }
+
+    /**
+     * Loads the slots of a block's held messages if they are still in the saved state: their references are about
+     * to change (the block is rewritten, cut or deleted), and a later load must not bring back the old ones.
+     */
+    private void loadSlotsOf(Block b) throws IOException {
+        if (b.liveMsgs > 0 && slots.hasUnloaded()) {
+            try {
+                slots.loadRange(b.minSeq, b.maxSeq);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
     }
 
     static void move(Path from, Path to) throws IOException {
@@ -1309,6 +1358,18 @@ public final class FileStore extends IndexedStore {
         for (Block b : blocks.values()) {
             closeQuietly(b);
         }
+        closeSavedChunks();
+    }
+
+    private void closeSavedChunks() {
+        if (savedChunks != null) {
+            try {
+                savedChunks.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the saved state of {} failed: {}", config.dir(), e.toString());
+            }
+            savedChunks = null;
+        }
     }
 
     private static void closeQuietly(Block b) {
@@ -1334,12 +1395,28 @@ public final class FileStore extends IndexedStore {
 
     private void recover(long firstSeqOption) throws IOException {
         long started = System.nanoTime();
-        StateFile.Saved saved = StateFile.read(msgsDir);
-        if (StateFile.delete(msgsDir)) {
-            // From here on the store may change: the saved state must not outlive this open, even across a crash.
-            syncDirectory();
+        StateFile.Opened saved = StateFile.read(msgsDir);
+        try {
+            if (StateFile.delete(msgsDir)) {
+                // From here on the store may change: the saved state must not outlive this open, even across a
+                // crash. Its chunks stay readable through the channel it was opened with.
+                syncDirectory();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (saved != null) {
+                saved.chunks().close();
+            }
+            throw e;
         }
-        if (saved != null && loadState(saved)) {
+        boolean fromState = false;
+        try {
+            fromState = saved != null && loadState(saved.saved(), saved.chunks());
+        } finally {
+            if (saved != null && !fromState) {
+                saved.chunks().close();
+            }
+        }
+        if (fromState) {
             finishRecovery();
             recoveryReport = new RecoveryReport(blocks.size(), blocks.size(), 0, 0, 0, true,
                     System.nanoTime() - started);
@@ -1460,7 +1537,7 @@ public final class FileStore extends IndexedStore {
      * describes (see {@link StateFile}); false, with nothing changed, when they are not. Reads each block's header
      * and the write block's index file, no message.
      */
-    private boolean loadState(StateFile.Saved s) throws IOException {
+    private boolean loadState(StateFile.Saved s, StateFile.Chunks chunks) throws IOException {
         List<Integer> ids = Recovery.blockIds(msgsDir);
         if (s.blocks().isEmpty() || ids.size() != s.blocks().size()) {
             LOG.info("Message store {}: its saved state does not match its blocks; reading the blocks", config.dir());
@@ -1521,7 +1598,13 @@ public final class FileStore extends IndexedStore {
             subjects.restore(e.id(), e.subject(), e.msgs(), e.first(), e.last());
         }
         subjects.restoreDone();
-        slots.importColumns(s.slotBase(), s.slots(), s.slotSubjects(), s.slotSizes(), s.slotRefs());
+        // The slots stay in the file until first touched: an open costs the summary, not the messages.
+        savedChunks = chunks;
+        slots.importLazily(s.slotBase(), s.slots(), s.chunkSlots(),
+                new SavedSlots(chunks, slots, subjects, bySeq, msgsDir));
+        if (s.msgs() > 0 && s.firstTime() != 0) {
+            primeFirstTime(s.firstSeq(), s.firstTime());
+        }
         firstSeq = s.firstSeq();
         lastSeq = s.lastSeq();
         lastTime = s.lastTime();

@@ -3,6 +3,7 @@ package io.natrix.server.store;
 import io.natrix.server.subject.Subjects;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -27,7 +28,9 @@ import java.util.function.LongConsumer;
  * <p>Thread-safety: one {@link ReentrantReadWriteLock} per store. Every mutation holds the write lock for its whole
  * length (including its disk writes, and its fsync when the file store syncs always); loads and queries hold the read
  * lock and run concurrently. Per-subject first/last sequences are resolved before the write lock is released, so
- * readers never mutate. A record found damaged by a reader is dropped under the write lock afterwards
+ * readers never mutate the figures; the one thing a reader may write is a segment of slots the file store loads
+ * lazily after a clean open, which the slot table does one load at a time and publishes safely (see
+ * {@link SlotTable}). A segment that cannot be loaded fails the operation with its {@link IOException}. A record found damaged by a reader is dropped under the write lock afterwards
  * ({@link #declareLost}). No other lock is taken while this one is held.
  */
 abstract sealed class IndexedStore implements MessageStore permits MemoryStore, FileStore {
@@ -170,6 +173,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             enforceLimitsAfterStore(entry);
             afterWrite();
             return seq;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -189,6 +194,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             }
             afterWrite();
             return seq;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -249,6 +256,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return removed;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -281,6 +290,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return purged;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -293,6 +304,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             checkOpen();
             checkWritable();
             return seq <= 0 ? purgeAll() : compactBelow(seq);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -350,6 +363,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 resolveStale();
             }
             afterWrite();
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -364,6 +379,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             if (enforceAllLimits() > 0) {
                 afterWrite();
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -399,6 +416,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 afterWrite();
             }
             return removed;
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -436,6 +455,8 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
                 }
             }
             return distinct == out.length ? out : Arrays.copyOf(out, distinct);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // slots that could not be loaded (see SlotTable): reported, never served
         } finally {
             lock.writeLock().unlock();
         }
@@ -686,6 +707,27 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             deleteStorage();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Tells {@link #state()} the first message's time, known without reading it (the file store's saved state). */
+    final void primeFirstTime(long seq, long nanos) {
+        firstTimeCache = new FirstTime(seq, nanos);
+    }
+
+    /** The first message's time (0 when none, or when it cannot be read); lock held. */
+    final long firstTimeNanos() {
+        if (msgs == 0) {
+            return 0;
+        }
+        FirstTime cached = firstTimeCache;
+        if (cached.seq() == firstSeq) {
+            return cached.nanos();
+        }
+        try {
+            return readTime(firstSeq, slots.ref(firstSeq), slots.object(firstSeq));
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -1091,6 +1133,9 @@ abstract sealed class IndexedStore implements MessageStore permits MemoryStore, 
             try {
                 checkOpen();
                 return op.run();
+            } catch (UncheckedIOException e) {
+                // Slots that could not be loaded (see SlotTable's lazy slots): reported, never served.
+                throw e.getCause();
             } catch (CorruptRecordException e) {
                 if (attempt >= CORRUPTION_RETRIES_MAX) {
                     throw e;

@@ -173,9 +173,9 @@ class FileStoreStateFileTest {
         assertThat(r.state()).isEqualTo(before);
         r.close();
 
-        // A damaged state file is read as none.
+        // A state file with a damaged summary is read as none.
         byte[] damaged = Files.readAllBytes(StateFile.path(msgs));
-        damaged[damaged.length / 2] ^= 0x10;
+        damaged[40] ^= 0x10; // in the message count
         Files.write(StateFile.path(msgs), damaged);
         FileStore again = open(dir);
         assertThat(again.recovery().fromSavedState()).isFalse();
