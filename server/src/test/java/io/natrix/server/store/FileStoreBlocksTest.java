@@ -1,5 +1,6 @@
 package io.natrix.server.store;
 
+import static io.natrix.server.store.StoreTestData.payload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +31,6 @@ class FileStoreBlocksTest {
             }
             return total;
         }
-    }
-
-    private static byte[] payload(long seq, int size) {
-        byte[] p = new byte[size];
-        new SplittableRandom(seq).nextBytes(p);
-        return p;
     }
 
     @Test

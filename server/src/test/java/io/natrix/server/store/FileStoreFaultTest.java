@@ -1,5 +1,6 @@
 package io.natrix.server.store;
 
+import static io.natrix.server.store.StoreTestData.contents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 import static io.natrix.server.store.MessageStoreContract.assertSame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,14 +38,6 @@ class FileStoreFaultTest {
         byte[] p = new byte[size];
         new SplittableRandom(seq * 31).nextBytes(p);
         return p;
-    }
-
-    private static Map<Long, StoredMessage> contents(MessageStore s) throws IOException {
-        Map<Long, StoredMessage> all = new TreeMap<>();
-        for (StoredMessage m = s.loadNext(null, 0); m != null; m = s.loadNext(null, m.sequence() + 1)) {
-            all.put(m.sequence(), m);
-        }
-        return all;
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.natrix.server.store;
 
+import static io.natrix.server.store.StoreTestData.contents;
+import static io.natrix.server.store.StoreTestData.payload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static io.natrix.server.store.MessageStoreContract.assertSame;
@@ -40,12 +41,6 @@ class FileStoreRecoveryTest {
 
     private static FileStore open(Path dir, long blockSize) throws IOException {
         return FileStore.open(config(dir, blockSize), StoreLimits.NONE, 0);
-    }
-
-    private static byte[] payload(long seq, int size) {
-        byte[] p = new byte[size];
-        new SplittableRandom(seq).nextBytes(p);
-        return p;
     }
 
     private static List<Path> files(Path dir, String suffix) throws IOException {
@@ -86,15 +81,6 @@ class FileStoreRecoveryTest {
             f.seek(offset);
             f.write(b ^ 0x5A);
         }
-    }
-
-    /** Everything a store holds, to compare before and after. */
-    private static Map<Long, StoredMessage> contents(MessageStore s) throws IOException {
-        Map<Long, StoredMessage> all = new TreeMap<>();
-        for (StoredMessage m = s.loadNext(null, 0); m != null; m = s.loadNext(null, m.sequence() + 1)) {
-            all.put(m.sequence(), m);
-        }
-        return all;
     }
 
     private static void assertSameContents(MessageStore actual, Map<Long, StoredMessage> expected) throws IOException {

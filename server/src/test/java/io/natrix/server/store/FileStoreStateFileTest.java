@@ -1,18 +1,18 @@
 package io.natrix.server.store;
 
+import static io.natrix.server.store.StoreTestData.contents;
+import static io.natrix.server.store.StoreTestData.payload;
+import static io.natrix.server.store.StoreTestData.workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 import static io.natrix.server.store.MessageStoreContract.assertSame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,40 +36,6 @@ class FileStoreStateFileTest {
 
     private static FileStore open(Path dir) throws IOException {
         return open(dir, new FaultyDisk());
-    }
-
-    private static byte[] payload(long seq, int size) {
-        byte[] p = new byte[size];
-        new SplittableRandom(seq).nextBytes(p);
-        return p;
-    }
-
-    /** Stores, removes, erases, skips and purges across many small blocks. */
-    private static void workload(FileStore s, int n, long seed) throws IOException {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) {
-            int dice = rnd.nextInt(40);
-            StoreState st = s.state();
-            if (dice == 0) {
-                s.skip();
-            } else if (dice == 1 && st.msgs() > 0) {
-                s.purge("w.3", 0, 0);
-            } else if (dice < 6 && st.msgs() > 0) {
-                s.remove(st.firstSeq() + rnd.nextLong(st.lastSeq() - st.firstSeq() + 1), dice == 2);
-            } else {
-                byte[] headers = rnd.nextInt(5) == 0 ? "NATS/1.0\r\nA: b\r\n\r\n".getBytes(StandardCharsets.UTF_8)
-                        : null;
-                s.store("w." + rnd.nextInt(10), headers, payload(i, rnd.nextInt(300)), T0 + i);
-            }
-        }
-    }
-
-    private static Map<Long, StoredMessage> contents(MessageStore s) throws IOException {
-        Map<Long, StoredMessage> all = new TreeMap<>();
-        for (StoredMessage m = s.loadNext(null, 0); m != null; m = s.loadNext(null, m.sequence() + 1)) {
-            all.put(m.sequence(), m);
-        }
-        return all;
     }
 
     private static void assertSameStore(FileStore actual, FileStore expected) throws IOException {
@@ -100,7 +66,7 @@ class FileStoreStateFileTest {
     void stateFileCleanCloseOpensWithoutReadingABlockPayload() throws IOException {
         Path dir = tmp.resolve("s");
         FileStore s = open(dir);
-        workload(s, 3000, 1);
+        workload(s, 3000, 1, 300, T0);
         s.close();
         assertThat(StateFile.path(dir.resolve("msgs"))).exists();
 
@@ -119,7 +85,7 @@ class FileStoreStateFileTest {
     void stateFileGivesWhatReadingTheBlocksGivesAndKeepsWorking() throws IOException {
         Path dir = tmp.resolve("s");
         FileStore s = open(dir);
-        workload(s, 3000, 2);
+        workload(s, 3000, 2, 300, T0);
         s.close();
         Path blocksOnly = copyWithoutState(dir, tmp.resolve("copy"));
 
@@ -129,8 +95,8 @@ class FileStoreStateFileTest {
         assertThat(slow.recovery().fromSavedState()).isFalse();
         assertSameStore(fast, slow);
         // The same work on both (appends to the write block, removals of old records, purges) keeps them equal.
-        workload(fast, 2000, 3);
-        workload(slow, 2000, 3);
+        workload(fast, 2000, 3, 300, T0);
+        workload(slow, 2000, 3, 300, T0);
         assertSameStore(fast, slow);
 
         // A crash after opening from the saved state: recovery reads the blocks and finds every write.
