@@ -130,23 +130,12 @@ class VarzTrafficCountsTest {
                     assertThat(requester.request("svc.a", "ping".getBytes(), TIMEOUT)).isNotNull();
                     String info = request.get().getHeaders().getFirst("Nats-Request-Info");
                     assertThat(JSON.readTree(info).get("rtt").asLong()).as(info).isPositive();
-                    int headerBytes = headerBlockLength(request.get());
+                    int headerBytes = TrafficSnapshot.headerBlockLength(request.get());
                     assertThat(delta(server)).as("request across a service import")
                             .containsExactly(2, 2, 8, 8 + headerBytes);
                 }
             }
         }
-    }
-
-    /** The size of the header block as it travelled: the status line, each header line and the blank line. */
-    private static int headerBlockLength(Message m) {
-        int n = "NATS/1.0\r\n".length() + 2;
-        for (String key : m.getHeaders().keySet()) {
-            for (String value : m.getHeaders().get(key)) {
-                n += key.length() + 2 + value.getBytes(StandardCharsets.UTF_8).length + 2;
-            }
-        }
-        return n;
     }
 
     private static Connection connect(NatsServer server, String user) throws Exception {

@@ -1,6 +1,7 @@
 package io.natrix.server.store;
 
 import static io.natrix.server.store.StoreTestData.contents;
+import static io.natrix.server.store.StoreTestData.copyWithoutState;
 import static io.natrix.server.store.StoreTestData.payload;
 import static io.natrix.server.store.StoreTestData.workload;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,19 +47,6 @@ class FileStoreStateFileTest {
         for (StoredMessage m : want.values()) {
             assertSame(got.get(m.sequence()), m, "seq " + m.sequence());
         }
-    }
-
-    /** A copy of the store's files without the saved state: what a crash would leave to recover from. */
-    private static Path copyWithoutState(Path dir, Path to) throws IOException {
-        Files.createDirectories(to.resolve("msgs"));
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("msgs"))) {
-            for (Path f : files) {
-                if (!f.getFileName().toString().equals(StateFile.NAME)) {
-                    Files.copy(f, to.resolve("msgs").resolve(f.getFileName()));
-                }
-            }
-        }
-        return to;
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.natrix.server.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -40,6 +43,19 @@ final class StoreTestData {
                 s.store("w." + rnd.nextInt(10), headers, payload(i, rnd.nextInt(maxPayload)), firstTime + i);
             }
         }
+    }
+
+    /** A copy of a closed store's files without its saved state: what a crash would leave to recover from. */
+    static Path copyWithoutState(Path dir, Path to) throws IOException {
+        Files.createDirectories(to.resolve("msgs"));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("msgs"))) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(StateFile.NAME)) {
+                    Files.copy(f, to.resolve("msgs").resolve(f.getFileName()));
+                }
+            }
+        }
+        return to;
     }
 
     /** Every message the store holds, by sequence. */
