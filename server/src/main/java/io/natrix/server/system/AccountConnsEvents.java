@@ -25,7 +25,7 @@ import java.util.function.Function;
  * The figures after {@code server} are the account's AccountStat, taken from the monitoring code that answers
  * /accstatz ({@link SystemHost#accountStat}). As in nats-server, each event restarts the account's heartbeat, a
  * count of zero stops it, and the global account ({@code $G}) gets none. The server's own internal clients are
- * not connections, so they never cause one.
+ * not connections, so they never cause one. The same document answers {@code $SYS.REQ.ACCOUNT.<acc>.CONNS}.
  *
  * <p>Thread-safety: {@link #update} may be called from any thread. Each account's events are built and published
  * under that account's heartbeat lock, so the counts an observer sees follow the order of the changes; the
@@ -74,13 +74,30 @@ final class AccountConnsEvents {
         if (account == null || account.name().equals(Account.GLOBAL)) {
             return;
         }
+        send(account, "$SYS.SERVER.ACCOUNT." + account.name() + ".CONNS",
+                "$SYS.ACCOUNT." + account.name() + ".SERVER.CONNS");
+    }
+
+    /**
+     * {@code $SYS.REQ.ACCOUNT.<acc>.CONNS}: the account's document, bare, to {@code reply}, when the account has
+     * connections here; no answer otherwise (nats-server's connsRequest; servers without any stay silent).
+     */
+    void answer(Account account, String reply) {
+        if (account == null || reply == null || account.connectionCount() == 0) {
+            return;
+        }
+        send(account, reply);
+    }
+
+    private void send(Account account, String... subjects) {
         Heartbeat hb = heartbeats.computeIfAbsent(account, a -> new Heartbeat());
         synchronized (hb) {
             Map<String, Object> event = newEvent.apply(TYPE);
             Map<String, Object> stat = host.accountStat(account);
             event.putAll(stat);
-            publish.accept("$SYS.SERVER.ACCOUNT." + account.name() + ".CONNS", event);
-            publish.accept("$SYS.ACCOUNT." + account.name() + ".SERVER.CONNS", event);
+            for (String subject : subjects) {
+                publish.accept(subject, event);
+            }
             if (hb.next != null) {
                 hb.next.cancel(false);
                 hb.next = null;

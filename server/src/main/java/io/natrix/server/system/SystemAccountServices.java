@@ -221,24 +221,20 @@ public final class SystemAccountServices {
                     withAccount(query("ACCOUNTZ", o), account, "acc")));
             case "STATZ" -> answer(r, o -> host.monitorDocument("accstatz",
                     withAccount(query("ACCSTATZ", o), account, "acc")));
-            case "CONNS" -> answer(r, o -> accountConnections(account));
+            // Answered with the account_connections event itself, and only by servers where it has connections.
+            case "CONNS" -> connsRequest(r, account);
             default -> LOG.debug("Unknown account request {}", r.subject());
         }
     }
 
-    private Map<String, Object> accountConnections(String accountName) {
-        int conns = 0;
-        for (ClientConnection c : host.connections()) {
-            if (c.account() != null && c.account().name().equals(accountName) && !c.isClosed()) {
-                conns++;
-            }
+    /** The request's body, when there is one, is nats-server's accNumConnsReq ({server, acc}); acc must agree. */
+    private void connsRequest(SystemRequest r, String account) {
+        JsonNode options = options(r);
+        if (options == null || !options.path("acc").asText(account).equals(account)) {
+            LOG.debug("Bad account connections request on {}", r.subject());
+            return;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("acc", accountName);
-        m.put("conns", conns);
-        m.put("leafnodes", 0);
-        m.put("total_conns", conns);
-        return m;
+        conns.answer(host.accounts().get(account), r.reply());
     }
 
     private void userInfoRequest(SystemRequest r) {

@@ -285,6 +285,23 @@ class SystemAccountTest {
         }
     }
 
+    @Test
+    void accountConnsRequestIsAnsweredWithTheEventWhenTheAccountHasConnections() throws Exception {
+        try (TestServer server = server();
+             Connection admin = connect(server, "admin", "p");
+             Connection app = connect(server, "app", "p")) {
+            JsonNode answer = json(admin.request("$SYS.REQ.ACCOUNT.APP.CONNS", new byte[0], TIMEOUT));
+            // nats-server answers with the account_connections document itself, not wrapped in "data".
+            assertThat(answer.path("type").asText()).isEqualTo("io.nats.server.advisory.v1.account_connections");
+            assertThat(answer.path("acc").asText()).isEqualTo("APP");
+            assertThat(answer.path("conns").asInt()).isEqualTo(1);
+            // An account without connections here gets no answer from this server.
+            assertThat(admin.request("$SYS.REQ.ACCOUNT.NONE.CONNS", new byte[0])
+                    .completeOnTimeout(null, 300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).get()).isNull();
+        }
+    }
+
     private static java.util.List<String> fieldNames(JsonNode node) {
         java.util.List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
