@@ -27,9 +27,10 @@ import java.util.function.Function;
  * count of zero stops it, and the global account ({@code $G}) gets none. The server's own internal clients are
  * not connections, so they never cause one. The same document answers {@code $SYS.REQ.ACCOUNT.<acc>.CONNS}.
  *
- * <p>Thread-safety: {@link #update} may be called from any thread. Each account's events are built and published
- * under that account's heartbeat lock, so the counts an observer sees follow the order of the changes; the
- * heartbeats run on the system thread.
+ * <p>Thread-safety: {@link #update} and {@link #answer} may be called from any thread. Each account's events are
+ * built under that account's heartbeat lock and handed to the single system thread, which publishes them (and runs
+ * the heartbeats), so the counts an observer sees follow the order of the changes. The figures are taken when the
+ * change happens; the event may reach subscribers just after the client's CONNECT / DISCONNECT event.
  */
 final class AccountConnsEvents {
     /** nats-server's eventsHBInterval. */
@@ -95,9 +96,13 @@ final class AccountConnsEvents {
             Map<String, Object> event = newEvent.apply(TYPE);
             Map<String, Object> stat = host.accountStat(account);
             event.putAll(stat);
-            for (String subject : subjects) {
-                publish.accept(subject, event);
-            }
+            // Published from the system thread, in the order built: never under this lock (a delivery may close a
+            // connection and so come back here for another account), and never out of order.
+            system.execute(() -> {
+                for (String subject : subjects) {
+                    publish.accept(subject, event);
+                }
+            });
             if (hb.next != null) {
                 hb.next.cancel(false);
                 hb.next = null;
