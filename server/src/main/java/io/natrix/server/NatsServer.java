@@ -534,6 +534,16 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         return monitoring().document(name, query);
     }
 
+    @Override
+    public Map<String, Object> accountStat(Account account) {
+        return monitoring().accountStat(account);
+    }
+
+    /** The system account's events and requests (tests shorten their periods through it). */
+    public SystemAccountServices systemAccount() {
+        return systemAccount;
+    }
+
     /** The monitoring documents, made on first use (HTTP port and system requests share them). */
     private Monitoring monitoring() {
         Monitoring m = monitoring;

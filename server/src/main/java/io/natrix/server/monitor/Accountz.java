@@ -196,6 +196,18 @@ final class Accountz {
         return m;
     }
 
+    /** One account's AccountStat, as /accstatz lists it (and the {@code account_connections} event carries it). */
+    Map<String, Object> statz(Account a) {
+        long[] live = new long[2];
+        for (ClientConnection c : server.connections()) {
+            if (c.account() == a) {
+                live[0] += c.inMsgs();
+                live[1] += c.inBytes();
+            }
+        }
+        return statz(a, live);
+    }
+
     /** in msgs and in bytes of the live connections, by account name. */
     Map<String, long[]> liveTraffic() {
         Map<String, long[]> m = new LinkedHashMap<>();
@@ -219,6 +231,8 @@ final class Accountz {
         ClosedConnections.AccountTotals closed = server.closedConnections().totals(a.name());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("acc", a.name());
+        // The account's name tag (a JWT's name); configuration-file accounts have none, so it is the name.
+        m.put("name", a.name());
         m.put("conns", a.connectionCount());
         m.put("leafnodes", 0);
         m.put("total_conns", a.connectionCount());

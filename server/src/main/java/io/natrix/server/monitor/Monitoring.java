@@ -96,6 +96,14 @@ public final class Monitoring {
     }
 
     /**
+     * The AccountStat of {@code account} (nats-server's field names and order: acc, name, conns, leafnodes,
+     * total_conns, num_subscriptions, sent, received, slow_consumers), as /accstatz lists it. Any thread.
+     */
+    public Map<String, Object> accountStat(Account account) {
+        return accountz.statz(account);
+    }
+
+    /**
      * A health answer as a system request gets it: with {@code status_code} after {@code status}, which over HTTP
      * is the response's status instead (nats-server removes it there).
      */

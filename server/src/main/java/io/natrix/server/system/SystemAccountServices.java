@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * events (published in the system account)
  *   $SYS.ACCOUNT.&lt;acc&gt;.CONNECT | DISCONNECT      client_connect / client_disconnect advisories
+ *   $SYS.ACCOUNT.&lt;acc&gt;.SERVER.CONNS, $SYS.SERVER.ACCOUNT.&lt;acc&gt;.CONNS   account_connections
+ *                                                 ({@link AccountConnsEvents})
  *   $SYS.SERVER.&lt;id&gt;.CLIENT.AUTH.ERR, $SYS.ACCOUNT.CLIENT.AUTH.ERR   failed authentication
  *   $SYS.SERVER.&lt;id&gt;.STATSZ                     every 10 s (and on request)
  *   $SYS.SERVER.&lt;id&gt;.LAMEDUCK | SHUTDOWN
@@ -64,11 +66,18 @@ public final class SystemAccountServices {
     private final SystemHost host;
     private final String serverId;
     private final Set<Account> userInfoAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AccountConnsEvents conns;
 
     public SystemAccountServices(SystemServices system, SystemHost host, String serverId) {
         this.system = system;
         this.host = host;
         this.serverId = serverId;
+        this.conns = new AccountConnsEvents(system, host, this::event, this::publish);
+    }
+
+    /** The period of the account_connections heartbeat (30 s as in nats-server); tests shorten it. */
+    void accountConnsHeartbeat(Duration period) {
+        conns.heartbeat(period);
     }
 
     private Account sys() {
@@ -103,6 +112,8 @@ public final class SystemAccountServices {
             return;
         }
         userInfo(c.account());
+        // nats-server counts the connection into its account (and says so) before it announces the client.
+        conns.update(c.account());
         Map<String, Object> event = event("io.nats.server.advisory.v1.client_connect");
         event.put("client", ClientInfo.of(c, system.serverInfo().name(), null));
         publish("$SYS.ACCOUNT." + c.account().name() + ".CONNECT", event);
@@ -113,6 +124,7 @@ public final class SystemAccountServices {
         if (c.account() == null) {
             return;
         }
+        conns.update(c.account());
         publish("$SYS.ACCOUNT." + c.account().name() + ".DISCONNECT", disconnectEvent(c));
     }
 
@@ -128,6 +140,7 @@ public final class SystemAccountServices {
     }
 
     public void shutdown() {
+        conns.stop();
         publish("$SYS.SERVER." + serverId + ".SHUTDOWN", system.serverInfo());
     }
 
@@ -208,24 +221,20 @@ public final class SystemAccountServices {
                     withAccount(query("ACCOUNTZ", o), account, "acc")));
             case "STATZ" -> answer(r, o -> host.monitorDocument("accstatz",
                     withAccount(query("ACCSTATZ", o), account, "acc")));
-            case "CONNS" -> answer(r, o -> accountConnections(account));
+            // Answered with the account_connections event itself, and only by servers where it has connections.
+            case "CONNS" -> connsRequest(r, account);
             default -> LOG.debug("Unknown account request {}", r.subject());
         }
     }
 
-    private Map<String, Object> accountConnections(String accountName) {
-        int conns = 0;
-        for (ClientConnection c : host.connections()) {
-            if (c.account() != null && c.account().name().equals(accountName) && !c.isClosed()) {
-                conns++;
-            }
+    /** The request's body, when there is one, is nats-server's accNumConnsReq ({server, acc}); acc must agree. */
+    private void connsRequest(SystemRequest r, String account) {
+        JsonNode options = options(r);
+        if (options == null || !options.path("acc").asText(account).equals(account)) {
+            LOG.debug("Bad account connections request on {}", r.subject());
+            return;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("acc", accountName);
-        m.put("conns", conns);
-        m.put("leafnodes", 0);
-        m.put("total_conns", conns);
-        return m;
+        conns.answer(host.accounts().get(account), r.reply());
     }
 
     private void userInfoRequest(SystemRequest r) {

@@ -37,6 +37,12 @@ public interface SystemHost {
      */
     Object monitorDocument(String name, Map<String, List<String>> query);
 
+    /**
+     * nats-server's AccountStat of {@code account} (acc, name, conns, leafnodes, total_conns, num_subscriptions,
+     * sent, received, slow_consumers), the same figures /accstatz lists.
+     */
+    Map<String, Object> accountStat(Account account);
+
     /** Re-reads the configuration file. @throws Exception with the reason it could not */
     void reload() throws Exception;
 

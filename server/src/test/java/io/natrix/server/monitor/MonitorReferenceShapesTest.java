@@ -55,8 +55,8 @@ class MonitorReferenceShapesTest {
     /** Keys Natrix writes that nats-server 2.9.10 did not, by document and path ("." separated, [] for arrays). */
     private static final Map<String, Set<String>> ADDED = Map.of(
             "varz.json", Set.of("slow_consumer_stats", "natrix_version"),
-            "accstatz.json", Set.of("account_statz[].num_subscriptions"),
-            "accstatz_unused_1.json", Set.of("account_statz[].num_subscriptions"),
+            "accstatz.json", Set.of("account_statz[].num_subscriptions", "account_statz[].name"),
+            "accstatz_unused_1.json", Set.of("account_statz[].num_subscriptions", "account_statz[].name"),
             "jsz.json", Set.of("total", "api.level"),
             "routez.json", Set.of("server_name"),
             "accountz_acc_B.json", Set.of());

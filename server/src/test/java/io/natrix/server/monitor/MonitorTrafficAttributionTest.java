@@ -79,10 +79,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>A request crossing a service import carries the Nats-Request-Info header, which counts; its length
  *       depends on the digits of the requester's round trip, so the test takes it from the request received.</li>
  *   <li>Events the server publishes count out (in the system account) only when a client receives them; their
- *       sizes vary (ids, times) and nats-server sends more of them than Natrix (the account connection updates
- *       {@code $SYS.ACCOUNT.A.SERVER.CONNS} on every connect and disconnect, and every 30 s while an account has
- *       connections), so that step checks the rule against what the listener received, not nats-server's
- *       numbers.</li>
+ *       sizes vary (ids, times, the fields each version adds, e.g. to the account connection updates
+ *       {@code $SYS.ACCOUNT.A.SERVER.CONNS}), and how many there are depends on timing (those updates repeat every
+ *       30 s while an account has connections), so that step checks the rule against what the listener received,
+ *       not nats-server's numbers.</li>
  * </ul>
  */
 class MonitorTrafficAttributionTest {

@@ -191,4 +191,120 @@ class SystemAccountTest {
             assertThat(events.nextMessage(Duration.ofMillis(300))).isNull();
         }
     }
+
+    @Test
+    void accountConnsEventsCountConnectionsAsTheyComeAndGo() throws Exception {
+        try (TestServer server = server();
+             Connection admin = connect(server, "admin", "p")) {
+            Subscription current = admin.subscribe("$SYS.ACCOUNT.APP.SERVER.CONNS");
+            Subscription old = admin.subscribe("$SYS.SERVER.ACCOUNT.APP.CONNS");
+            admin.flush(TIMEOUT);
+            try (Connection app = connect(server, "app", "p")) {
+                app.subscribe("work");
+                app.flush(TIMEOUT);
+                JsonNode up = json(current.nextMessage(TIMEOUT));
+                assertThat(fieldNames(up)).containsExactly("type", "id", "timestamp", "server", "acc", "name",
+                        "conns", "leafnodes", "total_conns", "num_subscriptions", "sent", "received",
+                        "slow_consumers");
+                assertThat(up.path("type").asText()).isEqualTo("io.nats.server.advisory.v1.account_connections");
+                assertThat(up.path("server").path("id").asText()).isEqualTo(server.server().serverId());
+                assertThat(up.path("acc").asText()).isEqualTo("APP");
+                assertThat(up.path("name").asText()).isEqualTo("APP");
+                assertThat(up.path("conns").isInt()).isTrue();
+                assertThat(up.path("conns").asInt()).isEqualTo(1);
+                assertThat(up.path("total_conns").asInt()).isEqualTo(1);
+                assertThat(up.path("leafnodes").asInt()).isZero();
+                assertThat(up.path("sent").path("msgs").isNumber()).isTrue();
+                assertThat(up.path("received").path("bytes").isNumber()).isTrue();
+                assertThat(up.path("slow_consumers").isNumber()).isTrue();
+                // The same document, id and all, goes out on the old subject too.
+                assertThat(json(old.nextMessage(TIMEOUT)).path("id").asText()).isEqualTo(up.path("id").asText());
+                app.publish("x", new byte[3]);
+                app.flush(TIMEOUT);
+            }
+            JsonNode down = json(current.nextMessage(TIMEOUT));
+            assertThat(down.path("conns").asInt()).isZero();
+            assertThat(down.path("total_conns").asInt()).isZero();
+            assertThat(down.path("received").path("msgs").asLong()).isEqualTo(1);
+            assertThat(down.path("received").path("bytes").asLong()).isEqualTo(3);
+            assertThat(json(old.nextMessage(TIMEOUT)).path("conns").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void accountConnsEventsRepeatWhileTheAccountHasConnections() throws Exception {
+        try (TestServer server = server();
+             Connection admin = connect(server, "admin", "p")) {
+            server.server().systemAccount().accountConnsHeartbeat(Duration.ofMillis(100));
+            Subscription events = admin.subscribe("$SYS.ACCOUNT.APP.SERVER.CONNS");
+            admin.flush(TIMEOUT);
+            try (Connection app = connect(server, "app", "p")) {
+                app.flush(TIMEOUT);
+                for (int i = 0; i < 3; i++) { // the connect's event, then heartbeats
+                    assertThat(json(events.nextMessage(TIMEOUT)).path("conns").asInt()).isEqualTo(1);
+                }
+            }
+            JsonNode down = json(events.nextMessage(TIMEOUT));
+            while (down.path("conns").asInt() != 0) { // a heartbeat may have raced the close
+                down = json(events.nextMessage(TIMEOUT));
+            }
+            // At zero connections the heartbeat stops.
+            assertThat(events.nextMessage(Duration.ofMillis(400))).isNull();
+        }
+    }
+
+    @Test
+    void systemAccountConnsCountOnlyRealClients() throws Exception {
+        try (TestServer server = server();
+             Connection admin = connect(server, "admin", "p")) {
+            Subscription events = admin.subscribe("$SYS.ACCOUNT.*.SERVER.CONNS");
+            admin.flush(TIMEOUT);
+            try (Connection second = connect(server, "admin", "p")) {
+                second.flush(TIMEOUT);
+                JsonNode up = json(events.nextMessage(TIMEOUT));
+                assertThat(up.path("acc").asText()).isEqualTo("SYS");
+                // The two admin connections; the server's own internal client is not one.
+                assertThat(up.path("conns").asInt()).isEqualTo(2);
+            }
+            assertThat(json(events.nextMessage(TIMEOUT)).path("conns").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ordinaryAccountsDoNotSeeAccountConnsEvents() throws Exception {
+        try (TestServer server = server();
+             Connection app = connect(server, "app", "p")) {
+            Subscription events = app.subscribe("$SYS.ACCOUNT.*.SERVER.CONNS");
+            Subscription old = app.subscribe("$SYS.SERVER.ACCOUNT.*.CONNS");
+            app.flush(TIMEOUT);
+            try (Connection other = connect(server, "app", "p")) {
+                other.flush(TIMEOUT);
+            }
+            assertThat(events.nextMessage(Duration.ofMillis(300))).isNull();
+            assertThat(old.nextMessage(Duration.ofMillis(100))).isNull();
+        }
+    }
+
+    @Test
+    void accountConnsRequestIsAnsweredWithTheEventWhenTheAccountHasConnections() throws Exception {
+        try (TestServer server = server();
+             Connection admin = connect(server, "admin", "p");
+             Connection app = connect(server, "app", "p")) {
+            JsonNode answer = json(admin.request("$SYS.REQ.ACCOUNT.APP.CONNS", new byte[0], TIMEOUT));
+            // nats-server answers with the account_connections document itself, not wrapped in "data".
+            assertThat(answer.path("type").asText()).isEqualTo("io.nats.server.advisory.v1.account_connections");
+            assertThat(answer.path("acc").asText()).isEqualTo("APP");
+            assertThat(answer.path("conns").asInt()).isEqualTo(1);
+            // An account without connections here gets no answer from this server.
+            assertThat(admin.request("$SYS.REQ.ACCOUNT.NONE.CONNS", new byte[0])
+                    .completeOnTimeout(null, 300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).get()).isNull();
+        }
+    }
+
+    private static java.util.List<String> fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }
