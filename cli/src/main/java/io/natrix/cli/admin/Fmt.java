@@ -1,7 +1,6 @@
 package io.natrix.cli.admin;
 
 import io.natrix.cli.output.Human;
-import io.natrix.cli.support.GoDuration;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
@@ -18,35 +17,9 @@ public final class Fmt {
     private Fmt() {
     }
 
-    /** A duration as natscli's {@code HumanizeDuration}: Go's form below a second, whole units above. */
+    /** A duration as natscli's {@code HumanizeDuration} prints it: {@link io.natrix.cli.output.Columns#duration}. */
     public static String duration(Duration d) {
-        if (d.isNegative()) {
-            return GoDuration.format(d);
-        }
-        if (d.compareTo(Duration.ofMillis(1)) < 0) {
-            return GoDuration.format(Duration.ofNanos(Math.round(d.toNanos() / 1000.0) * 1000));
-        }
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            return GoDuration.format(Duration.ofMillis(Math.round(d.toNanos() / 1_000_000.0)));
-        }
-        long secs = d.toSeconds();
-        long mins = secs / 60;
-        long hours = mins / 60;
-        long days = hours / 24;
-        long years = days / 365;
-        if (years > 0) {
-            return String.format(Locale.ROOT, "%dy%dd%dh%dm%ds", years, days % 365, hours % 24, mins % 60, secs % 60);
-        }
-        if (days > 0) {
-            return String.format(Locale.ROOT, "%dd%dh%dm%ds", days, hours % 24, mins % 60, secs % 60);
-        }
-        if (hours > 0) {
-            return String.format(Locale.ROOT, "%dh%dm%ds", hours, mins % 60, secs % 60);
-        }
-        if (mins > 0) {
-            return String.format(Locale.ROOT, "%dm%ds", mins, secs % 60);
-        }
-        return String.format(Locale.ROOT, "%.2fs", d.toNanos() / 1e9);
+        return io.natrix.cli.output.Columns.duration(d);
     }
 
     /** A count with thousands separators. */
