@@ -62,7 +62,7 @@ final class ConsumerRequests {
                 Stream s = streamOrFail(t, 3);
                 ConsumerApi.ConsumerNamesRequest r = ConsumerApi.ConsumerNamesRequest.parse(body);
                 List<String> names = new ArrayList<>();
-                for (Consumer c : s.consumers()) {
+                for (Consumer c : s.publicConsumers()) {
                     names.add(c.name());
                 }
                 names.sort(null);
@@ -73,7 +73,7 @@ final class ConsumerRequests {
             case "LIST" -> {
                 Stream s = streamOrFail(t, 3);
                 ConsumerApi.ConsumerListRequest r = ConsumerApi.ConsumerListRequest.parse(body);
-                List<Consumer> all = new ArrayList<>(s.consumers());
+                List<Consumer> all = s.publicConsumers();
                 all.sort((a, b) -> a.name().compareTo(b.name()));
                 int offset = Math.max(0, Math.min(r.offset(), all.size()));
                 List<ConsumerInfo> page = new ArrayList<>();
@@ -214,7 +214,7 @@ final class ConsumerRequests {
             throw new JsApiException(JsErrors.get("JSConsumerDoesNotExist"));
         }
         long streamMax = sc.maxConsumers();
-        if (streamMax > 0 && stream.consumers().size() >= streamMax) {
+        if (streamMax > 0 && stream.publicConsumers().size() >= streamMax) {
             throw new JsApiException(JsErrors.maximumConsumersLimit());
         }
         long accountMax = jsa.limits().maxConsumers();

@@ -78,7 +78,7 @@ public final class JetStreamUsage {
             for (Stream s : jsa.streams()) {
                 StoreState state = s.store().state();
                 streams++;
-                consumers += s.consumers().size();
+                consumers += s.publicConsumers().size();
                 messages += state.msgs();
                 bytes += state.bytes();
                 long reserved = Math.max(0, s.config().maxBytes());
@@ -125,7 +125,7 @@ public final class JetStreamUsage {
         StreamInfo info = s.info(null);
         List<ConsumerInfo> consumers = new ArrayList<>();
         if (withConsumers) {
-            for (Consumer c : s.consumers()) {
+            for (Consumer c : s.publicConsumers()) {
                 consumers.add(c.info());
             }
             consumers.sort(Comparator.comparing(ConsumerInfo::name));

@@ -411,7 +411,7 @@ final class JsAccount {
         }
         int consumers = 0;
         for (Stream s : all) {
-            consumers += s.consumers().size();
+            consumers += s.publicConsumers().size();
         }
         return new AccountInfo(memory, storage, 0L, 0L, all.size(), consumers, limits, js.config().domain(),
                 new AccountInfo.ApiStats(JsVersioning.API_LEVEL, apiTotal.get(), apiErrors.get(), 0), Map.of());

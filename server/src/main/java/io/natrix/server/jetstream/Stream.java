@@ -116,6 +116,21 @@ final class Stream {
         return consumers;
     }
 
+    /**
+     * The consumers users see and limits count: all but the {@code direct} ones that mirrors and sources in other
+     * accounts read this stream through, which nats-server leaves out of consumer names and lists, consumer
+     * counts and monitoring.
+     */
+    List<Consumer> publicConsumers() {
+        List<Consumer> shown = new ArrayList<>(consumers.size());
+        for (Consumer c : consumers) {
+            if (!c.config().direct()) {
+                shown.add(c);
+            }
+        }
+        return shown;
+    }
+
     void addConsumer(Consumer c) {
         consumers.add(c);
     }
@@ -662,7 +677,7 @@ final class Stream {
         StreamInfo.StreamState state = new StreamInfo.StreamState(s.msgs(), s.bytes(), s.firstSeq(),
                 time(s.firstTimeNanos()), s.lastSeq(), time(s.lastTimeNanos()), s.numSubjects(), subjects,
                 s.numDeleted(), List.of(), s.lost() == null ? null
-                : new StreamInfo.LostData(s.lost().sequences(), s.lost().bytes()), consumers.size());
+                : new StreamInfo.LostData(s.lost().sequences(), s.lost().bytes()), publicConsumers().size());
         StreamSourcing from = sourcing;
         return new StreamInfo(config, created, state, domain, null, from == null ? null : from.mirrorInfo(),
                 from == null ? List.of() : from.sourcesInfo(), List.of(), Instant.now());

@@ -157,6 +157,12 @@ class CrossAccountSourcingTest {
             assertThat(rawInfo(b, "M")).contains("\"mirror\":{\"name\":\"O\",\"external\":{\"api\":\"JPFX\","
                     + "\"deliver\":\"DPFX\"},\"lag\":0,\"active\":");
 
+            // The origin's account does not see the direct consumers the copies read through, as in nats-server:
+            // not in consumer names or lists, not in the stream's or the account's consumer counts.
+            assertThat(jsmA.getConsumerNames("O")).isEmpty();
+            assertThat(jsmA.getConsumers("O")).isEmpty();
+            assertThat(jsmA.getStreamInfo("O").getStreamState().getConsumerCount()).isZero();
+            assertThat(jsmA.getAccountStatistics().getConsumers()).isZero();
         }
     }
 
