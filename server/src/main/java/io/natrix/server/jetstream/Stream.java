@@ -280,9 +280,11 @@ final class Stream {
             stored = true;
         } catch (JsApiException e) {
             answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), e.error()));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A defect must not leave the publisher waiting for an answer that never comes: it gets the error.
             LOG.error("Stream {} in account {}: store failed", config.name(), account, e);
-            answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), storeFailed(e.getMessage())));
+            answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(),
+                    storeFailed(String.valueOf(e.getMessage()))));
         }
         if (reply != null && !config.noAck()) {
             GroupCommit g = commit;

@@ -43,6 +43,8 @@ public final class ChildServer {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     if (line.startsWith("READY ")) {
                         port.complete(Integer.parseInt(line.substring(6).trim()));
+                    } else {
+                        System.out.println("[child " + p.pid() + "] " + line); // its log, in the test's report
                     }
                 }
             } catch (Exception e) {

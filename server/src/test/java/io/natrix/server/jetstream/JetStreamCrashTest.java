@@ -34,12 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A JetStream server killed with SIGKILL in the middle of a publishing storm loses no acknowledged message.
  *
  * <p>The server runs in a child JVM ({@link ChildServer}) with the default durability settings (nats-server's
- * two-minute sync interval; see {@link JetStreamConfig}). Four jnats publishers send 100,000 messages in total to a file stream with asynchronous acked publishes
- * (a window of outstanding acks each). Once half are acknowledged the child is killed
- * ({@link Process#destroyForcibly}); a new child on the same store takes the rest, and is killed too when they are
- * acknowledged. A third server must load the stream from that store, and the store must hold every acknowledged
- * message at the sequence its ack named, with its payload, each publisher's messages in the order they were sent
- * (read through the store directly: 100,000 API round trips would take longer than the rest of the test).
+ * two-minute sync interval; see {@link JetStreamConfig}). Four jnats publishers send 100,000 messages in total to a
+ * file stream with asynchronous acked publishes (a window of outstanding acks each). Once half are acknowledged the
+ * child is killed ({@link Process#destroyForcibly}); a new child on the same store takes the rest, and is killed too
+ * when they are acknowledged. A third server must load the stream from that store, and the store must hold every
+ * acknowledged message at the sequence its ack named, with its payload, each publisher's messages in the order they
+ * were sent (read through the store directly: 100,000 API round trips would take longer than the rest of the test).
  *
  * <p>What "acknowledged" guarantees: with any {@code sync_interval} the ack is sent after the message is written to
  * the operating system (the page cache), so it survives the death of the process — which is what this test checks.
@@ -84,7 +84,7 @@ class JetStreamCrashTest {
     /** Acknowledged sequences, per publisher and message index (0: not acknowledged). */
     private final AtomicLongArray[] acked = new AtomicLongArray[PUBLISHERS];
     private final AtomicLong ackCount = new AtomicLong();
-    /** Why publishes of the running phase went unacknowledged (the first few), for the failure message. */
+    /** Why publishes of the running phase went unacknowledged, for the failure message. */
     private final java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
@@ -113,36 +113,36 @@ class JetStreamCrashTest {
                 }
                 for (int i = start; i < PER_PUBLISHER; i++) {
                     try {
-                        if (!window.tryAcquire(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        if (!acquire(window, 1, nc)) {
+                            failures.add("publisher " + publisher + " message " + i + ": no ack window within "
+                                    + TIMEOUT.toSeconds() + " s, connection " + nc.getStatus());
                             break;
                         }
                         int index = i;
                         CompletableFuture<PublishAck> f = js.publishAsync("crash." + publisher,
                                 payload(publisher, i));
                         f.whenComplete((ack, error) -> {
-                            window.release();
                             if (error == null && !ack.hasError()) {
                                 acked[publisher].set(index, ack.getSeqno());
                                 if (ackCount.incrementAndGet() == killAt && victim != null) {
                                     victim.destroyForcibly();
                                 }
-                            } else if (failures.size() < 10) {
+                            } else {
                                 failures.add("publisher " + publisher + " message " + index + ": "
                                         + (error != null ? error : ack.getError()));
                             }
+                            // Last: once the publisher holds the whole window again, every ack is counted.
+                            window.release();
                         });
                     } catch (Exception e) {
+                        failures.add("publisher " + publisher + " message " + i + ": " + e);
                         break; // the server is gone
                     }
                 }
                 // Every outstanding publish is acknowledged, or the connection is gone and no ack can come any more
                 // (jnats leaves those futures to time out, which need not be waited for).
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
                 try {
-                    while (!window.tryAcquire(WINDOW, 50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline
-                            && nc.getStatus() != Connection.Status.CLOSED) {
-                        // tryAcquire waited; look at the connection again
-                    }
+                    acquire(window, WINDOW, nc);
                     nc.close();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -152,10 +152,27 @@ class JetStreamCrashTest {
         }
         for (Thread t : threads) {
             t.join(TIMEOUT.toMillis() * 3);
+            if (t.isAlive()) {
+                failures.add(t.getName() + " still running after " + TIMEOUT.toSeconds() * 3 + " s");
+            }
         }
         for (Connection nc : connections) {
             nc.close();
         }
+    }
+
+    /**
+     * Takes {@code permits} of the ack window; false when they were not free within {@link #TIMEOUT} or the
+     * connection closed (jnats fails the outstanding futures only when the connection is closed by the caller).
+     */
+    private static boolean acquire(Semaphore window, int permits, Connection nc) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!window.tryAcquire(permits, 50, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline || nc.getStatus() == Connection.Status.CLOSED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -191,8 +208,8 @@ class JetStreamCrashTest {
         failures.clear();
         publish(second.port(), 0, null);
         long secondPhase = System.nanoTime();
-        assertThat(ackCount.get()).as("every publish acknowledged by the second server; failed: %s", failures)
-                .isEqualTo(TOTAL);
+        assertThat(ackCount.get()).as("every publish acknowledged by the second server; failed: %s; unacknowledged: %s",
+                failures.stream().limit(10).toList(), unacknowledged()).isEqualTo(TOTAL);
         second.process().destroyForcibly();
         assertThat(second.process().waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
@@ -209,6 +226,19 @@ class JetStreamCrashTest {
         System.out.printf("JetStreamCrashTest: %d of %d acknowledged before the first kill; phases %.1f s, %.1f s,"
                 + " third start %.1f s, verification %.1f s%n", afterFirstKill, TOTAL, (firstPhase - started) / 1e9,
                 (secondPhase - firstPhase) / 1e9, (loaded - secondPhase) / 1e9, (System.nanoTime() - loaded) / 1e9);
+    }
+
+    /** The first few messages without an ack, as publisher:index. */
+    private List<String> unacknowledged() {
+        List<String> missing = new ArrayList<>();
+        for (int p = 0; p < PUBLISHERS; p++) {
+            for (int i = 0; i < PER_PUBLISHER && missing.size() < 10; i++) {
+                if (acked[p].get(i) == 0) {
+                    missing.add(p + ":" + i);
+                }
+            }
+        }
+        return missing;
     }
 
     /** Reads the stream's store (as the third server opened it) and checks it against the acks. */
