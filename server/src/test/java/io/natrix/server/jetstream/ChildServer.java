@@ -9,14 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A server with JetStream for tests that need it in a process of its own, to kill it: {@code java -cp <test class
  * path> io.natrix.server.jetstream.ChildServer <store dir>}. Listens on 127.0.0.1 and a random port, prints
- * {@code READY <port>} on standard output once clients can connect, and runs until it is killed. The store uses
- * the default durability settings.
+ * {@code READY <port>} on standard output once clients can connect, and runs until it is killed or its parent
+ * goes away. The store uses the default durability settings.
  */
 public final class ChildServer {
     private ChildServer() {
@@ -57,7 +56,7 @@ public final class ChildServer {
         return new Child(p, port.get(60, TimeUnit.SECONDS));
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         ServerOptions.Builder b = ServerOptions.builder();
         b.host = "127.0.0.1";
         b.port = ServerOptions.RANDOM_PORT;
@@ -67,6 +66,11 @@ public final class ChildServer {
         server.start();
         System.out.println("READY " + server.port());
         System.out.flush();
-        new CountDownLatch(1).await();
+        // Runs until killed, or until the test's JVM is gone (its end of standard input closes): a test JVM that
+        // dies itself must not leave this server behind.
+        while (System.in.read() >= 0) {
+            // nothing is sent on standard input
+        }
+        Runtime.getRuntime().halt(0);
     }
 }
