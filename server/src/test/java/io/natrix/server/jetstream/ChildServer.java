@@ -1,12 +1,15 @@
 package io.natrix.server.jetstream;
 
 import io.natrix.server.NatsServer;
+import io.natrix.server.config.ConfigLoader;
 import io.natrix.server.config.ServerOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A server with JetStream for tests that need it in a process of its own, to kill it: {@code java -cp <test class
  * path> io.natrix.server.jetstream.ChildServer <store dir>}. Listens on 127.0.0.1 and a random port, prints
  * {@code READY <port>} on standard output once clients can connect, and runs until it is killed or its parent
- * goes away. The store uses the default durability settings.
+ * goes away. The store uses the default durability settings unless a {@code sync_interval} is given.
  */
 public final class ChildServer {
     private ChildServer() {
@@ -30,9 +33,21 @@ public final class ChildServer {
      * left); returns once it accepts clients.
      */
     public static Child start(Path storeDir, List<Process> children) throws Exception {
+        return start(storeDir, null, children);
+    }
+
+    /**
+     * Starts a child server on {@code storeDir} with JetStream's {@code sync_interval} set to {@code sync} (a
+     * duration, {@code group} or {@code always}; null: the default).
+     */
+    public static Child start(Path storeDir, String sync, List<Process> children) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                ChildServer.class.getName(), storeDir.toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), ChildServer.class.getName(), storeDir.toString()));
+        if (sync != null) {
+            command.add(sync);
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Process p = pb.start();
         children.add(p);
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -56,12 +71,18 @@ public final class ChildServer {
         return new Child(p, port.get(60, TimeUnit.SECONDS));
     }
 
+    /** {@code <store dir> [<sync_interval>]}. */
     public static void main(String[] args) throws IOException {
-        ServerOptions.Builder b = ServerOptions.builder();
+        Path store = Path.of(args[0]);
+        Files.createDirectories(store);
+        // The store's settings as a configuration file states them, next to the store (the parser takes them).
+        Path config = store.resolveSibling(store.getFileName() + ".conf");
+        String path = store.toAbsolutePath().toString().replace("\\", "/");
+        Files.writeString(config, "jetstream { store_dir: \"" + path + "\""
+                + (args.length > 1 ? ", sync_interval: " + args[1] : "") + " }\n");
+        ServerOptions.Builder b = ConfigLoader.load(config);
         b.host = "127.0.0.1";
         b.port = ServerOptions.RANDOM_PORT;
-        b.jetstream = true;
-        b.storeDir = Path.of(args[0]);
         NatsServer server = new NatsServer(b.build());
         server.start();
         System.out.println("READY " + server.port());

@@ -27,19 +27,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A JetStream server killed with SIGKILL in the middle of a publishing storm loses no acknowledged message.
  *
- * <p>The server runs in a child JVM ({@link ChildServer}) with the default durability settings (nats-server's
- * two-minute sync interval; see {@link JetStreamConfig}). Four jnats publishers send 100,000 messages in total to a
- * file stream with asynchronous acked publishes (a window of outstanding acks each). Once half are acknowledged the
- * child is killed ({@link Process#destroyForcibly}); a new child on the same store takes the rest, and is killed too
- * when they are acknowledged. A third server must load the stream from that store, and the store must hold every
- * acknowledged message at the sequence its ack named, with its payload, each publisher's messages in the order they
- * were sent (read through the store directly: 100,000 API round trips would take longer than the rest of the test).
+ * <p>The server runs in a child JVM ({@link ChildServer}) under each durability policy: the default (nats-server's
+ * two-minute sync interval), {@code group} and {@code always} (see {@link JetStreamConfig}). Eight jnats publishers
+ * send 100,000 messages in total to a file stream with asynchronous acked publishes (a window of outstanding acks
+ * each). Once half are acknowledged the child is killed ({@link Process#destroyForcibly}); a new child on the same
+ * store takes the rest, and is killed too when they are acknowledged. A third server must load the stream from that
+ * store, and the store must hold every acknowledged message at the sequence its ack named, with its payload, each
+ * publisher's messages in the order they were sent (read through the store directly: 100,000 API round trips would take
+ * longer than the rest of the test).
  *
  * <p>What "acknowledged" guarantees: with any {@code sync_interval} the ack is sent after the message is written to
  * the operating system (the page cache), so it survives the death of the process — which is what this test checks.
@@ -48,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nats-server's), a power loss may take what came after the last timed fsync.
  */
 class JetStreamCrashTest {
-    private static final int PUBLISHERS = 4;
+    private static final int PUBLISHERS = 8;
     private static final int TOTAL = 100_000;
     private static final int PER_PUBLISHER = TOTAL / PUBLISHERS;
     private static final int WINDOW = 256;
@@ -64,8 +66,8 @@ class JetStreamCrashTest {
         children.forEach(Process::destroyForcibly);
     }
 
-    private ChildServer.Child startChild() throws Exception {
-        return ChildServer.start(dir.resolve("store"), children);
+    private ChildServer.Child startChild(String sync) throws Exception {
+        return ChildServer.start(dir.resolve("store"), sync, children);
     }
 
     private static Connection connect(int port) throws Exception {
@@ -175,12 +177,14 @@ class JetStreamCrashTest {
         return true;
     }
 
-    @Test
-    void sigkillDuringAckedPublishingLosesNoAcknowledgedMessage() throws Exception {
+    @ParameterizedTest(name = "sync_interval {0}")
+    @ValueSource(strings = {"default", "group", "always"})
+    void sigkillDuringAckedPublishingLosesNoAcknowledgedMessage(String policy) throws Exception {
+        String sync = policy.equals("default") ? null : policy;
         for (int p = 0; p < PUBLISHERS; p++) {
             acked[p] = new AtomicLongArray(PER_PUBLISHER);
         }
-        ChildServer.Child first = startChild();
+        ChildServer.Child first = startChild(sync);
         try (Connection nc = connect(first.port())) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("CRASH").subjects("crash.>")
                     .storageType(StorageType.File).build());
@@ -204,7 +208,7 @@ class JetStreamCrashTest {
 
         long firstPhase = System.nanoTime();
         // A second server on the same store takes the rest and is killed as well.
-        ChildServer.Child second = startChild();
+        ChildServer.Child second = startChild(sync);
         failures.clear();
         publish(second.port(), 0, null);
         long secondPhase = System.nanoTime();
@@ -223,9 +227,10 @@ class JetStreamCrashTest {
         }
         long loaded = System.nanoTime();
         verify(dir.resolve("store").resolve("jetstream").resolve("$G").resolve("streams").resolve("CRASH"));
-        System.out.printf("JetStreamCrashTest: %d of %d acknowledged before the first kill; phases %.1f s, %.1f s,"
-                + " third start %.1f s, verification %.1f s%n", afterFirstKill, TOTAL, (firstPhase - started) / 1e9,
-                (secondPhase - firstPhase) / 1e9, (loaded - secondPhase) / 1e9, (System.nanoTime() - loaded) / 1e9);
+        System.out.printf("JetStreamCrashTest (%s): %d of %d acknowledged before the first kill; phases %.1f s,"
+                + " %.1f s, third start %.1f s, verification %.1f s%n", policy, afterFirstKill, TOTAL,
+                (firstPhase - started) / 1e9, (secondPhase - firstPhase) / 1e9, (loaded - secondPhase) / 1e9,
+                (System.nanoTime() - loaded) / 1e9);
     }
 
     /** The first few messages without an ack, as publisher:index. */
