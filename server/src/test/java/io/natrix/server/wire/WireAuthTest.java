@@ -3,6 +3,8 @@ package io.natrix.server.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,6 +102,34 @@ class WireAuthTest {
             silent.expectClosedAfter("-ERR 'Authentication Timeout'\r\n");
             // A client that authenticated in time is not affected.
             prompt.roundTrip();
+        }
+    }
+
+    @Test
+    void authManyClientsStalledInsideConnectAreAllTimedOut() {
+        // Slow loris: hundreds of connections that start a CONNECT and never finish it hold nothing for long; every
+        // one is cut off at the authentication timeout while an authenticated client keeps being served.
+        int stalled = 300;
+        List<WireClient> clients = new ArrayList<>();
+        try (WireServer server = WireServer.start(s -> {
+                s.user = "alice";
+                s.password = "s3cret";
+                s.authTimeout = Duration.ofMillis(500);
+            });
+             WireClient prompt = WireClient.connect(server)) {
+            prompt.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"s3cret\"}\r\n").roundTrip();
+            for (int i = 0; i < stalled; i++) {
+                WireClient c = WireClient.connect(server);
+                clients.add(c);
+                c.send("CONNECT {\"verbose\":false,\"user\":\"al");
+            }
+            prompt.roundTrip();
+            for (WireClient c : clients) {
+                c.expectClosedAfter("-ERR 'Authentication Timeout'\r\n");
+            }
+            prompt.roundTrip();
+        } finally {
+            clients.forEach(WireClient::close);
         }
     }
 }
