@@ -1,5 +1,6 @@
 package io.natrix.server.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.server.account.Account;
@@ -434,7 +435,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         try {
             options = Json.MAPPER.readValue(ByteBufUtil.getBytes(buf, offset, length, false), ConnectOptions.class);
         } catch (IOException | RuntimeException e) {
-            LOG.error("{}processConnect failed: {}", logPrefix, e.getMessage());
+            // One log line: Jackson's own message adds the location on a second line.
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage()
+                    + " at column " + (j.getLocation() == null ? "?" : j.getLocation().getColumnNr())
+                    : e.getMessage();
+            LOG.error("{}processConnect failed: {}", logPrefix, why);
             close(CloseReason.PARSE_ERROR, true);
             return;
         }
