@@ -2,6 +2,8 @@ package io.natrix.server.account;
 
 import io.natrix.server.subject.SubjectIndex;
 import io.natrix.server.subject.SubjectMappings;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * (see {@link io.natrix.server.client.Message#sentFrom}), each counted with its header block and payload as they
  * were matched, before any header block is cut off for a client that does not take headers. Deliveries to the
  * server's own subscriptions (imports, system services, JetStream) do not count. What the account's clients
- * publish ("received") is counted by their connections.
+ * publish ("received") is counted by their connections, which the account knows ({@link #members}), so that its
+ * figures never need a walk over every connection of the server.
  *
  * <p>Thread-safe: the index is thread-safe and the counters are atomic.
  */
@@ -30,6 +33,7 @@ public final class Account {
     private final String name;
     private final SubjectIndex index;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private final LongAdder sentMsgs = new LongAdder();
     private final LongAdder sentBytes = new LongAdder();
     private volatile Limits limits = Limits.UNLIMITED;
@@ -107,8 +111,20 @@ public final class Account {
         this.limits = limits;
     }
 
-    /** Counts a new connection unless the account is at its connection limit; returns whether it was counted. */
-    public boolean connectionOpened() {
+    /** A client connection of the account, as the account's figures see it. */
+    public interface Member {
+        /** Messages received from the client. */
+        long inMsgs();
+
+        /** Bytes received from the client. */
+        long inBytes();
+    }
+
+    /**
+     * Counts a new connection {@code member} unless the account is at its connection limit; returns whether it was
+     * counted (and so joined the account).
+     */
+    public boolean connectionOpened(Member member) {
         int max = limits.maxConnections();
         while (true) {
             int n = connections.get();
@@ -116,13 +132,22 @@ public final class Account {
                 return false;
             }
             if (connections.compareAndSet(n, n + 1)) {
+                members.add(member);
                 return true;
             }
         }
     }
 
-    public void connectionClosed() {
-        connections.decrementAndGet();
+    /** {@code member}, counted by {@link #connectionOpened}, left the account. */
+    public void connectionClosed(Member member) {
+        if (members.remove(member)) {
+            connections.decrementAndGet();
+        }
+    }
+
+    /** The account's connections now (a live view, weakly consistent). */
+    public Iterable<Member> members() {
+        return members;
     }
 
     /** Counts {@code msgs} deliveries to clients of one message of {@code bytes} (headers and payload) each. */

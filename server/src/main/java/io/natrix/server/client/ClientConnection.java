@@ -93,7 +93,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lock order: a connection holds at most one {@link #outLock} at a time (its own or one target's), and never
  * calls into the subject index while holding it.
  */
-public final class ClientConnection extends ChannelInboundHandlerAdapter implements ProtocolHandler {
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements ProtocolHandler, Account.Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     /** Jackson loads on the first CONNECT, not on the first accept: INFO goes out while it initialises. */
@@ -1098,10 +1098,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean attach(Account acc) {
         if (account != acc) {
             if (account != null) {
-                account.connectionClosed();
+                account.connectionClosed(this);
                 account = null;
             }
-            if (acc != null && !acc.connectionOpened()) {
+            if (acc != null && !acc.connectionOpened(this)) {
                 return false;
             }
             account = acc;
@@ -1274,7 +1274,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         subs.clear();
         if (acc != null) {
-            acc.connectionClosed();
+            acc.connectionClosed(this);
         }
         ServerStats stats = host.stats();
         stats.closedInMsgs.add(inMsgs);
@@ -1369,10 +1369,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Messages and bytes received from this client (read without synchronisation: approximate while live). */
+    @Override
     public long inMsgs() {
         return inMsgs;
     }
 
+    @Override
     public long inBytes() {
         return inBytes;
     }

@@ -199,11 +199,9 @@ final class Accountz {
     /** One account's AccountStat, as /accstatz lists it (and the {@code account_connections} event carries it). */
     Map<String, Object> statz(Account a) {
         long[] live = new long[2];
-        for (ClientConnection c : server.connections()) {
-            if (c.account() == a) {
-                live[0] += c.inMsgs();
-                live[1] += c.inBytes();
-            }
+        for (Account.Member c : a.members()) {
+            live[0] += c.inMsgs();
+            live[1] += c.inBytes();
         }
         return statz(a, live);
     }
