@@ -132,8 +132,9 @@ class CoreBenchTest {
     void benchPubSubRunsBothSidesAndWritesCsv() throws Exception {
         Path csv = dir.resolve("pubsub.csv");
         Result r = cli.run("bench", "pubsub", "bench.ps", "--pub", "2", "--sub", "2", "--msgs", "2000",
-                "--csv", csv.toString());
+                "--csv", csv.toString(), "--idle-timeout", "30s");
         assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("idle-timeout=30s");
         assertThat(r.out()).containsPattern("(?m)^NATS Pub/Sub stats: [\\d,]+ msgs/sec ~ \\d+\\.\\d\\d \\w+/sec$");
         BenchOutput.sideRate(r.out(), "Pub");
         BenchOutput.sideRate(r.out(), "Sub");
