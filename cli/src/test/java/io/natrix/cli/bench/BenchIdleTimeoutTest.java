@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.server.client.ClientConnection;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -15,6 +16,7 @@ import io.nats.client.api.StreamConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmarks that wait for messages never wait for ever: they end with one error line when no message has
- * arrived for {@code --idle-timeout}; and they still take messages published while they wait, as natscli's do.
+ * arrived for {@code --idle-timeout}, or when their connection closes; and they still take messages published while
+ * they wait, as natscli's do.
  */
 class BenchIdleTimeoutTest {
 
@@ -149,6 +152,22 @@ class BenchIdleTimeoutTest {
                 "--idle-timeout", "300ms");
         assertThat(oneError(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 0 of 10 messages");
+    }
+
+    @Test
+    void serviceServeEndsInOneLineWhenItsConnectionCloses() throws Exception {
+        try (CliHarness own = CliHarness.start(dir.resolve("serve"))) {
+            Future<Result> serve = background.submit(() -> own.run("bench", "service", "serve", "bench.gone"));
+            ClientConnection server = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> own.server().connections().stream()
+                            .filter(c -> c.connectOptions() != null
+                                    && "natrix bench serve 1".equals(c.connectOptions().name)
+                                    && c.subscriptionCount() > 0)
+                            .findFirst(), Optional::isPresent).orElseThrow();
+            own.server().kick(server.cid());
+            Result r = serve.get(20, TimeUnit.SECONDS);
+            assertThat(oneError(r)).startsWith("natrix: error: the connection closed while serving");
+        }
     }
 
     @Test
