@@ -1,13 +1,14 @@
 package io.natrix.cli.bench;
 
+import static io.natrix.cli.CliAssert.oneError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.natrix.server.client.ClientConnection;
-import io.nats.client.Connection;
+import io.natrix.cli.SharedServer;
+import io.natrix.cli.TestClients;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerInfo;
@@ -15,16 +16,10 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arrived for {@code --idle-timeout}, or when their connection closes; and they still take messages published while
  * they wait, as natscli's do.
  */
-class BenchIdleTimeoutTest {
+class BenchIdleTimeoutTest extends SharedServer {
 
     /** How long a run that must end by itself may take, on a busy machine. */
     private static final Duration ENDS_WITHIN = Duration.ofSeconds(15);
@@ -40,35 +35,17 @@ class BenchIdleTimeoutTest {
     @TempDir
     static Path dir;
 
-    private static CliHarness cli;
-    private final ExecutorService background = Executors.newCachedThreadPool();
-
-    @BeforeAll
-    static void start() {
-        cli = CliHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        cli.close();
-    }
-
-    @AfterEach
-    void stopBackground() throws Exception {
-        background.shutdownNow();
-        assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).as("background benches ended").isTrue();
-    }
+    @RegisterExtension
+    final BackgroundRuns background = new BackgroundRuns();
 
     /** A memory stream {@code name} on {@code name.>} holding {@code count} messages. */
     private static void streamWith(String name, int count) throws Exception {
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(name)
-                    .subjects(name + ".>").storageType(StorageType.Memory).build());
-            publish(nc, name, count);
-        }
+        nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(name)
+                .subjects(name + ".>").storageType(StorageType.Memory).build());
+        publish(name, count);
     }
 
-    private static void publish(Connection nc, String stream, int count) throws Exception {
+    private static void publish(String stream, int count) throws Exception {
         JetStream js = nc.jetStream();
         for (int i = 0; i < count; i++) {
             js.publish(stream + ".m", new byte[128]);
@@ -81,12 +58,9 @@ class BenchIdleTimeoutTest {
     }
 
     /** Asserts a failed run with exactly one error line and no summary; returns that line. */
-    private static String oneError(Result r) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        List<String> errors = r.err().lines().filter(l -> l.startsWith("natrix: error:")).toList();
-        assertThat(errors).as(r.toString()).hasSize(1);
+    private static String failure(Result r) {
         assertThat(r.out()).as(r.toString()).doesNotContain("stats");
-        return errors.getFirst();
+        return oneError(r);
     }
 
     @Test
@@ -94,19 +68,17 @@ class BenchIdleTimeoutTest {
         streamWith("SHORTC", 5);
         Result r = ends("bench", "js", "consume", "--stream", "SHORTC", "--clients", "2", "--msgs", "100",
                 "--idle-timeout", "300ms");
-        assertThat(oneError(r)).isEqualTo(
+        assertThat(failure(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
         assertThat(r.err()).contains("idle-timeout=300ms")
                 .contains("WARNING: the consumer has 5 messages for a run of 100; the clients wait for the rest to "
                         + "be published, and fail when none has arrived for 300ms (--idle-timeout)");
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                ConsumerInfo info = jsm.getConsumerInfo("SHORTC", "nats-bench");
-                assertThat(info.getAckFloor().getStreamSequence()).as("the five were acknowledged").isEqualTo(5);
-                assertThat(info.getNumAckPending()).isZero();
-            });
-        }
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ConsumerInfo info = jsm.getConsumerInfo("SHORTC", "nats-bench");
+            assertThat(info.getAckFloor().getStreamSequence()).as("the five were acknowledged").isEqualTo(5);
+            assertThat(info.getNumAckPending()).isZero();
+        });
     }
 
     @Test
@@ -114,7 +86,7 @@ class BenchIdleTimeoutTest {
         streamWith("SHORTF", 5);
         Result r = ends("bench", "js", "fetch", "--stream", "SHORTF", "--msgs", "100", "--batch", "10",
                 "--idle-timeout", "300ms");
-        assertThat(oneError(r)).isEqualTo(
+        assertThat(failure(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
         assertThat(r.err()).contains("Fetch timeout! (no messages within 1000ms)");
     }
@@ -124,22 +96,18 @@ class BenchIdleTimeoutTest {
         streamWith("SHORTO", 5);
         Result r = ends("bench", "js", "ordered", "--stream", "SHORTO", "--clients", "2", "--msgs", "100",
                 "--idle-timeout", "300ms");
-        assertThat(oneError(r)).isEqualTo(
+        assertThat(failure(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
     }
 
     @Test
     void jsConsumeStillTakesMessagesPublishedWhileItWaits() throws Exception {
         streamWith("LATE", 5);
-        Future<Result> consume = background.submit(() -> cli.run("bench", "js", "consume", "--stream", "LATE",
-                "--clients", "2", "--msgs", "10"));
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            // The benchmark creates its durable consumer before its clients start; from then on none is missed.
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                    .until(() -> jsm.getConsumerInfo("LATE", "nats-bench") != null);
-            publish(nc, "LATE", 5);
-        }
+        Future<Result> consume = background.run(cli, "bench", "js", "consume", "--stream", "LATE",
+                "--clients", "2", "--msgs", "10");
+        // The benchmark creates its durable consumer before its clients start; from then on none is missed.
+        TestClients.awaitConsumer(cli, "LATE");
+        publish("LATE", 5);
         Result r = consume.get(20, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(BenchOutput.clientCounts(r.out(), "Sub")).hasSize(2)
@@ -150,23 +118,17 @@ class BenchIdleTimeoutTest {
     void benchSubEndsWhenNoPublisherComes() {
         Result r = ends("bench", "sub", "nobody.publishes", "--clients", "2", "--msgs", "10",
                 "--idle-timeout", "300ms");
-        assertThat(oneError(r)).isEqualTo(
+        assertThat(failure(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 0 of 10 messages");
     }
 
     @Test
     void serviceServeEndsInOneLineWhenItsConnectionCloses() throws Exception {
         try (CliHarness own = CliHarness.start(dir.resolve("serve"))) {
-            Future<Result> serve = background.submit(() -> own.run("bench", "service", "serve", "bench.gone"));
-            ClientConnection server = await().atMost(Duration.ofSeconds(20)).until(
-                    () -> own.server().connections().stream()
-                            .filter(c -> c.connectOptions() != null
-                                    && "natrix bench serve 1".equals(c.connectOptions().name)
-                                    && c.subscriptionCount() > 0)
-                            .findFirst(), Optional::isPresent).orElseThrow();
-            own.server().kick(server.cid());
+            Future<Result> serve = background.run(own, "bench", "service", "serve", "bench.gone");
+            Kick.onceSubscribed(own, "natrix bench serve 1");
             Result r = serve.get(20, TimeUnit.SECONDS);
-            assertThat(oneError(r)).startsWith("natrix: error: the connection closed while serving");
+            assertThat(failure(r)).startsWith("natrix: error: the connection closed while serving");
         }
     }
 
