@@ -54,12 +54,8 @@ final class ServiceCommand extends ClientCommand {
                 description = "Sleep for the specified interval between requests")
         String sleep;
 
-        @Option(names = "--payload", paramLabel = "FILE", description = "File containing the payload to send")
-        String payloadFile;
-
-        @Option(names = {"-H", "--header"}, paramLabel = "K:V",
-                description = "Adds headers to the message using K:V format")
-        List<String> headers = new ArrayList<>();
+        @Mixin
+        PayloadFlags message;
 
         @Override
         public Integer call() throws Exception {
@@ -67,10 +63,8 @@ final class ServiceCommand extends ClientCommand {
             int size = messageSize();
             int clients = (int) Math.min(clients(clientsFlag.clients, "--clients"), msgs);
             Pacing pacing = Pacing.parse(sleep);
-            PublishFlags source = new PublishFlags();
-            source.payloadFile = payloadFile;
-            byte[] payload = source.payload(size);
-            Headers parsed = PublishFlags.parseHeaders(headers);
+            byte[] payload = message.payload(size);
+            Headers headers = message.headers();
             Subjects subjects = new Subjects(subject, false, 0, false);
 
             Map<String, Object> settings = new LinkedHashMap<>();
@@ -89,7 +83,7 @@ final class ServiceCommand extends ClientCommand {
                     Connection nc = connections.add(connectClient("natrix bench request " + (i + 1)));
                     log("[" + (i + 1) + "] Starting " + LABEL + ", requesting " + Human.count(counts[i])
                             + " messages");
-                    jobs.add(new Requester(nc, i, subjects, parsed, payload, counts[i], offset(counts, i), pacing,
+                    jobs.add(new Requester(nc, i, subjects, headers, payload, counts[i], offset(counts, i), pacing,
                             throughput.perClient(clients), globals().timeout(), progress.bar(counts[i])));
                 }
                 report(ClientRunner.run(jobs, progress), List.of());

@@ -134,9 +134,11 @@ class CoreBenchTest extends SharedServer {
             Message m = nc.request("bench.svc", new byte[0], Duration.ofMillis(500));
             return m != null && "ok".equals(new String(m.getData()));
         });
+        Path payload = Files.write(dir.resolve("request.bin"), new byte[16]);
         Result r = cli.run("bench", "service", "request", "bench.svc", "--clients", "2", "--msgs", "2000",
-                "--size", "16");
+                "--payload", payload.toString(), "-H", "Trace:on");
         assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("msg-size=16 B");
         BenchOutput.sideRate(r.out(), "Pub");
         assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(r.out());
