@@ -16,6 +16,8 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,13 +65,24 @@ class BenchIdleTimeoutTest extends SharedServer {
         return oneError(r);
     }
 
-    @Test
-    void jsConsumeEndsWhenTheStreamHoldsFewerMessagesThanAskedFor() throws Exception {
-        streamWith("SHORTC", 5);
-        Result r = ends("bench", "js", "consume", "--stream", "SHORTC", "--clients", "2", "--msgs", "100",
-                "--idle-timeout", "300ms");
+    /**
+     * Runs {@code bench js MODE} on a new stream holding 5 messages, asking for 100 with a short idle timeout, and
+     * asserts that it ends with the idle timeout's error line; returns what it did.
+     */
+    private static Result shortStreamRun(String mode, String stream, String... more) throws Exception {
+        streamWith(stream, 5);
+        List<String> args = new ArrayList<>(List.of("bench", "js", mode, "--stream", stream, "--msgs", "100",
+                "--idle-timeout", "300ms"));
+        args.addAll(List.of(more));
+        Result r = ends(args.toArray(String[]::new));
         assertThat(failure(r)).isEqualTo(
                 "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
+        return r;
+    }
+
+    @Test
+    void jsConsumeEndsWhenTheStreamHoldsFewerMessagesThanAskedFor() throws Exception {
+        Result r = shortStreamRun("consume", "SHORTC", "--clients", "2");
         assertThat(r.err()).contains("idle-timeout=300ms")
                 .contains("WARNING: the consumer has 5 messages for a run of 100; the clients wait for the rest to "
                         + "be published, and fail when none has arrived for 300ms (--idle-timeout)");
@@ -83,21 +96,13 @@ class BenchIdleTimeoutTest extends SharedServer {
 
     @Test
     void jsFetchEndsWhenTheStreamHoldsFewerMessagesThanAskedFor() throws Exception {
-        streamWith("SHORTF", 5);
-        Result r = ends("bench", "js", "fetch", "--stream", "SHORTF", "--msgs", "100", "--batch", "10",
-                "--idle-timeout", "300ms");
-        assertThat(failure(r)).isEqualTo(
-                "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
+        Result r = shortStreamRun("fetch", "SHORTF", "--batch", "10");
         assertThat(r.err()).contains("Fetch timeout! (no messages within 1000ms)");
     }
 
     @Test
     void jsOrderedEndsWhenTheStreamHoldsFewerMessagesThanAskedFor() throws Exception {
-        streamWith("SHORTO", 5);
-        Result r = ends("bench", "js", "ordered", "--stream", "SHORTO", "--clients", "2", "--msgs", "100",
-                "--idle-timeout", "300ms");
-        assertThat(failure(r)).isEqualTo(
-                "natrix: error: no message arrived for 300ms (--idle-timeout): received 5 of 100 messages");
+        shortStreamRun("ordered", "SHORTO", "--clients", "2");
     }
 
     @Test
