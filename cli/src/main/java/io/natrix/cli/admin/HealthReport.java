@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -25,38 +25,14 @@ final class HealthReport extends Report {
             description = "Limit the responses to a certain amount of servers")
     int waitFor;
 
-    @Option(names = {"-J", "--js-enabled"}, description = "Checks that JetStream should be enabled on all servers")
-    boolean jsEnabled;
-
-    @Option(names = {"-S", "--server-only"},
-            description = "Restricts the health check to the JetStream server only, do not check streams "
-                    + "and consumers")
-    boolean serverOnly;
-
-    @Option(names = "--account", description = "Check only a specific Account")
-    String account;
-
-    @Option(names = "--stream", description = "Check only a specific Stream")
-    String stream;
-
-    @Option(names = "--consumer", description = "Check only a specific Consumer")
-    String consumer;
+    @Mixin
+    HealthFilter health;
 
     @Override
     public Integer call() throws InterruptedException {
         ObjectNode body = filter();
-        body.put("js-enabled-only", jsEnabled);
-        body.put("js-server-only", serverOnly);
+        health.addTo(body);
         body.put("details", true);
-        if (account != null) {
-            body.put("account", account);
-        }
-        if (stream != null) {
-            body.put("stream", stream);
-        }
-        if (consumer != null) {
-            body.put("consumer", consumer);
-        }
         List<JsonNode> answers;
         try (Connection nc = connect()) {
             answers = gather(nc, "$SYS.REQ.SERVER.PING.HEALTHZ", body, waitFor);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -284,22 +285,8 @@ public final class ServerRequestCommand extends ClientCommand {
 
     @Command(name = "jetstream-health", aliases = "healthz", description = "Request JetStream health status")
     static final class Health extends Kind {
-        @Option(names = {"-J", "--js-enabled"}, description = "Checks that JetStream should be enabled on all servers")
-        boolean jsEnabled;
-
-        @Option(names = {"-S", "--server-only"},
-                description = "Restricts the health check to the JetStream server only, do not check streams "
-                        + "and consumers")
-        boolean serverOnly;
-
-        @Option(names = "--account", description = "Check only a specific Account")
-        String account;
-
-        @Option(names = "--stream", description = "Check only a specific Stream")
-        String stream;
-
-        @Option(names = "--consumer", description = "Check only a specific Consumer")
-        String consumer;
+        @Mixin
+        HealthFilter health;
 
         @Option(names = "--details", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Include extended details about all failures (default true)")
@@ -312,18 +299,8 @@ public final class ServerRequestCommand extends ClientCommand {
 
         @Override
         void addOptions(ObjectNode o) {
-            o.put("js-enabled-only", jsEnabled);
-            o.put("js-server-only", serverOnly);
+            health.addTo(o);
             o.put("details", details);
-            if (account != null) {
-                o.put("account", account);
-            }
-            if (stream != null) {
-                o.put("stream", stream);
-            }
-            if (consumer != null) {
-                o.put("consumer", consumer);
-            }
         }
     }
 

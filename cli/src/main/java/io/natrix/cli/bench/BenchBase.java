@@ -160,7 +160,8 @@ abstract class BenchBase extends ClientCommand {
                 .connectionName(name)
                 .bufferSize(SOCKET_BUFFER_BYTES)
                 .maxMessagesInOutgoingQueue(OUTGOING_QUEUE_MESSAGES)
-                .errorListener(health));
+                .errorListener(health)
+                .connectionListener(health));
     }
 
     /** Progress bars: drawn only on a terminal and without {@code --no-progress}. */

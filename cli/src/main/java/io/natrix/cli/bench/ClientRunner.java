@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * client {@linkplain ClientJob#prepare() prepares}; once all are ready they are released at the same moment and
  * their samples are collected in client order. The first failure stops the run: the other clients' threads are
  * interrupted (so a subscriber waiting for messages that will never come gives up) and the failure is thrown as one
- * line. Used by the command's thread only; each job is used by its own thread only.
+ * line. Its waits have no deadline of their own because each is for jobs that cannot wait for ever (see
+ * {@link ClientJob}), except stopping the clients, which is given {@value #STOP_WAIT_SECONDS} seconds. Used by the
+ * command's thread only; each job is used by its own thread only.
  */
 final class ClientRunner {
 

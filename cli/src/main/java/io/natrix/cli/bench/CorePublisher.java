@@ -21,6 +21,10 @@ record CorePublisher(Connection connection, int index, Subjects subjects, Header
         long start = System.nanoTime();
         Throttle throttle = Throttle.start(ratePerSecond);
         for (long i = 0; i < count; i++) {
+            if (Thread.interrupted()) {
+                // A publish only queues the message and never waits, so it would not notice the run stopping.
+                throw new InterruptedException();
+            }
             connection.publish(subjects.publishSubject(offset + i), headers, payload);
             bar.increment();
             pacing.pause();

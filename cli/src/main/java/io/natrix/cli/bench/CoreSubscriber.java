@@ -7,8 +7,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A Core NATS subscriber client: subscribes (in {@link #prepare()}, with jnats' pending limits off so that it is
  * never a slow consumer) and waits for the expected number of messages; the clock runs from the first message to
- * the last, as natscli times subscribers. The message handler runs on the dispatcher's thread; the times it records
- * are published to the client's thread through the latch.
+ * the last, as natscli times subscribers, and it fails when no message arrives for the idle timeout. The message
+ * handler runs on the dispatcher's thread; the times it records are published to the client's thread through the
+ * latch, and its count is volatile because the client's thread watches it while waiting.
  */
 final class CoreSubscriber implements ClientJob {
 
@@ -16,30 +17,34 @@ final class CoreSubscriber implements ClientJob {
     private final String subject;
     private final long expected;
     private final int messageSize;
+    private final IdleTimeout idle;
     private final Progress.Bar bar;
     private final CountDownLatch done = new CountDownLatch(1);
-    private long received;
+    private volatile long received;
     private long start;
     private long end;
 
-    CoreSubscriber(Connection connection, String subject, long expected, int messageSize, Progress.Bar bar) {
+    CoreSubscriber(Connection connection, String subject, long expected, int messageSize, IdleTimeout idle,
+                   Progress.Bar bar) {
         this.connection = connection;
         this.subject = subject;
         this.expected = expected;
         this.messageSize = messageSize;
+        this.idle = idle;
         this.bar = bar;
     }
 
     @Override
     public void prepare() throws Exception {
         Dispatcher dispatcher = connection.createDispatcher(msg -> {
-            received++;
-            if (received == 1) {
+            long n = received + 1; // only this dispatcher's thread writes it
+            received = n;
+            if (n == 1) {
                 start = System.nanoTime();
                 bar.started();
             }
             bar.increment();
-            if (received == expected) {
+            if (n == expected) {
                 end = System.nanoTime();
                 done.countDown();
             }
@@ -52,7 +57,7 @@ final class CoreSubscriber implements ClientJob {
 
     @Override
     public Sample run() throws Exception {
-        ClientJob.awaitWhileConnected(done, connection);
+        idle.await(done, connection, () -> received, expected);
         bar.state("Finished  ");
         return Sample.of(connection, expected, messageSize, start, end, null);
     }

@@ -1,6 +1,7 @@
 package io.natrix.cli.bench;
 
 import io.natrix.cli.output.Human;
+import io.natrix.cli.support.GoDuration;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
@@ -22,8 +23,8 @@ import picocli.CommandLine.Option;
  * each consumes). Before the clients start, one connection checks the stream, purges it with {@code --purge}, and,
  * for {@code consume} and {@code fetch} with the default consumer name, creates or updates the durable consumer
  * (deliver all, instant replay, the ack policy of {@code --acks}, at most {@code --batch} × clients unacknowledged,
- * removed after 10 s of inactivity). The summary reports {@code Sub stats}; {@code fetch} adds the latency of each
- * fetch.
+ * removed after 10 s of inactivity). The clients wait for messages for at most {@code --idle-timeout} between two
+ * of them. The summary reports {@code Sub stats}; {@code fetch} adds the latency of each fetch.
  */
 abstract class JsConsumeCommand extends BenchBase {
 
@@ -34,6 +35,9 @@ abstract class JsConsumeCommand extends BenchBase {
 
     @Mixin
     JsFlags js;
+
+    @Mixin
+    IdleFlag idleFlag;
 
     abstract JsConsumer.Mode mode();
 
@@ -57,6 +61,7 @@ abstract class JsConsumeCommand extends BenchBase {
         Pacing pacing = Pacing.parse(js.sleep);
         ConsumerFlags cf = consumerFlags();
         AckPolicy ackPolicy = cf == null ? AckPolicy.None : cf.ackPolicy();
+        IdleTimeout idle = idleFlag.timeout(pacing);
 
         Map<String, Object> settings = new LinkedHashMap<>();
         if (cf != null) {
@@ -74,13 +79,15 @@ abstract class JsConsumeCommand extends BenchBase {
         settings.put("msgs", msgs);
         settings.put("msg-size", size(size));
         settings.put("clients", clients);
+        settings.put("idle-timeout", idle.limit());
         banner(label(), settings);
 
         JetStreamOptions options = globals().jetStreamOptions();
         long[] counts = mode() == JsConsumer.Mode.FETCH ? perClient(msgs, clients) : null;
         JsConsumer.Shared shared = mode() == JsConsumer.Mode.CONSUME ? new JsConsumer.Shared() : null;
         try (ClientConnections connections = new ClientConnections()) {
-            prepare(connections.add(connectClient("natrix bench js setup")), options, cf, ackPolicy, batch, clients);
+            prepare(connections.add(connectClient("natrix bench js setup")), options, cf, ackPolicy, batch, clients,
+                    idle);
             try (Progress progress = progress()) {
                 List<ClientJob> jobs = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
@@ -90,7 +97,7 @@ abstract class JsConsumeCommand extends BenchBase {
                             + " messages" + (shared == null ? "" : " (shared by all clients)"));
                     jobs.add(new JsConsumer(mode(), nc, options, js.stream, cf == null ? null : cf.consumer,
                             filters(), ackPolicy, cf != null && cf.doubleAck, batch, expected, shared, size, pacing,
-                            globals().timeout(), progress.bar(expected), err()));
+                            globals().timeout(), idle, progress.bar(expected), err()));
                 }
                 report(List.of(), ClientRunner.run(jobs, progress));
             }
@@ -99,7 +106,7 @@ abstract class JsConsumeCommand extends BenchBase {
     }
 
     private void prepare(Connection nc, JetStreamOptions options, ConsumerFlags cf, AckPolicy ackPolicy, int batch,
-                         int clients) {
+                         int clients, IdleTimeout idle) {
         JetStreamManagement jsm;
         long stored;
         try {
@@ -135,14 +142,14 @@ abstract class JsConsumeCommand extends BenchBase {
                 throw JetStreamErrors.failure("creating the durable consumer '" + cf.consumer + "'", e);
             }
         }
-        warnIfShort(jsm, cf, purge() ? 0 : stored);
+        warnIfShort(jsm, cf, purge() ? 0 : stored, idle);
     }
 
     /**
      * Says so when fewer messages wait than the run expects: like natscli, the clients then wait for more to be
-     * published, which looks like a hang unless the user knows.
+     * published, which looks like a hang unless the user knows; unlike natscli, they give up after the idle timeout.
      */
-    private void warnIfShort(JetStreamManagement jsm, ConsumerFlags cf, long stored) {
+    private void warnIfShort(JetStreamManagement jsm, ConsumerFlags cf, long stored, IdleTimeout idle) {
         long waiting = stored;
         if (cf != null) {
             try {
@@ -156,7 +163,8 @@ abstract class JsConsumeCommand extends BenchBase {
         if (waiting < wanted) {
             log("WARNING: " + (cf == null ? "the stream holds " : "the consumer has ") + Human.count(waiting)
                     + " messages for a run of " + Human.count(wanted) + "; the clients wait for the rest to be "
-                    + "published");
+                    + "published, and fail when none has arrived for " + GoDuration.format(idle.limit()) + " ("
+                    + IdleFlag.NAME + ")");
         }
     }
 

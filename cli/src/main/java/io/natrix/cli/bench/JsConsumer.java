@@ -1,6 +1,7 @@
 package io.natrix.cli.bench;
 
 import io.natrix.cli.CliException;
+import io.nats.client.BaseConsumeOptions;
 import io.nats.client.BaseConsumerContext;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
@@ -17,7 +18,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -30,12 +33,16 @@ import org.HdrHistogram.Histogram;
  *       one count and all stop when together they have received {@code --msgs} messages: jnats keeps pulling ahead,
  *       so a client that stopped at a fixed share could sit on messages the others wait for;</li>
  *   <li>{@link Mode#FETCH}: the shared durable consumer through {@code fetch} of up to {@code --batch} messages
- *       at a time (each fetch timed), until the client has its share.</li>
+ *       at a time (each fetch timed, and waiting at most {@code --timeout}, but never less than jnats' minimum of
+ *       one second), until the client has its share.</li>
  * </ul>
  * Messages are acknowledged as the consumer's ack policy asks ({@code ackSync} with {@code --doubleack}); the clock
  * runs from the first message to the last, as natscli times consumers. A consume-mode message beyond the total is
- * NAKed so that the next run gets it at once. The consume handler runs on jnats' dispatcher thread; the fields it
- * writes are handed to the client's thread through the latch.
+ * NAKed so that the next run gets it at once. A client fails the run when no message has arrived for the idle
+ * timeout (for CONSUME, no message to any client: they share the count), so a stream that holds fewer messages
+ * than asked for ends the run instead of leaving it waiting for ever. The consume handler runs on jnats' dispatcher
+ * thread; the fields it writes are handed to the client's thread through the latch, but for the count, which is
+ * volatile because the waiting client's thread watches it.
  */
 final class JsConsumer implements ClientJob {
 
@@ -67,13 +74,14 @@ final class JsConsumer implements ClientJob {
     private final int messageSize;
     private final Pacing pacing;
     private final Duration timeout;
+    private final IdleTimeout idle;
     private final Progress.Bar bar;
     private final PrintWriter log;
     private final CountDownLatch done = new CountDownLatch(1);
 
     private BaseConsumerContext consumer;
     private volatile Exception handlerFailure;
-    private long received;
+    private volatile long received;
     private long start;
     private long end;
 
@@ -84,7 +92,7 @@ final class JsConsumer implements ClientJob {
      */
     JsConsumer(Mode mode, Connection connection, JetStreamOptions options, String stream, String consumerName,
                List<String> filters, AckPolicy ackPolicy, boolean doubleAck, int batch, long expected,
-               Shared shared, int messageSize, Pacing pacing, Duration timeout,
+               Shared shared, int messageSize, Pacing pacing, Duration timeout, IdleTimeout idle,
                Progress.Bar bar, PrintWriter log) {
         this.mode = mode;
         this.connection = connection;
@@ -100,6 +108,7 @@ final class JsConsumer implements ClientJob {
         this.messageSize = messageSize;
         this.pacing = pacing;
         this.timeout = timeout;
+        this.idle = idle;
         this.bar = bar;
         this.log = log;
     }
@@ -133,8 +142,8 @@ final class JsConsumer implements ClientJob {
     public Sample run() throws Exception {
         Histogram latencies = null;
         switch (mode) {
-            case ORDERED -> consume(done);
-            case CONSUME -> consume(shared.allDone);
+            case ORDERED -> consume(done, () -> received);
+            case CONSUME -> consume(shared.allDone, shared.handled::get);
             case FETCH -> latencies = fetch();
         }
         if (handlerFailure != null) {
@@ -144,10 +153,10 @@ final class JsConsumer implements ClientJob {
         return Sample.of(connection, received, messageSize, start, end, latencies);
     }
 
-    private void consume(CountDownLatch finished) throws Exception {
+    private void consume(CountDownLatch finished, LongSupplier count) throws Exception {
         MessageConsumer mc = consumer.consume(ConsumeOptions.builder().batchSize(batch).build(), this::onMessage);
         try {
-            ClientJob.awaitWhileConnected(finished, connection);
+            idle.await(finished, connection, count, expected);
         } finally {
             mc.stop();
         }
@@ -184,9 +193,10 @@ final class JsConsumer implements ClientJob {
     }
 
     private void handle(Message msg) throws Exception {
-        received++;
+        long n = received + 1; // only one thread handles this client's messages
+        received = n;
         long now = System.nanoTime();
-        if (received == 1) {
+        if (n == 1) {
             start = now;
             bar.started();
         }
@@ -204,12 +214,15 @@ final class JsConsumer implements ClientJob {
 
     private Histogram fetch() throws Exception {
         Histogram latencies = new Histogram(3);
+        IdleTimeout.Watch watch = idle.watch();
         while (received < expected) {
             int n = (int) Math.min(batch, expected - received);
+            long expiresMillis = Math.max(BaseConsumeOptions.MIN_EXPIRES_MILLS,
+                    Math.min(timeout.toMillis(), TimeUnit.NANOSECONDS.toMillis(watch.remainingNanos())));
             long t0 = System.nanoTime();
             long got = 0;
             try (FetchConsumer fc = consumer.fetch(FetchConsumeOptions.builder()
-                    .maxMessages(n).expiresIn(timeout.toMillis()).build())) {
+                    .maxMessages(n).expiresIn(expiresMillis).build())) {
                 for (Message msg = fc.nextMessage(); msg != null; msg = fc.nextMessage()) {
                     handle(msg);
                     got++;
@@ -218,9 +231,11 @@ final class JsConsumer implements ClientJob {
                 throw JetStreamErrors.failure("fetching from the consumer '" + consumerName + "'", e);
             }
             if (got == 0) {
-                BenchBase.log(log, "Fetch timeout! (no messages within " + timeout.toMillis() + "ms)");
+                BenchBase.log(log, "Fetch timeout! (no messages within " + expiresMillis + "ms)");
+                watch.observe(received, expected);
                 continue;
             }
+            watch.observe(received, expected);
             latencies.recordValue(System.nanoTime() - t0);
         }
         return latencies;

@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
  * {@code bench pubsub SUBJECT --pub N --sub M}: publishers and subscribers in one run, as natscli's original
  * {@code nats bench SUBJECT --pub N --sub M} ran them (modern natscli needs {@code bench sub} and {@code bench pub}
  * in two terminals). The subscribers subscribe first; then the {@code --msgs} messages are shared among the
- * publishers and every subscriber receives all of them. The summary has natscli's {@code NATS Pub/Sub stats}
- * line, then {@code Pub stats} and {@code Sub stats}.
+ * publishers and every subscriber receives all of them; a subscriber that has had no message for
+ * {@code --idle-timeout} fails the run (and stops the publishers). The summary has natscli's
+ * {@code NATS Pub/Sub stats} line, then {@code Pub stats} and {@code Sub stats}.
  */
 @Command(name = "pubsub", description = "Publish and subscribe to Core NATS messages in one run")
 final class PubSubCommand extends BenchBase {
@@ -40,6 +41,9 @@ final class PubSubCommand extends BenchBase {
     @Mixin
     ThroughputFlags throughput;
 
+    @Mixin
+    IdleFlag idleFlag;
+
     @Option(names = "--sleep", paramLabel = "DURATION", defaultValue = "0s",
             description = "Sleep for the specified interval between publications")
     String sleep;
@@ -54,6 +58,7 @@ final class PubSubCommand extends BenchBase {
         Subjects subjects = publish.subjects(subject);
         byte[] payload = publish.payload(size);
         Headers headers = publish.headers();
+        IdleTimeout idle = idleFlag.timeout(Pacing.NONE);
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("subject", subjects.subscribeSubject());
@@ -64,6 +69,7 @@ final class PubSubCommand extends BenchBase {
         settings.put("msg-size", size(payload.length));
         settings.put("pubs", publishers);
         settings.put("subs", subscribers);
+        settings.put("idle-timeout", idle.limit());
         BenchBase.throughput(settings, throughput);
         banner(LABEL, settings);
 
@@ -74,7 +80,7 @@ final class PubSubCommand extends BenchBase {
                 var nc = connections.add(connectClient("natrix bench sub " + (i + 1)));
                 log("[S" + (i + 1) + "] Starting " + SubCommand.LABEL + ", expecting " + Human.count(msgs)
                         + " messages");
-                jobs.add(new CoreSubscriber(nc, subjects.subscribeSubject(), msgs, payload.length,
+                jobs.add(new CoreSubscriber(nc, subjects.subscribeSubject(), msgs, payload.length, idle,
                         progress.bar(msgs)));
             }
             for (int i = 0; i < publishers; i++) {

@@ -1,5 +1,6 @@
 package io.natrix.cli.bench;
 
+import io.natrix.cli.CliException;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Human;
 import io.nats.client.Connection;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,12 +54,8 @@ final class ServiceCommand extends ClientCommand {
                 description = "Sleep for the specified interval between requests")
         String sleep;
 
-        @Option(names = "--payload", paramLabel = "FILE", description = "File containing the payload to send")
-        String payloadFile;
-
-        @Option(names = {"-H", "--header"}, paramLabel = "K:V",
-                description = "Adds headers to the message using K:V format")
-        List<String> headers = new ArrayList<>();
+        @Mixin
+        PayloadFlags message;
 
         @Override
         public Integer call() throws Exception {
@@ -67,10 +63,8 @@ final class ServiceCommand extends ClientCommand {
             int size = messageSize();
             int clients = (int) Math.min(clients(clientsFlag.clients, "--clients"), msgs);
             Pacing pacing = Pacing.parse(sleep);
-            PublishFlags source = new PublishFlags();
-            source.payloadFile = payloadFile;
-            byte[] payload = source.payload(size);
-            Headers parsed = PublishFlags.parseHeaders(headers);
+            byte[] payload = message.payload(size);
+            Headers headers = message.headers();
             Subjects subjects = new Subjects(subject, false, 0, false);
 
             Map<String, Object> settings = new LinkedHashMap<>();
@@ -89,7 +83,7 @@ final class ServiceCommand extends ClientCommand {
                     Connection nc = connections.add(connectClient("natrix bench request " + (i + 1)));
                     log("[" + (i + 1) + "] Starting " + LABEL + ", requesting " + Human.count(counts[i])
                             + " messages");
-                    jobs.add(new Requester(nc, i, subjects, parsed, payload, counts[i], offset(counts, i), pacing,
+                    jobs.add(new Requester(nc, i, subjects, headers, payload, counts[i], offset(counts, i), pacing,
                             throughput.perClient(clients), globals().timeout(), progress.bar(counts[i])));
                 }
                 report(ClientRunner.run(jobs, progress), List.of());
@@ -100,7 +94,9 @@ final class ServiceCommand extends ClientCommand {
 
     /**
      * {@code bench service serve SUBJECT}: the service instances; they serve until the command is stopped (natscli's
-     * serve never ends by itself either), so it takes no message count, size, progress or CSV flags.
+     * serve never ends by itself either), so it takes no message count, size, progress or CSV flags. It does end, with
+     * one line, when one of its connections closes (the server went away or dropped it): jnats does not reconnect
+     * them, so serving on would wait for ever with nothing to serve.
      */
     @Command(name = "serve", description = "Service requests")
     static final class Serve extends ClientCommand {
@@ -140,14 +136,26 @@ final class ServiceCommand extends ClientCommand {
                         services.add(service);
                         nc.flush(globals().timeout());
                     }
-                    new CountDownLatch(1).await();
+                    Connection lost = health.awaitClosed();
+                    String reason = lost.getLastError();
+                    throw new CliException("the connection closed while serving"
+                            + (reason == null ? "" : ": " + reason));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    services.forEach(s -> s.stop(false));
+                    services.forEach(Serve::stop);
                 }
             }
             return 0;
+        }
+
+        /** Stops {@code service}; one whose connection closed has nothing left to stop (jnats then refuses). */
+        private static void stop(Service service) {
+            try {
+                service.stop(false);
+            } catch (IllegalStateException closed) {
+                // The connection is closed, and its dispatchers with it: the failure that closed it is reported.
+            }
         }
 
         /** A service instance on {@code nc} that answers {@code ok} after the pause. */

@@ -9,7 +9,6 @@ import io.natrix.cli.stream.ConfigFiles;
 import io.natrix.cli.stream.JsApi;
 import io.natrix.cli.stream.Prompter;
 import io.nats.client.Connection;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,19 +58,9 @@ final class ConsumerEditCommand extends ClientCommand {
             if (next.path("backoff").size() > 0 && !next.path("ack_wait").equals(current.path("ack_wait"))) {
                 throw new CliException("consumers with backoff policies do not support editing Ack Wait");
             }
-            List<String> diff = ConfigDiff.lines(current, next);
-            if (diff.isEmpty()) {
-                if (!dryRun) {
-                    out().println("No difference in configuration");
-                }
-                out().flush();
-                return 0;
-            }
-            out().println("Differences (-old +new):");
-            diff.forEach(out()::println);
-            out().flush();
-            if (dryRun) {
-                return 1;
+            boolean differs = ConfigDiff.show(out(), current, next, dryRun);
+            if (!differs || dryRun) {
+                return differs ? 1 : 0; // a dry run that finds differences exits 1, as natscli's does
             }
             if (!new Prompter(globals(), out(), false).confirm("edit Consumer " + stream + " > " + consumer, force)) {
                 return 0;

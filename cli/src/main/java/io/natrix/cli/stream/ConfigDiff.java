@@ -2,6 +2,7 @@ package io.natrix.cli.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -10,6 +11,7 @@ import java.util.TreeSet;
  * The differences between two configurations, field by field, as the {@code edit} commands show them before
  * changing anything ({@code -} the old value, {@code +} the new). natscli prints Go's structure diff; this is the
  * same information in the API's field names. Arrays of strings that differ only in order are equal, as in natscli.
+ * {@link #show} prints them the way both {@code stream edit} and {@code consumer edit} do.
  */
 public final class ConfigDiff {
 
@@ -36,6 +38,27 @@ public final class ConfigDiff {
             }
         }
         return out;
+    }
+
+    /**
+     * Shows what an edit would change, before anything is changed, as natscli's edit commands do: the differences
+     * under {@code Differences (-old +new):}, or {@code No difference in configuration} (said only when not a dry
+     * run, where silence already means no difference).
+     *
+     * @return whether the configurations differ
+     */
+    public static boolean show(PrintWriter out, ObjectNode before, ObjectNode after, boolean dryRun) {
+        List<String> diff = lines(before, after);
+        if (diff.isEmpty()) {
+            if (!dryRun) {
+                out.println("No difference in configuration");
+            }
+        } else {
+            out.println("Differences (-old +new):");
+            diff.forEach(out::println);
+        }
+        out.flush();
+        return !diff.isEmpty();
     }
 
     private static boolean same(JsonNode a, JsonNode b) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.cli.ClientCommand;
 import io.natrix.cli.output.Json;
 import io.nats.client.Connection;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,19 +61,9 @@ final class StreamEditCommand extends ClientCommand {
                     next.remove("republish");
                 }
             }
-            List<String> diff = ConfigDiff.lines(current, next);
-            if (diff.isEmpty()) {
-                if (!dryRun) {
-                    out().println("No difference in configuration");
-                }
-                out().flush();
-                return 0;
-            }
-            out().println("Differences (-old +new):");
-            diff.forEach(out()::println);
-            out().flush();
-            if (dryRun) {
-                return 1;
+            boolean differs = ConfigDiff.show(out(), current, next, dryRun);
+            if (!differs || dryRun) {
+                return differs ? 1 : 0; // a dry run that finds differences exits 1, as natscli's does
             }
             if (!new Prompter(globals(), out(), false).confirm("edit Stream " + stream, force)) {
                 return 0;

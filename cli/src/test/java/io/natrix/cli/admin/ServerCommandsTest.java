@@ -71,6 +71,9 @@ class ServerCommandsTest {
                 admin.cli().server().serverName());
         assertThat(connz.status()).as(connz.toString()).isZero();
         assertThat(connz.out()).contains("\"num_connections\":1");
+        Result healthz = admin.server("request", "jetstream-health", "1", "--js-enabled", "--server-only");
+        assertThat(healthz.status()).as(healthz.toString()).isZero();
+        assertThat(healthz.out()).hasLineCount(1).contains("\"status\":\"ok\"");
     }
 
     @Test

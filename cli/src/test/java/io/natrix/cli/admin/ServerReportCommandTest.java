@@ -58,7 +58,7 @@ class ServerReportCommandTest {
     @Test
     void healthReportsEachServer() {
         try (AdminHarness admin = AdminHarness.start(dir)) {
-            Result r = admin.server("report", "health", "1");
+            Result r = admin.server("report", "health", "1", "--js-enabled");
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(r.out()).contains("Health Report").contains(admin.cli().server().serverName())
                     .contains("ok (200)").contains("ok: 1 / err: 0");

@@ -1,96 +1,68 @@
 package io.natrix.cli.bench;
 
+import static io.natrix.cli.CliAssert.oneError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.nats.client.Connection;
+import io.natrix.cli.SharedServer;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Core NATS benchmarks end to end: publishers, subscribers, both at once, request/reply, CSV and bad input. */
-class CoreBenchTest {
+class CoreBenchTest extends SharedServer {
 
     @TempDir
     static Path dir;
 
-    private static CliHarness cli;
-    private final ExecutorService background = Executors.newCachedThreadPool();
-
-    @BeforeAll
-    static void start() {
-        cli = CliHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        cli.close();
-    }
-
-    @AfterEach
-    void stopBackground() throws Exception {
-        background.shutdownNow();
-        assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).as("background benches ended").isTrue();
-    }
-
-    /** A test connection, patient with a busy machine. */
-    static Connection connect(String url) throws Exception {
-        return Nats.connect(new Options.Builder().server(url).connectionTimeout(Duration.ofSeconds(20)).build());
-    }
+    @RegisterExtension
+    final BackgroundRuns background = new BackgroundRuns();
 
     @Test
     void benchPubSharesMessagesAmongClientsAndTheServerGetsThemAll() throws Exception {
-        try (Connection nc = connect(cli.url())) {
-            AtomicLong received = new AtomicLong();
-            Dispatcher d = nc.createDispatcher(m -> received.incrementAndGet());
-            d.setPendingLimits(0, 0);
-            d.subscribe("bench.pub");
-            nc.flush(Duration.ofSeconds(5));
+        AtomicLong received = new AtomicLong();
+        Dispatcher d = nc.createDispatcher(m -> received.incrementAndGet());
+        d.setPendingLimits(0, 0);
+        d.subscribe("bench.pub");
+        nc.flush(Duration.ofSeconds(5));
 
-            Result r = cli.run("bench", "pub", "bench.pub", "--clients", "2", "--msgs", "4000", "--size", "1KB");
-            assertThat(r.status()).as(r.toString()).isZero();
-            BenchOutput.sideRate(r.out(), "Pub");
-            assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(2000L, 2000L);
-            BenchOutput.hasSpread(r.out());
-            assertThat(r.out()).doesNotContain("Sub stats").doesNotContain("latencies");
-            assertThat(r.err()).contains("Starting Core NATS publisher benchmark [clients=2, msg-size=1.0 KiB, "
-                    + "msgs=4,000, multi-subject=false, multi-subject-max=100,000, multi-subject-randomize=false, "
-                    + "sleep=0s, subject=bench.pub]")
-                    .contains("[1] Starting Core NATS publisher, publishing 2,000 messages");
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 4000);
-        }
+        Result r = cli.run("bench", "pub", "bench.pub", "--clients", "2", "--msgs", "4000", "--size", "1KB");
+        assertThat(r.status()).as(r.toString()).isZero();
+        BenchOutput.sideRate(r.out(), "Pub");
+        assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(2000L, 2000L);
+        BenchOutput.hasSpread(r.out());
+        assertThat(r.out()).doesNotContain("Sub stats").doesNotContain("latencies");
+        assertThat(r.err()).contains("Starting Core NATS publisher benchmark [clients=2, msg-size=1.0 KiB, "
+                + "msgs=4,000, multi-subject=false, multi-subject-max=100,000, multi-subject-randomize=false, "
+                + "sleep=0s, subject=bench.pub]")
+                .contains("[1] Starting Core NATS publisher, publishing 2,000 messages");
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 4000);
+        nc.closeDispatcher(d);
     }
 
     @Test
     void benchPubMultiSubjectUsesNumberedSubjects() throws Exception {
-        try (Connection nc = connect(cli.url())) {
-            List<String> subjects = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Dispatcher d = nc.createDispatcher(m -> subjects.add(m.getSubject()));
-            d.subscribe("multi.*");
-            nc.flush(Duration.ofSeconds(5));
-            Result r = cli.run("bench", "pub", "multi", "--msgs", "12", "--multisubject", "--multisubjectmax", "10",
-                    "-H", "a:b", "--no-progress");
-            assertThat(r.status()).as(r.toString()).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> subjects.size() == 12);
-            assertThat(subjects).contains("multi.00", "multi.09", "multi.01").doesNotContain("multi.10");
-        }
+        List<String> subjects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Dispatcher d = nc.createDispatcher(m -> subjects.add(m.getSubject()));
+        d.subscribe("multi.*");
+        nc.flush(Duration.ofSeconds(5));
+        Result r = cli.run("bench", "pub", "multi", "--msgs", "12", "--multisubject", "--multisubjectmax", "10",
+                "-H", "a:b", "--no-progress");
+        assertThat(r.status()).as(r.toString()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> subjects.size() == 12);
+        assertThat(subjects).contains("multi.00", "multi.09", "multi.01").doesNotContain("multi.10");
+        nc.closeDispatcher(d);
     }
 
     @Test
@@ -108,18 +80,15 @@ class CoreBenchTest {
 
     @Test
     void benchSubWaitsForEveryMessageOnEveryClient() throws Exception {
-        Future<Result> sub = background.submit(() ->
-                cli.run("bench", "sub", "bench.sub", "--clients", "2", "--msgs", "2000"));
-        try (Connection nc = connect(cli.url())) {
-            byte[] payload = new byte[128];
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            // The subscribers may not be subscribed yet: keep publishing until they have had enough.
-            while (!sub.isDone() && System.nanoTime() < deadline) {
-                for (int i = 0; i < 100; i++) {
-                    nc.publish("bench.sub", payload);
-                }
-                nc.flush(Duration.ofSeconds(5));
+        Future<Result> sub = background.run(cli, "bench", "sub", "bench.sub", "--clients", "2", "--msgs", "2000");
+        byte[] payload = new byte[128];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // The subscribers may not be subscribed yet: keep publishing until they have had enough.
+        while (!sub.isDone() && System.nanoTime() < deadline) {
+            for (int i = 0; i < 100; i++) {
+                nc.publish("bench.sub", payload);
             }
+            nc.flush(Duration.ofSeconds(5));
         }
         Result r = sub.get(10, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.toString()).isZero();
@@ -132,8 +101,9 @@ class CoreBenchTest {
     void benchPubSubRunsBothSidesAndWritesCsv() throws Exception {
         Path csv = dir.resolve("pubsub.csv");
         Result r = cli.run("bench", "pubsub", "bench.ps", "--pub", "2", "--sub", "2", "--msgs", "2000",
-                "--csv", csv.toString());
+                "--csv", csv.toString(), "--idle-timeout", "30s");
         assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("idle-timeout=30s");
         assertThat(r.out()).containsPattern("(?m)^NATS Pub/Sub stats: [\\d,]+ msgs/sec ~ \\d+\\.\\d\\d \\w+/sec$");
         BenchOutput.sideRate(r.out(), "Pub");
         BenchOutput.sideRate(r.out(), "Sub");
@@ -159,17 +129,16 @@ class CoreBenchTest {
 
     @Test
     void benchServiceRequestGetsRepliesFromServeAndTimesThem() throws Exception {
-        Future<Result> serve = background.submit(() ->
-                cli.run("bench", "service", "serve", "bench.svc", "--clients", "2"));
-        try (Connection nc = connect(cli.url())) {
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-                Message m = nc.request("bench.svc", new byte[0], Duration.ofMillis(500));
-                return m != null && "ok".equals(new String(m.getData()));
-            });
-        }
+        Future<Result> serve = background.run(cli, "bench", "service", "serve", "bench.svc", "--clients", "2");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            Message m = nc.request("bench.svc", new byte[0], Duration.ofMillis(500));
+            return m != null && "ok".equals(new String(m.getData()));
+        });
+        Path payload = Files.write(dir.resolve("request.bin"), new byte[16]);
         Result r = cli.run("bench", "service", "request", "bench.svc", "--clients", "2", "--msgs", "2000",
-                "--size", "16");
+                "--payload", payload.toString(), "-H", "Trace:on");
         assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("msg-size=16 B");
         BenchOutput.sideRate(r.out(), "Pub");
         assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(r.out());
@@ -182,26 +151,17 @@ class CoreBenchTest {
     @Test
     void benchSubFailsInOneLineWhenTheServerClosesItsConnection() throws Exception {
         try (CliHarness own = CliHarness.start(dir.resolve("kick"))) {
-            Future<Result> sub = background.submit(() -> own.run("bench", "sub", "bench.kick", "--msgs", "10"));
-            var subscriber = await().atMost(Duration.ofSeconds(20)).until(
-                    () -> own.server().connections().stream()
-                            .filter(c -> c.connectOptions() != null
-                                    && "natrix bench sub 1".equals(c.connectOptions().name)
-                                    && c.subscriptionCount() > 0)
-                            .findFirst(), java.util.Optional::isPresent).orElseThrow();
-            own.server().kick(subscriber.cid());
-            Result r = sub.get(20, TimeUnit.SECONDS);
-            assertThat(r.status()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).singleElement()
-                    .asString().startsWith("natrix: error: the connection closed before all the messages arrived");
+            Future<Result> sub = background.run(own, "bench", "sub", "bench.kick", "--msgs", "10");
+            Kick.onceSubscribed(own, "natrix bench sub 1");
+            assertThat(oneError(sub.get(20, TimeUnit.SECONDS)))
+                    .startsWith("natrix: error: the connection closed before all the messages arrived");
         }
     }
 
     @Test
     void benchServiceRequestWithoutServiceFailsInOneLine() {
         Result r = cli.run("bench", "service", "request", "nobody.home", "--msgs", "1", "--timeout", "1s");
-        assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).hasSize(1);
+        oneError(r);
         assertThat(r.out()).doesNotContain("stats");
     }
 
@@ -237,10 +197,7 @@ class CoreBenchTest {
     void benchUnreachableServerIsOneLine() {
         try (CliHarness offline = CliHarness.withoutServer(dir)) {
             Result r = offline.run("bench", "pub", "x", "--server", "nats://127.0.0.1:1", "--msgs", "10");
-            assertThat(r.status()).isEqualTo(1);
-            List<String> errors = r.err().lines().filter(l -> l.startsWith("natrix: error:")).toList();
-            assertThat(errors).hasSize(1);
-            assertThat(errors.getFirst()).startsWith("natrix: error: could not connect to nats://127.0.0.1:1: ");
+            assertThat(oneError(r)).startsWith("natrix: error: could not connect to nats://127.0.0.1:1: ");
             assertThat(r.out()).isEmpty();
         }
     }

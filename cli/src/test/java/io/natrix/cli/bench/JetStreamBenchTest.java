@@ -1,64 +1,42 @@
 package io.natrix.cli.bench;
 
+import static io.natrix.cli.CliAssert.oneError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
+import io.natrix.cli.SharedServer;
 import io.nats.client.KeyValue;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.KeyValueEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** JetStream and key-value benchmarks end to end, checked against what the server then holds. */
-class JetStreamBenchTest {
+class JetStreamBenchTest extends SharedServer {
 
     @TempDir
     static Path dir;
 
-    private static CliHarness cli;
-
-    @BeforeAll
-    static void start() {
-        cli = CliHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        cli.close();
-    }
-
     private static long storedIn(String stream) throws Exception {
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
-        }
-    }
-
-    private static void ok(Result r) {
-        assertThat(r.status()).as(r.toString()).isZero();
+        return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
     }
 
     @Test
     void jsPubSyncCreatesTheStreamAndStoresEveryMessage() throws Exception {
-        Result r = cli.run("bench", "js", "pub", "sync", "js.sync", "--stream", "SYNC", "--create",
+        Result r = ok("bench", "js", "pub", "sync", "js.sync", "--stream", "SYNC", "--create",
                 "--clients", "2", "--msgs", "2000", "--storage", "memory");
-        ok(r);
         BenchOutput.sideRate(r.out(), "Pub");
         assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(r.out());
         assertThat(r.err()).contains("Using stream: SYNC");
         assertThat(storedIn("SYNC")).isEqualTo(2000);
 
-        Result again = cli.run("bench", "js", "pub", "sync", "js.sync", "--stream", "SYNC", "--purge",
+        Result again = ok("bench", "js", "pub", "sync", "js.sync", "--stream", "SYNC", "--purge",
                 "--msgs", "500", "--dedup");
-        ok(again);
         assertThat(again.err()).contains("Purging the stream");
         assertThat(storedIn("SYNC")).isEqualTo(500);
     }
@@ -66,9 +44,8 @@ class JetStreamBenchTest {
     @Test
     void jsPubAsyncPublishesInBatchesAndWritesCsvWithLatencies() throws Exception {
         Path csv = dir.resolve("async.csv");
-        Result r = cli.run("bench", "js", "pub", "async", "js.async", "--stream", "ASYNC", "--create",
+        Result r = ok("bench", "js", "pub", "async", "js.async", "--stream", "ASYNC", "--create",
                 "--clients", "2", "--msgs", "2000", "--batch", "100", "--csv", csv.toString());
-        ok(r);
         assertThat(BenchOutput.clientCounts(r.out(), "Pub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(r.out());
         assertThat(storedIn("ASYNC")).isEqualTo(2000);
@@ -83,69 +60,55 @@ class JetStreamBenchTest {
 
     @Test
     void jsOrderedGetAndFetchReadTheStreamAndAcknowledge() throws Exception {
-        ok(cli.run("bench", "js", "pub", "async", "js.read", "--stream", "READ", "--create", "--msgs", "2000"));
+        ok("bench", "js", "pub", "async", "js.read", "--stream", "READ", "--create", "--msgs", "2000");
 
-        Result ordered = cli.run("bench", "js", "ordered", "--stream", "READ", "--clients", "2", "--msgs", "2000");
-        ok(ordered);
+        Result ordered = ok("bench", "js", "ordered", "--stream", "READ", "--clients", "2", "--msgs", "2000");
         BenchOutput.sideRate(ordered.out(), "Sub");
         assertThat(BenchOutput.clientCounts(ordered.out(), "Sub")).containsExactly(2000L, 2000L);
 
-        Result get = cli.run("bench", "js", "get", "sync", "--stream", "READ", "--clients", "2", "--msgs", "2000");
-        ok(get);
+        Result get = ok("bench", "js", "get", "sync", "--stream", "READ", "--clients", "2", "--msgs", "2000");
         assertThat(BenchOutput.clientCounts(get.out(), "Sub")).containsExactly(2000L, 2000L);
         BenchOutput.hasLatencies(get.out());
         Result beyond = cli.run("bench", "js", "get", "sync", "--stream", "READ", "--msgs", "2001");
-        assertThat(beyond.status()).isEqualTo(1);
-        assertThat(beyond.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).singleElement()
-                .asString().startsWith("natrix: error: getting message sequence number 2001 from the stream: ");
+        assertThat(oneError(beyond)).startsWith("natrix: error: getting message sequence number 2001 from the stream: ");
 
-        Result fetch = cli.run("bench", "js", "fetch", "--stream", "READ", "--clients", "2", "--msgs", "2000",
+        Result fetch = ok("bench", "js", "fetch", "--stream", "READ", "--clients", "2", "--msgs", "2000",
                 "--batch", "100");
-        ok(fetch);
         assertThat(BenchOutput.clientCounts(fetch.out(), "Sub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(fetch.out());
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo("READ", "nats-bench");
-            assertThat(info.getNumPending()).isZero();
-            assertThat(info.getNumAckPending()).isZero();
-            assertThat(info.getAckFloor().getStreamSequence()).isEqualTo(2000);
-        }
+        ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo("READ", "nats-bench");
+        assertThat(info.getNumPending()).isZero();
+        assertThat(info.getNumAckPending()).isZero();
+        assertThat(info.getAckFloor().getStreamSequence()).isEqualTo(2000);
     }
 
     @Test
     void jsConsumeSharesTheMessagesAmongItsClients() throws Exception {
-        ok(cli.run("bench", "js", "pub", "async", "js.cons", "--stream", "CONS", "--create", "--msgs", "2000"));
-        Result r = cli.run("bench", "js", "consume", "--stream", "CONS", "--clients", "2", "--msgs", "2000",
+        ok("bench", "js", "pub", "async", "js.cons", "--stream", "CONS", "--create", "--msgs", "2000");
+        Result r = ok("bench", "js", "consume", "--stream", "CONS", "--clients", "2", "--msgs", "2000",
                 "--acks", "all", "--batch", "50");
-        ok(r);
         BenchOutput.sideRate(r.out(), "Sub");
         assertThat(BenchOutput.clientCounts(r.out(), "Sub")).hasSize(2)
                 .satisfies(c -> assertThat(c.get(0) + c.get(1)).isEqualTo(2000));
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo("CONS", "nats-bench");
-            assertThat(info.getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(2000);
-        }
+        ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo("CONS", "nats-bench");
+        assertThat(info.getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(2000);
     }
 
     @Test
     void kvPutStoresValuesAndKvGetReadsThemBack() throws Exception {
-        Result put = cli.run("bench", "kv", "put", "--clients", "2", "--msgs", "2000", "--size", "16");
-        ok(put);
+        Result put = ok("bench", "kv", "put", "--clients", "2", "--msgs", "2000", "--size", "16");
         assertThat(BenchOutput.clientCounts(put.out(), "Pub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(put.out());
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            KeyValue kv = nc.keyValue("benchbucket");
-            for (String key : new String[] {"0", "999", "1000", "1999"}) {
-                KeyValueEntry e = kv.get(key);
-                assertThat(e).as(key).isNotNull();
-                assertThat(e.getValue()).hasSize(16);
-            }
-            assertThat(kv.get("2000")).isNull();
-            assertThat(nc.keyValueManagement().getStatus("benchbucket").getEntryCount()).isEqualTo(2000);
+        KeyValue kv = nc.keyValue("benchbucket");
+        for (String key : new String[] {"0", "999", "1000", "1999"}) {
+            KeyValueEntry e = kv.get(key);
+            assertThat(e).as(key).isNotNull();
+            assertThat(e.getValue()).hasSize(16);
         }
+        assertThat(kv.get("2000")).isNull();
+        assertThat(nc.keyValueManagement().getStatus("benchbucket").getEntryCount()).isEqualTo(2000);
 
-        Result get = cli.run("bench", "kv", "get", "--clients", "2", "--msgs", "2000", "--size", "16");
-        ok(get);
+        Result get = ok("bench", "kv", "get", "--clients", "2", "--msgs", "2000", "--size", "16");
         assertThat(BenchOutput.clientCounts(get.out(), "Sub")).containsExactly(1000L, 1000L);
         BenchOutput.hasLatencies(get.out());
 
@@ -154,11 +117,8 @@ class JetStreamBenchTest {
         assertThat(missing.err()).endsWith("natrix: error: getting key '2000': key not found\n");
         assertThat(missing.out()).doesNotContain("stats");
 
-        Result purge = cli.run("bench", "kv", "put", "--msgs", "10", "--purge");
-        ok(purge);
-        try (Connection nc = CoreBenchTest.connect(cli.url())) {
-            assertThat(nc.keyValueManagement().getStatus("benchbucket").getEntryCount()).isEqualTo(10);
-        }
+        Result purge = ok("bench", "kv", "put", "--msgs", "10", "--purge");
+        assertThat(nc.keyValueManagement().getStatus("benchbucket").getEntryCount()).isEqualTo(10);
     }
 
     @Test
@@ -185,16 +145,11 @@ class JetStreamBenchTest {
     void jetStreamBenchWithoutJetStreamIsOneLine() {
         try (CliHarness plain = CliHarness.start(dir.resolve("plain"), b -> b.jetstream = false)) {
             Result js = plain.run("bench", "js", "pub", "sync", "x", "--msgs", "5", "--timeout", "2s");
-            assertThat(js.status()).isEqualTo(1);
-            List<String> errors = js.err().lines().filter(l -> l.startsWith("natrix: error:")).toList();
-            assertThat(errors).hasSize(1);
-            assertThat(errors.getFirst()).startsWith("natrix: error: could not access stream benchstream: ")
+            assertThat(oneError(js)).startsWith("natrix: error: could not access stream benchstream: ")
                     .containsPattern("JetStream is not enabled on the server|is JetStream enabled\\?");
 
             Result kv = plain.run("bench", "kv", "get", "--msgs", "5", "--timeout", "2s");
-            assertThat(kv.status()).isEqualTo(1);
-            assertThat(kv.err().lines().filter(l -> l.startsWith("natrix: error:")).toList()).singleElement()
-                    .asString().startsWith("natrix: error: finding kv bucket 'benchbucket': ")
+            assertThat(oneError(kv)).startsWith("natrix: error: finding kv bucket 'benchbucket': ")
                     .containsPattern("JetStream is not enabled on the server|is JetStream enabled\\?");
         }
     }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.SharedJetStream;
 import io.natrix.cli.output.Json;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -20,56 +17,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** natscli's consumer management: every subcommand's output and its effect as jnats sees it, and bad input. */
-class ConsumerCommandTest {
-
-    @TempDir
-    static Path serverDir;
+class ConsumerCommandTest extends SharedJetStream {
 
     @TempDir
     Path dir;
 
-    private static CliHarness cli;
-    private static Connection nc;
-    private static JetStreamManagement jsm;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cli = CliHarness.start(serverDir);
-        // A generous connect timeout: the first connection waits out the server's start on a busy machine.
-        nc = Nats.connect(new Options.Builder().server(cli.url()).connectionTimeout(Duration.ofSeconds(30)).build());
-        jsm = nc.jetStreamManagement();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
-    }
-
-    /** Each test gets a fresh stream ORDERS on orders.> with five messages. */
+    /** Each test gets a fresh stream ORDERS on orders.> with five messages (after the others are removed). */
     @BeforeEach
     void freshStream() throws Exception {
-        for (String name : jsm.getStreamNames()) {
-            jsm.deleteStream(name);
-        }
         jsm.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
         for (int i = 1; i <= 5; i++) {
             nc.jetStream().publish(i % 2 == 0 ? "orders.even" : "orders.odd",
                     ("order " + i).getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    private Result ok(String... args) {
-        Result r = cli.run(args);
-        assertThat(r.status()).as(r.toString()).isZero();
-        return r;
     }
 
     @Test

@@ -1,14 +1,16 @@
 package io.natrix.cli.kv;
 
+import static io.natrix.cli.CliAssert.oneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.natrix.cli.CliAssert;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.TestClients;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
-import io.nats.client.Nats;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.StorageType;
@@ -39,24 +41,8 @@ class KvCommandTest {
         cli.close();
     }
 
-    /** Waits until a watch's consumer exists on the stream, so changes made next reach it as changes. */
-    private void awaitWatcher(String stream) throws Exception {
-        try (Connection nc = Nats.connect(cli.url())) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> jsm.getStreamInfo(stream).getStreamState().getConsumerCount() > 0);
-        }
-    }
-
     private Result ok(String... args) {
-        Result r = cli.run(args);
-        assertThat(r.status()).as(r.toString()).isZero();
-        return r;
-    }
-
-    private static void assertOneLineError(Result r, String start) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).startsWith("natrix: error: " + start).hasLineCount(1);
+        return CliAssert.ok(cli.run(args));
     }
 
     @Test
@@ -77,7 +63,7 @@ class KvCommandTest {
                 .contains("     JetStream Stream: KV_CONFIG\n")
                 .contains("              Storage: Memory\n")
                 .contains("Metadata:\n\n").contains("team: ops");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             KeyValueStatus status = nc.keyValueManagement().getStatus("CONFIG");
             assertThat(status.getMaxHistoryPerKey()).isEqualTo(5);
             assertThat(status.getTtl()).isEqualTo(Duration.ofHours(1));
@@ -99,7 +85,7 @@ class KvCommandTest {
         ok("kv", "put", "E", "k", "v");
         Result edit = ok("kv", "edit", "E", "--history", "7", "--description", "after");
         assertThat(edit.out()).contains("History Kept: 7").contains("Description: after").contains("Values Stored: 1");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             KeyValueStatus status = nc.keyValueManagement().getStatus("E");
             assertThat(status.getMaxHistoryPerKey()).isEqualTo(7);
             assertThat(status.getDescription()).isEqualTo("after");
@@ -107,15 +93,15 @@ class KvCommandTest {
             assertThat(status.getMaximumValueSize()).isEqualTo(2048);
             assertThat(nc.keyValue("E").get("k").getValueAsString()).isEqualTo("v");
         }
-        assertOneLineError(cli.run("kv", "edit", "NOPE", "--history", "3"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("kv", "edit", "E", "--history", "0"), "invalid --history 0");
+        oneLineError(cli.run("kv", "edit", "NOPE", "--history", "3"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "edit", "E", "--history", "0"), "invalid --history 0");
     }
 
     @Test
     void markerTtlEnablesPerKeyTtls() throws Exception {
         Result add = ok("kv", "add", "TTLS", "--marker-ttl", "2s");
         assertThat(add.out()).contains("Per-Key TTL Supported: true").contains("Limit Marker TTL: 2s");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.keyValueManagement().getStatus("TTLS").getLimitMarkerTtl()).isEqualTo(Duration.ofSeconds(2));
         }
         ok("kv", "create", "TTLS", "k", "v", "--ttl", "1h");
@@ -133,7 +119,7 @@ class KvCommandTest {
         assertThat(get.out()).matches("(?s)B > name revision: 1 created @ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\n\nalice\n\n");
         assertThat(ok("kv", "get", "B", "other", "--raw").out()).isEqualTo("from stdin");
 
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             KeyValue kv = nc.keyValue("B");
             assertThat(kv.get("name").getValueAsString()).isEqualTo("alice");
             assertThat(kv.get("other").getValueAsString()).isEqualTo("from stdin");
@@ -143,7 +129,7 @@ class KvCommandTest {
         assertThat(ok("kv", "get", "B", "name", "--revision", "1", "--raw").out()).isEqualTo("alice");
 
         byte[] binary = {0, 1, 2, (byte) 0xff};
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             nc.keyValue("B").put("bin", binary);
         }
         assertThat(ok("kv", "get", "B", "bin").out()).contains("\n\nAAEC/w==\n\n");
@@ -153,10 +139,10 @@ class KvCommandTest {
     void createAndUpdateConflictsAreOneLineErrors() throws Exception {
         ok("kv", "add", "B", "--history", "5");
         ok("kv", "create", "B", "k", "one");
-        assertOneLineError(cli.run("kv", "create", "B", "k", "two"), "key \"k\" already exists in bucket \"B\"");
+        oneLineError(cli.run("kv", "create", "B", "k", "two"), "key \"k\" already exists in bucket \"B\"");
         ok("kv", "update", "B", "k", "two", "1");
-        assertOneLineError(cli.run("kv", "update", "B", "k", "three", "1"), "key \"k\" in bucket \"B\" is not at revision 1");
-        try (Connection nc = Nats.connect(cli.url())) {
+        oneLineError(cli.run("kv", "update", "B", "k", "three", "1"), "key \"k\" in bucket \"B\" is not at revision 1");
+        try (Connection nc = TestClients.connect(cli)) {
             KeyValueEntry e = nc.keyValue("B").get("k");
             assertThat(e.getValueAsString()).isEqualTo("two");
             assertThat(e.getRevision()).isEqualTo(2);
@@ -209,7 +195,7 @@ class KvCommandTest {
         ok("kv", "put", "W", "a", "1");
         // A live watch: once its consumer exists, it gets what was there and then every change.
         CompletableFuture<Result> live = CompletableFuture.supplyAsync(() -> cli.run("kv", "watch", "W", "--count", "3"));
-        awaitWatcher("KV_W");
+        TestClients.awaitConsumer(cli, "KV_W");
         ok("kv", "put", "W", "b", "2");
         ok("kv", "del", "W", "a", "-f");
         Result watched = live.get(20, TimeUnit.SECONDS);
@@ -234,7 +220,7 @@ class KvCommandTest {
         try {
             assertThat(own.run("kv", "add", "G").status()).isZero();
             CompletableFuture<Result> live = CompletableFuture.supplyAsync(() -> own.run("kv", "watch", "G"));
-            try (Connection nc = Nats.connect(own.url())) {
+            try (Connection nc = TestClients.connect(own)) {
                 JetStreamManagement jsm = nc.jetStreamManagement();
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> jsm.getStreamInfo("KV_G").getStreamState().getConsumerCount() > 0);
@@ -253,10 +239,10 @@ class KvCommandTest {
         ok("kv", "add", "R", "--history", "5");
         ok("kv", "put", "R", "k", "one");
         ok("kv", "put", "R", "k", "two");
-        assertOneLineError(cli.run("kv", "revert", "R", "k", "1"), "cannot ask for confirmation");
+        oneLineError(cli.run("kv", "revert", "R", "k", "1"), "cannot ask for confirmation");
         Result revert = ok("kv", "revert", "R", "k", "1", "-f");
         assertThat(revert.out()).contains("History for R > k").contains("│ k   │ 3        │ PUT │");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.keyValue("R").get("k").getValueAsString()).isEqualTo("one");
         }
         ok("kv", "put", "R", "gone", "x");
@@ -271,9 +257,9 @@ class KvCommandTest {
     @Test
     void deletingTheBucket() throws Exception {
         ok("kv", "add", "GONE");
-        assertOneLineError(cli.run("kv", "rm", "GONE"), "cannot ask for confirmation without a terminal, use --force");
+        oneLineError(cli.run("kv", "rm", "GONE"), "cannot ask for confirmation without a terminal, use --force");
         ok("kv", "rm", "GONE", "--force");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.keyValueManagement().getBucketNames()).doesNotContain("GONE");
         }
         assertThat(ok("kv", "ls").out()).isEqualTo("No Key-Value buckets found\n");
@@ -281,20 +267,20 @@ class KvCommandTest {
 
     @Test
     void badInputIsOneLineAndNonZero() {
-        assertOneLineError(cli.run("kv", "get", "NOPE", "k"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("kv", "put", "NOPE", "k", "v"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("kv", "info", "NOPE"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("kv", "info", "NOPE", "--json"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("kv", "rm", "NOPE", "-f"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "get", "NOPE", "k"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "put", "NOPE", "k", "v"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "info", "NOPE"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "info", "NOPE", "--json"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("kv", "rm", "NOPE", "-f"), "bucket \"NOPE\" not found");
         ok("kv", "add", "B");
-        assertOneLineError(cli.run("kv", "get", "B", "missing"), "key \"missing\" not found in bucket \"B\"");
-        assertOneLineError(cli.run("kv", "put", "B", "bad key", "v"), "invalid key \"bad key\"");
-        assertOneLineError(cli.run("kv", "add", "X", "--history", "65"), "invalid --history 65");
-        assertOneLineError(cli.run("kv", "add", "X", "--ttl", "soon"), "invalid value \"soon\" for --ttl");
-        assertOneLineError(cli.run("kv", "add", "X", "--max-value-size", "12Q"), "invalid value \"12Q\" for --max-value-size: not a size");
-        assertOneLineError(cli.run("kv", "add", "X", "--storage", "disk"), "invalid --storage \"disk\"");
-        assertOneLineError(cli.run("kv", "add", "bad.name"), "invalid bucket name \"bad.name\"");
-        assertOneLineError(cli.run("kv", "del", "B", "k"), "cannot ask for confirmation");
+        oneLineError(cli.run("kv", "get", "B", "missing"), "key \"missing\" not found in bucket \"B\"");
+        oneLineError(cli.run("kv", "put", "B", "bad key", "v"), "invalid key \"bad key\"");
+        oneLineError(cli.run("kv", "add", "X", "--history", "65"), "invalid --history 65");
+        oneLineError(cli.run("kv", "add", "X", "--ttl", "soon"), "invalid value \"soon\" for --ttl");
+        oneLineError(cli.run("kv", "add", "X", "--max-value-size", "12Q"), "invalid value \"12Q\" for --max-value-size: not a size");
+        oneLineError(cli.run("kv", "add", "X", "--storage", "disk"), "invalid --storage \"disk\"");
+        oneLineError(cli.run("kv", "add", "bad.name"), "invalid bucket name \"bad.name\"");
+        oneLineError(cli.run("kv", "del", "B", "k"), "cannot ask for confirmation");
 
         Result missing = cli.run("kv", "get", "B");
         assertThat(missing.status()).isEqualTo(2);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.nats.client.Connection;
+import io.natrix.cli.SharedServer;
+import io.natrix.cli.TestClients;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
@@ -13,32 +14,18 @@ import io.nats.client.api.StreamConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code pub}: what jnats subscribers see (templates, headers, stdin bodies), JetStream acks, and bad input. */
-class PubCommandTest {
+class PubCommandTest extends SharedServer {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path dir;
-
-    static CliHarness cli;
-    static Connection nc;
-
     @BeforeAll
     static void start() throws Exception {
-        cli = TestClients.patient(CliHarness.start(dir));
-        nc = TestClients.connect(cli);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
+        TestClients.patient(cli);
     }
 
     @Test

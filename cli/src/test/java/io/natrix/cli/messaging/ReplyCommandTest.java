@@ -4,39 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.nats.client.Connection;
+import io.natrix.cli.SharedServer;
+import io.natrix.cli.TestClients;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code reply}: answering jnats requests by echo, fixed templated body and command, in natscli's queue group. */
-class ReplyCommandTest {
+class ReplyCommandTest extends SharedServer {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
-
-    static CliHarness cli;
-    static Connection nc;
-
     @BeforeAll
     static void start() throws Exception {
-        cli = TestClients.patient(CliHarness.start(dir));
-        nc = TestClients.connect(cli);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
+        TestClients.patient(cli);
     }
 
     private static String text(Message m) {

@@ -4,31 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
-import io.nats.client.Connection;
+import io.natrix.cli.SharedServer;
+import io.natrix.cli.TestClients;
 import io.nats.client.Dispatcher;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code req}: replies from jnats responders, several replies, templates and stdin, and the failures. */
-class ReqCommandTest {
-
-    @TempDir
-    static Path dir;
-
-    static CliHarness cli;
-    static Connection nc;
+class ReqCommandTest extends SharedServer {
 
     @BeforeAll
     static void start() throws Exception {
-        cli = TestClients.patient(CliHarness.start(dir));
-        nc = TestClients.connect(cli);
+        TestClients.patient(cli);
         Dispatcher d = nc.createDispatcher();
         // Answers with the request upper-cased and its X-Seq header echoed as X-Answer.
         d.subscribe("svc.upper", m -> nc.publish(NatsMessage.builder().subject(m.getReplyTo())
@@ -42,12 +35,6 @@ class ReqCommandTest {
         }
         d.subscribe("svc.silent", m -> { });
         nc.flush(Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
     }
 
     @Test

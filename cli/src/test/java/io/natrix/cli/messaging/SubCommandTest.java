@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.SharedServer;
+import io.natrix.cli.TestClients;
 import io.natrix.cli.output.Json;
-import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -23,24 +24,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sub}: core and JetStream subscriptions fed by jnats, natscli's output shapes, dumps, and bad input. */
-class SubCommandTest {
-
-    @TempDir
-    static Path dir;
-
-    static CliHarness cli;
-    static Connection nc;
+class SubCommandTest extends SharedServer {
 
     @BeforeAll
     static void start() throws Exception {
-        cli = TestClients.patient(CliHarness.start(dir));
-        nc = TestClients.connect(cli);
+        TestClients.patient(cli);
         JetStreamManagement jsm = nc.jetStreamManagement();
         jsm.addStream(StreamConfiguration.builder().name("ORD").subjects("ord.>")
                 .storageType(StorageType.Memory).build());
@@ -49,12 +42,6 @@ class SubCommandTest {
         js.publish(NatsMessage.builder().subject("ord.b").headers(new Headers().add("K", "v"))
                 .data(bytes("second")).build());
         js.publish("ord.a", bytes("third"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
     }
 
     private static byte[] bytes(String s) {

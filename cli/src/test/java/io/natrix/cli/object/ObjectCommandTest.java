@@ -1,13 +1,13 @@
 package io.natrix.cli.object;
 
+import static io.natrix.cli.CliAssert.oneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.natrix.cli.CliAssert;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.TestClients;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.ObjectStoreStatus;
@@ -45,24 +45,8 @@ class ObjectCommandTest {
         cli.close();
     }
 
-    /** Waits until a watch's consumer exists on the stream, so changes made next reach it as changes. */
-    private void awaitWatcher(String stream) throws Exception {
-        try (Connection nc = Nats.connect(cli.url())) {
-            JetStreamManagement jsm = nc.jetStreamManagement();
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> jsm.getStreamInfo(stream).getStreamState().getConsumerCount() > 0);
-        }
-    }
-
     private Result ok(String... args) {
-        Result r = cli.run(args);
-        assertThat(r.status()).as(r.toString()).isZero();
-        return r;
-    }
-
-    private static void assertOneLineError(Result r, String start) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).startsWith("natrix: error: " + start).hasLineCount(1);
+        return CliAssert.ok(cli.run(args));
     }
 
     private Path randomFile(String name, int size, long seed) throws Exception {
@@ -91,7 +75,7 @@ class ObjectCommandTest {
                 .contains("              Storage: Memory\n")
                 .contains("     JetStream Stream: OBJ_FILES\n")
                 .contains("             Metadata: owner: ci\n");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             ObjectStoreStatus status = nc.objectStoreManagement().getStatus("FILES");
             assertThat(status.getTtl()).isEqualTo(Duration.ofHours(2));
             assertThat(status.getDescription()).isEqualTo("build output");
@@ -113,7 +97,7 @@ class ObjectCommandTest {
         ok("object", "put", "E", randomFile("e.bin", 1000, 5).toString(), "--name", "e");
         Result edit = ok("object", "edit", "E", "--ttl", "30s", "--description", "after");
         assertThat(edit.out()).contains("Description: after").contains("TTL: 30s").contains("Metadata: a: 1");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             ObjectStoreStatus status = nc.objectStoreManagement().getStatus("E");
             assertThat(status.getDescription()).isEqualTo("after");
             assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(30));
@@ -122,11 +106,11 @@ class ObjectCommandTest {
             assertThat(nc.objectStore("E").getInfo("e").getSize()).isEqualTo(1000);
         }
         ok("object", "edit", "E", "--metadata", "b=2");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.objectStoreManagement().getStatus("E").getMetadata()).containsEntry("b", "2")
                     .doesNotContainKey("a");
         }
-        assertOneLineError(cli.run("object", "edit", "NOPE", "--ttl", "1h"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "edit", "NOPE", "--ttl", "1h"), "bucket \"NOPE\" not found");
     }
 
     @Test
@@ -143,7 +127,7 @@ class ObjectCommandTest {
                 .contains("           Digest: SHA-256 " + hex + "\n")
                 .contains("          Headers: Content-Type: application/octet-stream\n");
 
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             ObjectStore os = nc.objectStore("B");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ObjectInfo info = os.get("big.bin", bytes);
@@ -174,12 +158,12 @@ class ObjectCommandTest {
     @Test
     void putFromStdinNeedsANameAndReplacingNeedsForce() throws Exception {
         ok("object", "add", "B");
-        assertOneLineError(cli.runWithInput("data", "object", "put", "B"), "--name is required when reading from stdin");
+        oneLineError(cli.runWithInput("data", "object", "put", "B"), "--name is required when reading from stdin");
         Result put = cli.runWithInput("from stdin", "object", "put", "B", "--name", "notes/today.txt");
         assertThat(put.status()).as(put.toString()).isZero();
         assertThat(put.out()).contains("Object information for B > notes/today.txt").contains("Size: 10 B");
 
-        assertOneLineError(cli.runWithInput("again", "object", "put", "B", "--name", "notes/today.txt"),
+        oneLineError(cli.runWithInput("again", "object", "put", "B", "--name", "notes/today.txt"),
                 "cannot ask for confirmation without a terminal, use --force");
         Result forced = cli.runWithInput("replaced", "object", "put", "B", "--name", "notes/today.txt", "--force");
         assertThat(forced.status()).as(forced.toString()).isZero();
@@ -196,7 +180,7 @@ class ObjectCommandTest {
         ok("object", "put", "B", file.toString(), "--name", "data.bin");
         Path existing = dir.resolve("existing.bin");
         Files.writeString(existing, "keep me");
-        assertOneLineError(cli.run("object", "get", "B", "data.bin", "--output", existing.toString()),
+        oneLineError(cli.run("object", "get", "B", "data.bin", "--output", existing.toString()),
                 "cannot ask for confirmation without a terminal, use --force");
         assertThat(Files.readString(existing)).isEqualTo("keep me");
         ok("object", "get", "B", "data.bin", "--output", existing.toString(), "--force");
@@ -216,15 +200,15 @@ class ObjectCommandTest {
         ok("object", "get", "LINKS", "alias", "-O", viaLink.toString());
         assertThat(sha256(viaLink)).isEqualTo(sha256(file));
         ok("object", "link", "LINKS", "whole", "SRC");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             ObjectInfo alias = nc.objectStore("LINKS").getInfo("alias");
             assertThat(alias.isLink()).isTrue();
             assertThat(alias.getLink().getBucket()).isEqualTo("SRC");
             assertThat(alias.getLink().getObjectName()).isEqualTo("orig");
             assertThat(nc.objectStore("LINKS").getInfo("whole").getLink().isBucketLink()).isTrue();
         }
-        assertOneLineError(cli.run("object", "link", "LINKS", "again", "LINKS", "alias"), "could not link LINKS > again");
-        assertOneLineError(cli.run("object", "link", "LINKS", "x", "SRC", "missing"),
+        oneLineError(cli.run("object", "link", "LINKS", "again", "LINKS", "alias"), "could not link LINKS > again");
+        oneLineError(cli.run("object", "link", "LINKS", "x", "SRC", "missing"),
                 "object \"missing\" not found in bucket \"SRC\"");
 
         Result seal = ok("object", "seal", "LINKS", "-f");
@@ -235,14 +219,14 @@ class ObjectCommandTest {
 
         Result del = ok("object", "del", "SRC", "orig", "--force");
         assertThat(del.out()).startsWith("Removed SRC > orig\n").contains("Information for Object Store Bucket SRC");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.objectStore("SRC").getInfo("orig")).isNull();
         }
-        assertOneLineError(cli.run("object", "get", "SRC", "orig", "-O", dir.resolve("x").toString()),
+        oneLineError(cli.run("object", "get", "SRC", "orig", "-O", dir.resolve("x").toString()),
                 "object \"orig\" not found in bucket \"SRC\"");
-        assertOneLineError(cli.run("object", "rm", "SRC"), "cannot ask for confirmation");
+        oneLineError(cli.run("object", "rm", "SRC"), "cannot ask for confirmation");
         ok("object", "rm", "SRC", "-f");
-        try (Connection nc = Nats.connect(cli.url())) {
+        try (Connection nc = TestClients.connect(cli)) {
             assertThat(nc.objectStoreManagement().getBucketNames()).containsExactly("LINKS");
         }
     }
@@ -252,7 +236,7 @@ class ObjectCommandTest {
         ok("object", "add", "W");
         ok("object", "put", "W", randomFile("one.bin", 1024, 1).toString(), "--name", "one");
         CompletableFuture<Result> live = CompletableFuture.supplyAsync(() -> cli.run("object", "watch", "W", "--count", "3"));
-        awaitWatcher("OBJ_W");
+        TestClients.awaitConsumer(cli, "OBJ_W");
         ok("object", "put", "W", randomFile("two.bin", 2048, 2).toString(), "--name", "two");
         ok("object", "del", "W", "one", "-f");
         Result watched = live.get(20, TimeUnit.SECONDS);
@@ -265,18 +249,18 @@ class ObjectCommandTest {
 
     @Test
     void badInputIsOneLineAndNonZero() throws Exception {
-        assertOneLineError(cli.run("object", "ls", "NOPE"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("object", "info", "NOPE"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("object", "info", "NOPE", "--json"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("object", "get", "NOPE", "x"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("object", "rm", "NOPE", "-f"), "bucket \"NOPE\" not found");
-        assertOneLineError(cli.run("object", "add", "bad.name"), "invalid bucket name \"bad.name\"");
+        oneLineError(cli.run("object", "ls", "NOPE"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "info", "NOPE"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "info", "NOPE", "--json"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "get", "NOPE", "x"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "rm", "NOPE", "-f"), "bucket \"NOPE\" not found");
+        oneLineError(cli.run("object", "add", "bad.name"), "invalid bucket name \"bad.name\"");
         ok("object", "add", "B");
-        assertOneLineError(cli.run("object", "put", "B", dir.resolve("absent").toString()), "cannot read file");
-        assertOneLineError(cli.run("object", "info", "B", "absent"), "object \"absent\" not found in bucket \"B\"");
-        assertOneLineError(cli.runWithInput("x", "object", "put", "B", "--name", "h", "-H", "nocolon"),
+        oneLineError(cli.run("object", "put", "B", dir.resolve("absent").toString()), "cannot read file");
+        oneLineError(cli.run("object", "info", "B", "absent"), "object \"absent\" not found in bucket \"B\"");
+        oneLineError(cli.runWithInput("x", "object", "put", "B", "--name", "h", "-H", "nocolon"),
                 "invalid header \"nocolon\"");
-        assertOneLineError(cli.run("object", "get", "B", "x", "-O", dir.resolve("no/such/dir/f").toString()),
+        oneLineError(cli.run("object", "get", "B", "x", "-O", dir.resolve("no/such/dir/f").toString()),
                 "object \"x\" not found");
 
         Result missing = cli.run("object", "get", "B");

@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.cli.CliHarness;
 import io.natrix.cli.CliHarness.Result;
+import io.natrix.cli.SharedJetStream;
 import io.natrix.cli.output.Json;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
@@ -21,52 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** natscli's stream management: every subcommand's output and its effect as jnats sees it, and bad input. */
-class StreamCommandTest {
-
-    @TempDir
-    static Path serverDir;
+class StreamCommandTest extends SharedJetStream {
 
     @TempDir
     Path dir;
-
-    private static CliHarness cli;
-    private static Connection nc;
-    private static JetStreamManagement jsm;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cli = CliHarness.start(serverDir);
-        // A generous connect timeout: the first connection waits out the server's start on a busy machine.
-        nc = Nats.connect(new Options.Builder().server(cli.url()).connectionTimeout(Duration.ofSeconds(30)).build());
-        jsm = nc.jetStreamManagement();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nc.close();
-        cli.close();
-    }
-
-    /** Each test starts with no streams: they share one server. */
-    @BeforeEach
-    void removeStreams() throws Exception {
-        for (String name : jsm.getStreamNames()) {
-            jsm.deleteStream(name);
-        }
-    }
-
-    private Result ok(String... args) {
-        Result r = cli.run(args);
-        assertThat(r.status()).as(r.toString()).isZero();
-        return r;
-    }
 
     private void publish(String subject, String data, int count) throws Exception {
         for (int i = 0; i < count; i++) {
