@@ -225,6 +225,12 @@ final class ConsumerRequests {
         Instant created = Instant.now();
         ConsumerStore store = null;
         if (keptOnDisk(sc, config)) {
+            if (name.indexOf('\0') >= 0) {
+                // nats-server fails to make the consumer's directory ("invalid argument"); so does this.
+                throw new JsApiException(JsErrors.get("JSConsumerStoreFailedErrF", Map.of("err",
+                        "consumer directory for " + name.replace("\0", "\\x00")
+                                + ": invalid argument (a file name can not hold NUL)")));
+            }
             store = new ConsumerStore(jsa.streamDir(streamName).resolve("obs").resolve(name), js.config().syncAlways());
             try {
                 store.writeMeta(config, created);

@@ -63,12 +63,12 @@ public final class StreamConfigs {
     }
 
     /**
-     * Checks a create request's configuration and returns it with its defaults, as a single nats-server does for
-     * {@code STREAM.CREATE}: the API level metadata is set ({@link JsVersioning#withStaticMetadata}); a name with
-     * {@code /} or {@code \} is refused (400 10128), as is a sealed stream (a stream is sealed by an update) and
-     * {@code mirror_direct} without a mirror; then {@link #checkAndDefault}; then more than one replica (500 10074).
-     * Whether the name matches the request subject, and whether another stream already has the name or
-     * overlapping subjects, are the caller's to check, before and after this.
+     * Checks a create request's configuration and returns it with its defaults, as a single nats-server does for {@code
+     * STREAM.CREATE}: the API level metadata is set ({@link JsVersioning#withStaticMetadata}); a name with {@code /} or
+     * {@code \} is refused (400 10128), a name with NUL too (500 10049), as is a sealed stream (a stream
+     * is sealed by an update) and {@code mirror_direct} without a mirror; then {@link #checkAndDefault}; then more than
+     * one replica (500 10074). Whether the name matches the request subject, and whether another stream already has the
+     * name or overlapping subjects, are the caller's to check, before and after this.
      *
      * @throws JsApiException with the error nats-server returns for the first problem
      */
@@ -77,6 +77,12 @@ public final class StreamConfigs {
         StreamConfig config = JsVersioning.withStaticMetadata(requested);
         if (config.name().indexOf('/') >= 0 || config.name().indexOf('\\') >= 0) {
             throw new JsApiException(JsErrors.streamNameContainsPathSeparators());
+        }
+        if (config.name().indexOf('\0') >= 0) {
+            // nats-server fails to make a file stream's directory (500 10049, "invalid argument"); this refuses a
+            // memory stream's too, whose name would reach the file system in a snapshot or a restore.
+            throw new JsApiException(JsErrors.streamCreate("stream directory for "
+                    + config.name().replace("\0", "\\x00") + ": invalid argument (a file name can not hold NUL)"));
         }
         if (config.sealed()) {
             throw invalid("stream configuration for create can not be sealed");

@@ -53,7 +53,8 @@ class JsApiFuzzTest {
             + "\"max_msg_size\":-1,\"discard\":\"old\",\"storage\":\"file\",\"num_replicas\":1,"
             + "\"duplicate_window\":120000000000,\"sealed\":false,\"deny_delete\":false,\"deny_purge\":false,"
             + "\"allow_rollup_hdrs\":true,\"allow_direct\":true,\"mirror_direct\":false,"
-            + "\"subject_transform\":{\"src\":\"s.>\",\"dest\":\"s.>\"},\"republish\":{\"src\":\"s.>\",\"dest\":\"r.>\"},"
+            + "\"subject_transform\":{\"src\":\"s.>\",\"dest\":\"s.>\"},"
+            + "\"republish\":{\"src\":\"s.>\",\"dest\":\"r.>\"},"
             + "\"sources\":[{\"name\":\"O\",\"opt_start_seq\":1,\"filter_subject\":\"o.>\"}],"
             + "\"metadata\":{\"a\":\"b\"},\"allow_msg_ttl\":true,\"first_seq\":1,\"compression\":\"none\"}";
     private static final String CONSUMER_CONFIG = "{\"durable_name\":\"C\",\"name\":\"C\",\"deliver_policy\":\"all\","
@@ -148,6 +149,33 @@ class JsApiFuzzTest {
             assertThat(jsm.getStreamInfo("S").getStreamState().getMsgCount()).isPositive();
             assertThat(jsm.getAccountStatistics().getStreams()).isPositive();
         }
+    }
+
+    @Test
+    void namesAFileSystemCannotHoldAreRefusedWithNatsServersErrors() throws Exception {
+        // Found by the fuzz above: a NUL in a file stream's or a durable consumer's name cannot name a directory.
+        try (TestServer server = jetStreamServer(dir); Connection nc = connect(server)) {
+            JsonNode stream = request(nc, "$JS.API.STREAM.CREATE.F\u0000", "{\"name\":\"F\\u0000\"}");
+            assertThat(stream.at("/error/code").asInt()).isEqualTo(500);
+            assertThat(stream.at("/error/err_code").asInt()).isEqualTo(10049);
+            JsonNode memory = request(nc, "$JS.API.STREAM.CREATE.M\u0000",
+                    "{\"name\":\"M\\u0000\",\"storage\":\"memory\"}");
+            assertThat(memory.at("/error/err_code").asInt()).as("%s", memory).isEqualTo(10049);
+
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("S").subjects("s.>")
+                    .storageType(StorageType.File).build());
+            JsonNode consumer = request(nc, "$JS.API.CONSUMER.CREATE.S.C\u0000",
+                    "{\"stream_name\":\"S\",\"config\":{\"durable_name\":\"C\\u0000\",\"ack_policy\":\"explicit\"}}");
+            assertThat(consumer.at("/error/code").asInt()).as("%s", consumer).isEqualTo(500);
+            assertThat(consumer.at("/error/err_code").asInt()).isEqualTo(10104);
+            assertThat(nc.jetStreamManagement().getConsumerNames("S")).isEmpty();
+        }
+    }
+
+    private static JsonNode request(Connection nc, String subject, String body) throws Exception {
+        Message m = nc.request(subject, bytes(body), ANSWER);
+        assertThat(m).as("an answer to %s", subject).isNotNull();
+        return JSON.readTree(m.getData());
     }
 
     /** Starts the next stretch of requests from a known state: only the stream S, with a few messages and C. */

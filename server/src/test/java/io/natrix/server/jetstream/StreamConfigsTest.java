@@ -247,6 +247,11 @@ class StreamConfigsTest {
     void streamCreateRefusesWhatOnlyCreateRefuses() throws JsApiException {
         assertRefused(() -> create("{\"name\":\"A/B\"}"), 400, 10128, "Stream name can not contain path separators");
         assertRefused(() -> create("{\"name\":\"A\\\\B\"}"), 400, 10128, "Stream name can not contain path separators");
+        // A stream's directory can not be named with NUL: nats-server's mkdir fails, and so does this.
+        assertRefused(() -> create("{\"name\":\"A\\u0000\"}"), 500, 10049,
+                "stream directory for A\\x00: invalid argument (a file name can not hold NUL)");
+        assertRefused(() -> create("{\"name\":\"A\\u0000\",\"storage\":\"memory\"}"), 500, 10049,
+                "stream directory for A\\x00: invalid argument (a file name can not hold NUL)");
         assertRefused(() -> create("{\"name\":\"A\",\"sealed\":true}"), 500, 10052,
                 "stream configuration for create can not be sealed");
         assertRefused(() -> create("{\"name\":\"A\",\"mirror_direct\":true}"), 500, 10052,
