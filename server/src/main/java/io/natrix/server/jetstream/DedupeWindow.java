@@ -42,12 +42,6 @@ final class DedupeWindow {
         byTime.addLast(e);
     }
 
-    /** The most recent id recorded, or null ({@code Nats-Expected-Last-Msg-Id}). */
-    String lastId() {
-        Entry e = byTime.peekLast();
-        return e == null ? null : e.id();
-    }
-
     void clear() {
         byId.clear();
         byTime.clear();

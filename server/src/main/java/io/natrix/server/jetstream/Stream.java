@@ -100,8 +100,34 @@ final class Stream {
         this.dedupe = new DedupeWindow(config.duplicateWindowNanos());
         store.trackUsage(quota.tracker(config.storage()));
         store.limits(limits(config));
+        rebuildDedupe();
         transforms(config);
         subscribe();
+    }
+
+    /**
+     * Fills the duplicate window from the store, as nats-server does when it loads a stream: the message ids of the
+     * messages stored within the window before now, so that a publisher retrying across a restart is still told
+     * its message is a duplicate, and the last message's id for {@code Nats-Expected-Last-Msg-Id}. Reads only the
+     * messages of the window.
+     */
+    private void rebuildDedupe() throws IOException {
+        long window = config.duplicateWindowNanos();
+        if (window <= 0) {
+            return;
+        }
+        long last = store.state().lastSeq();
+        StoredMessage m = store.loadNext(">", store.sequenceAt(nowNanos() - window));
+        while (m != null) {
+            String id = m.headers() == null ? null : NatsHeaders.parse(m.headers()).get(NatsHeaders.MSG_ID);
+            if (id != null && !id.isEmpty()) {
+                dedupe.record(id, m.sequence(), m.timestampNanos());
+            }
+            if (m.sequence() == last) {
+                lastMsgId = id; // the last message's id, none when it has none (as nats-server's lmsgId)
+            }
+            m = m.sequence() < last ? store.loadNext(">", m.sequence() + 1) : null;
+        }
     }
 
     String name() {
@@ -415,8 +441,8 @@ final class Stream {
         }
         if (msgId != null && !msgId.isEmpty()) {
             dedupe.record(msgId, seq, now);
-            lastMsgId = msgId;
         }
+        lastMsgId = msgId; // the last stored message's id, none when it had none (as nats-server's lmsgId)
         appended();
         return seq;
     }

@@ -113,6 +113,36 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void duplicatesAreRecognisedAcrossARestart() throws Exception {
+        // nats-server rebuilds a stream's duplicate window from its messages when it loads the stream: a publisher
+        // retrying after a restart must not store its message twice.
+        long firstSeq;
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("DR").subjects("dr.>")
+                    .storageType(StorageType.File).duplicateWindow(Duration.ofMinutes(5)).build());
+            JetStream js = nc.jetStream();
+            firstSeq = js.publish("dr.a", bytes("x"), PublishOptions.builder().messageId("abc").build()).getSeqno();
+            js.publish("dr.b", bytes("no id"));
+            js.publish("dr.c", bytes("y"), PublishOptions.builder().messageId("def").build());
+        }
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStream js = nc.jetStream();
+            PublishAck again = js.publish("dr.a", bytes("x"), PublishOptions.builder().messageId("abc").build());
+            assertThat(again.isDuplicate()).isTrue();
+            assertThat(again.getSeqno()).isEqualTo(firstSeq);
+            // The last id is known again too (Nats-Expected-Last-Msg-Id).
+            assertThat(js.publish("dr.d", bytes("z"), PublishOptions.builder().expectedLastMsgId("def")
+                    .messageId("ghi").build()).getSeqno()).isEqualTo(4);
+            assertThat(nc.jetStreamManagement().getStreamInfo("DR").getStreamState().getMsgCount()).isEqualTo(4);
+            // As in nats-server, the last id is the last message's: a message without one leaves none.
+            js.publish("dr.e", bytes("no id"));
+            assertThatThrownBy(() -> js.publish("dr.f", bytes("w"), PublishOptions.builder().expectedLastMsgId("ghi")
+                    .build())).isInstanceOfSatisfying(JetStreamApiException.class,
+                            e -> assertThat(e.getApiErrorCode()).isEqualTo(10070));
+        }
+    }
+
+    @Test
     void expectationsAreEnforced() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("E").subjects("e.*")
