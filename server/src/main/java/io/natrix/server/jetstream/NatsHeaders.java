@@ -23,6 +23,8 @@ public final class NatsHeaders {
     public static final String EXPECTED_LAST_MSG_ID = "Nats-Expected-Last-Msg-Id";
     public static final String ROLLUP = "Nats-Rollup";
     public static final String TTL = "Nats-TTL";
+    /** Who sent a request across a service import; never stored in a stream. */
+    public static final String REQUEST_INFO = "Nats-Request-Info";
 
     private static final NatsHeaders EMPTY = new NatsHeaders(Map.of());
 

@@ -342,6 +342,10 @@ final class Stream {
     /** {@link #store} on the stream's own subject (transformed already, or a marker's). */
     private PubAck append(String subject, byte[] headers, byte[] payload) throws JsApiException, IOException {
         NatsHeaders h = NatsHeaders.parse(headers);
+        if (h.get(NatsHeaders.REQUEST_INFO) != null) {
+            // Who sent a request across an import is for its answerer, not for the log (nats-server removes it too).
+            headers = SourceHeader.remove(headers, NatsHeaders.REQUEST_INFO, false);
+        }
         long now = nowNanos();
         lock.lock();
         try {

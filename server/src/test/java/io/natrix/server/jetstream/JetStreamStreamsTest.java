@@ -143,6 +143,28 @@ class JetStreamStreamsTest {
     }
 
     @Test
+    void aRequestInfoHeaderIsNeverStored() throws Exception {
+        // Nats-Request-Info says who sent a request across an import; nats-server removes it from what a stream
+        // stores, so a client cannot plant a forged identity in the log either.
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("RI").subjects("ri.>").storageType(StorageType.File)
+                    .build());
+            JetStream js = nc.jetStream();
+            js.publish(NatsMessage.builder().subject("ri.a").data(bytes("x")).headers(new Headers()
+                    .add("Nats-Request-Info", "{\"acc\":\"SYS\",\"user\":\"admin\"}").add("X-Kept", "yes"))
+                    .build());
+            js.publish(NatsMessage.builder().subject("ri.b").data(bytes("y")).headers(new Headers()
+                    .add("Nats-Request-Info", "{\"acc\":\"SYS\"}")).build());
+            MessageInfo a = jsm.getMessage("RI", 1);
+            assertThat(a.getHeaders().get("Nats-Request-Info")).isNull();
+            assertThat(a.getHeaders().getFirst("X-Kept")).isEqualTo("yes");
+            MessageInfo b = jsm.getMessage("RI", 2);
+            assertThat(b.getHeaders() == null || b.getHeaders().get("Nats-Request-Info") == null).isTrue();
+        }
+    }
+
+    @Test
     void expectationsAreEnforced() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("E").subjects("e.*")
