@@ -18,12 +18,20 @@ import io.nats.client.NKey;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,6 +164,57 @@ class SecurityConfigTest {
                 return null;
             }
         };
+    }
+
+    @Test
+    void securityEveryConnectionGetsANonceOfItsOwn() throws Exception {
+        // A signature is only worth something if the nonce it signs is never offered twice: 3,000 connections,
+        // 3,000 different nonces.
+        NKey user = NKey.createUser(null);
+        Set<String> nonces = new HashSet<>();
+        Pattern nonce = Pattern.compile("\"nonce\":\"([A-Za-z0-9_-]+)\"");
+        try (TestServer server = serverWith("authorization { users = [ { nkey: "
+                + new String(user.getPublicKey()) + " } ] }")) {
+            for (int i = 0; i < 3000; i++) {
+                String info = infoLine(server);
+                Matcher m = nonce.matcher(info);
+                assertThat(m.find()).as("a nonce in %s", info).isTrue();
+                assertThat(nonces.add(m.group(1))).as("nonce %s offered twice", m.group(1)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void securityNoAuthUserIsNotAppliedBeforeConnect() throws Exception {
+        // nats-server advisory 2026-16: no_auth_user must not let a client act before its CONNECT.
+        String config = "authorization { users = [ { user: guest, password: g } ] }\nno_auth_user: guest\n";
+        try (TestServer server = serverWith(config);
+             Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).startsWith("INFO ");
+            socket.getOutputStream().write(bytes("SUB x 1\r\nPUB x 1\r\na\r\n"));
+            assertThat(readLine(in)).isEqualTo("-ERR 'Authorization Violation'");
+            assertThat(in.read()).as("closed").isEqualTo(-1);
+        }
+    }
+
+    /** Connects, reads the INFO line and disconnects. */
+    private static String infoLine(TestServer server) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            return readLine(socket.getInputStream());
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     @Test
