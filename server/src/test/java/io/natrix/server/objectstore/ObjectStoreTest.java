@@ -476,8 +476,9 @@ class ObjectStoreTest {
             assertThat(small.getStatus().getBackingStreamInfo().getStreamState().getMsgCount()).isEqualTo(2);
             assertThat(read(small, "fits")).hasSize(4 * KIB);
 
+            // Long enough for the object to be put and found before it expires, on a busy machine too.
             osm.create(ObjectStoreConfiguration.builder("brief").storageType(StorageType.Memory)
-                    .ttl(Duration.ofSeconds(1)).build());
+                    .ttl(Duration.ofSeconds(3)).build());
             ObjectStore brief = nc.objectStore("brief");
             brief.put("soon gone", random(3 * KIB, 12));
             assertThat(brief.getInfo("soon gone")).isNotNull();
