@@ -215,8 +215,10 @@ class MonitorTrafficAttributionTest {
                     try (Connection watched = connect("a", "apass", "closing2")) {
                         watched.flush(TIMEOUT);
                     }
-                    await().atMost(TIMEOUT).until(() -> events.stream()
-                            .anyMatch(m -> m.getSubject().equals("$SYS.ACCOUNT.A.DISCONNECT")));
+                    // The connect and the disconnect each bring an account_connections event too, which may
+                    // arrive after the DISCONNECT advisory (it is published from the system thread): wait for all.
+                    await().atMost(TIMEOUT).until(() -> count(events, "$SYS.ACCOUNT.A.DISCONNECT") == 1
+                            && count(events, "$SYS.ACCOUNT.A.SERVER.CONNS") == 2);
                     long n;
                     long bytes;
                     synchronized (events) {
@@ -255,6 +257,12 @@ class MonitorTrafficAttributionTest {
             assertThat(now[0].minus(start)).as(step).isEqualTo(expected);
         });
         before = now[0];
+    }
+
+    private static long count(List<Message> events, String subject) {
+        synchronized (events) {
+            return events.stream().filter(m -> m.getSubject().equals(subject)).count();
+        }
     }
 
     private static List<Long> c(long inMsgs, long inBytes, long outMsgs, long outBytes) {
