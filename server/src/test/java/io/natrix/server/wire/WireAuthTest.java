@@ -91,7 +91,9 @@ class WireAuthTest {
         try (WireServer server = WireServer.start(s -> {
                 s.user = "alice";
                 s.password = "s3cret";
-                s.authTimeout = Duration.ofMillis(300);
+                // Short for the silent client, yet long enough for the prompt one to send its CONNECT in time on
+                // a busy machine; expectClosedAfter waits longer than this.
+                s.authTimeout = Duration.ofSeconds(2);
             });
              WireClient silent = WireClient.connect(server);
              WireClient prompt = WireClient.connect(server)) {
