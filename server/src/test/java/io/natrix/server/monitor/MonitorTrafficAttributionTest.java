@@ -207,6 +207,14 @@ class MonitorTrafficAttributionTest {
                 changed("a client connects and closes", Map.of());
 
                 try (Connection sys = connect("sys", "spass", "sys")) {
+                    // Connection events (sys's own among them) are published from the system thread, in order, and
+                    // may come late. Once that thread has answered a request, all earlier ones are out, before
+                    // anyone listens: only the events of the watched connection below can reach the listener.
+                    Message conns = sys.request("$SYS.REQ.ACCOUNT.A.CONNS", new byte[0], TIMEOUT);
+                    assertThat(conns).isNotNull();
+                    long answer = conns.getData().length;
+                    changed("a request the system thread answers", Map.of("varz", c(1, 0, 1, answer),
+                            "acc SYS", c(1, 0, 1, answer), "conn sys", c(1, 0, 1, answer)));
                     List<Message> events = Collections.synchronizedList(new ArrayList<>());
                     Dispatcher listener = sys.createDispatcher(events::add);
                     listener.subscribe("$SYS.ACCOUNT.>");
