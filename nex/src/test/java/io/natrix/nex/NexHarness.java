@@ -104,7 +104,9 @@ public final class NexHarness implements AutoCloseable {
         b.dataDir = dir.resolve("node-" + name);
         b.heartbeatInterval = Duration.ofSeconds(30);
         b.stopGrace = Duration.ofSeconds(2);
-        b.functionTimeout = Duration.ofSeconds(2);
+        // Generous: a function's first calls into host services (key-value and object buckets made on first use,
+        // requests) can take seconds on a busy machine. Tests of the time limit set their own.
+        b.functionTimeout = Duration.ofSeconds(20);
         customize.accept(b);
         try {
             Connection c = connect();

@@ -42,6 +42,16 @@ final class OperatorFixture {
     /** How long a refused connect may take before jnats gives up. */
     static final Duration REFUSED_CONNECT_TIMEOUT = Duration.ofMillis(1500);
 
+    static {
+        // jnats' first Ed25519 signature sets its crypto up, which can take seconds on a busy machine: done here, it
+        // cannot push a refused connect (a creds user signs the nonce) past its short timeout before the -ERR.
+        try {
+            io.nats.client.NKey.createUser(null).sign(new byte[] {0});
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Path dir;
     final NKeyPair operator = NKeyPair.create(NKeyType.OPERATOR);
     final NKeyPair operatorSigner = NKeyPair.create(NKeyType.OPERATOR);

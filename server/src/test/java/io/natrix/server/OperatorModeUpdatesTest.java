@@ -40,9 +40,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OperatorModeUpdatesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How far ahead an expiry set before the server starts lies: start and first creds connect fit well inside. */
+    private static final long EXPIRY_MARGIN_SECONDS = 5;
 
     @TempDir
     Path dir;
+
+    /** Long enough to wait for something due at the epoch second {@code expires}, from now. */
+    private static Duration untilPast(long expires) {
+        return Duration.ofSeconds(Math.max(0, expires - Instant.now().getEpochSecond())).plus(TIMEOUT);
+    }
 
     private static AccountLimits connLimit(long conn) {
         AccountLimits u = AccountLimits.UNLIMITED;
@@ -91,12 +98,14 @@ class OperatorModeUpdatesTest {
     @Test
     void accountExpiryClosesItsConnectionsWithAccountAuthenticationExpired() throws Exception {
         OperatorFixture f = new OperatorFixture(dir);
-        long expires = Instant.now().getEpochSecond() + 2;
+        // The account is preloaded, so its expiry is set before the server starts: leave room for the start and a
+        // slow first creds connect (jnats' Ed25519 set-up on a busy machine), or the connect itself is refused.
+        long expires = Instant.now().getEpochSecond() + EXPIRY_MARGIN_SECONDS;
         TestAccount a = f.account("A").update(c -> c.withData(c.data().withExpiresAtSeconds(expires)));
         Errors errors = new Errors();
         try (TestServer server = f.start(f.memoryConfig(a));
              Connection nc = connect(server, a.user("u").creds(), errors)) {
-            await().atMost(Duration.ofSeconds(6)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
+            await().atMost(untilPast(expires)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
             errors.awaitExactly("Account Authentication Expired");
         }
     }
@@ -104,7 +113,8 @@ class OperatorModeUpdatesTest {
     @Test
     void renewingTheAccountBeforeItExpiresKeepsItsConnections() throws Exception {
         OperatorFixture f = new OperatorFixture(dir);
-        long expires = Instant.now().getEpochSecond() + 2;
+        // Room for the start, two connects and the push before the old expiry, even on a busy machine.
+        long expires = Instant.now().getEpochSecond() + EXPIRY_MARGIN_SECONDS;
         TestAccount a = f.account("A").update(c -> c.withData(c.data().withExpiresAtSeconds(expires)));
         Errors errors = new Errors();
         try (TestServer server = f.start(f.memoryConfig(a));
@@ -112,8 +122,9 @@ class OperatorModeUpdatesTest {
              Connection nc = connect(server, a.user("u").creds(), errors)) {
             a.update(c -> c.withData(c.data().withExpiresAtSeconds(0)));
             pushAccepted(sys, a);
-            // Past the old expiry (at most 2 s away) and then some, the connection is still there.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            // Past the old expiry and then some, the connection is still there.
+            Duration pastOldExpiry = Duration.ofSeconds(Math.max(1, expires - Instant.now().getEpochSecond() + 1));
+            await().during(pastOldExpiry).atMost(pastOldExpiry.plus(TIMEOUT))
                     .until(() -> nc.getStatus() == Connection.Status.CONNECTED);
             flush(nc);
             assertThat(errors.snapshot()).isEmpty();
@@ -128,9 +139,11 @@ class OperatorModeUpdatesTest {
         try (TestServer server = f.start(f.memoryConfig(a));
              Connection sys = connect(server, f.sys.user("admin").creds());
              Connection nc = connect(server, a.user("u").creds(), errors)) {
-            a.update(c -> c.withData(c.data().withExpiresAtSeconds(Instant.now().getEpochSecond() + 2)));
+            // Far enough ahead that the push is not already stale when it arrives on a busy machine.
+            long expires = Instant.now().getEpochSecond() + 3;
+            a.update(c -> c.withData(c.data().withExpiresAtSeconds(expires)));
             pushAccepted(sys, a);
-            await().atMost(Duration.ofSeconds(6)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
+            await().atMost(untilPast(expires)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
             errors.awaitExactly("Account Authentication Expired");
         }
     }
@@ -141,10 +154,14 @@ class OperatorModeUpdatesTest {
         long now = Instant.now().getEpochSecond();
         TestAccount a = f.account("A").update(c -> c.withData(c.data().withExpiresAtSeconds(now + 60)));
         Errors errors = new Errors();
-        try (TestServer server = f.start(f.memoryConfig(a));
-             Connection nc = connect(server, a.user("u", OperatorFixture.expiringAt(now + 2)).creds(), errors)) {
-            await().atMost(Duration.ofSeconds(6)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
-            errors.awaitExactly("User Authentication Expired");
+        try (TestServer server = f.start(f.memoryConfig(a))) {
+            // Issued once the server runs, with room for a slow first creds connect: expired before its CONNECT,
+            // the user would be refused instead.
+            long expires = Instant.now().getEpochSecond() + 4;
+            try (Connection nc = connect(server, a.user("u", OperatorFixture.expiringAt(expires)).creds(), errors)) {
+                await().atMost(untilPast(expires)).until(() -> nc.getStatus() == Connection.Status.CLOSED);
+                errors.awaitExactly("User Authentication Expired");
+            }
         }
     }
 

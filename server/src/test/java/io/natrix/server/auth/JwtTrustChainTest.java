@@ -200,7 +200,8 @@ class JwtTrustChainTest {
         long start = System.nanoTime();
         assertThat(TrustChain.placeholders("{".repeat(1_000_000))).isEmpty();
         assertThat(TrustChain.placeholders("{{x".repeat(300_000))).isEmpty();
-        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+        // Linear: milliseconds; quadratic would take hours. The bound leaves room for a busy machine.
+        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
     }
 
     @Test

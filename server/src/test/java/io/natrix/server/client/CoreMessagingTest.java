@@ -13,11 +13,9 @@ import io.natrix.server.TestServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.Subscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +33,11 @@ class CoreMessagingTest {
     @Test
     void publishedMessageReachesSubscriber() throws Exception {
         try (TestServer server = TestServer.start();
-             Connection nc = Nats.connect(server.url())) {
+             Connection nc = Jnats.connect(server)) {
             Subscription sub = nc.subscribe("greet.*");
-            nc.flush(Duration.ofSeconds(2));
+            nc.flush(TIMEOUT);
             nc.publish("greet.joe", "hello".getBytes(StandardCharsets.UTF_8));
-            Message m = sub.nextMessage(Duration.ofSeconds(2));
+            Message m = sub.nextMessage(TIMEOUT);
             assertThat(m).isNotNull();
             assertThat(m.getSubject()).isEqualTo("greet.joe");
             assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("hello");

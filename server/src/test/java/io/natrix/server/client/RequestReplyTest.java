@@ -172,7 +172,8 @@ class RequestReplyTest {
             Message none = requester.request("svc.silent", bytes("hello?"), Duration.ofMillis(300));
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(none).isNull();
-            assertThat(elapsedMillis).isBetween(250L, 3000L);
+            // At its timeout, not before; the upper bound only catches a hang (a busy machine may be late).
+            assertThat(elapsedMillis).isBetween(250L, TIMEOUT.toMillis());
 
             CompletableFuture<Message> future =
                     requester.requestWithTimeout("svc.silent", bytes("anyone?"), Duration.ofMillis(300));
@@ -187,18 +188,19 @@ class RequestReplyTest {
         try (TestServer server = TestServer.start();
              Connection requester = Jnats.connect(server)) {
             long start = System.nanoTime();
+            // Answered long before the 10 s timeout, though a busy machine may take a few seconds.
             CompletableFuture<Message> future =
                     requester.requestWithTimeout("svc.nobody", bytes("x"), Duration.ofSeconds(10));
             // jnats (default CancelAction.CANCEL) cancels the future when the server answers with status 503.
             assertThatThrownBy(() -> future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                     .isInstanceOf(CancellationException.class);
             assertThat(future.isCancelled()).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
 
             start = System.nanoTime();
             Message blocking = requester.request("svc.nobody", bytes("y"), Duration.ofSeconds(10));
             assertThat(blocking).isNull();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
         }
     }
 
@@ -214,7 +216,7 @@ class RequestReplyTest {
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOfSatisfying(JetStreamStatusException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(503));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
         }
     }
 

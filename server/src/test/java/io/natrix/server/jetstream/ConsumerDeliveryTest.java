@@ -79,16 +79,18 @@ class ConsumerDeliveryTest {
         try (TestServer server = server(); Connection nc = connect(server)) {
             stream(nc, "PS", "ps");
             JetStreamManagement jsm = nc.jetStreamManagement();
+            // max_expires is long enough for the waiting request below to outlive, on a loaded machine, the
+            // requests that find it waiting and the deletion that ends it.
             jsm.addOrUpdateConsumer("PS", ConsumerConfiguration.builder().durable("c").maxPullWaiting(1)
-                    .maxBatch(5).maxExpires(Duration.ofSeconds(1)).maxBytes(100).build());
+                    .maxBatch(5).maxExpires(Duration.ofSeconds(30)).maxBytes(100).build());
             jsm.addOrUpdateConsumer("PS", ConsumerConfiguration.builder().durable("push")
                     .deliverSubject("push.here").build());
             Subscription inbox = nc.subscribe(nc.createInbox());
             nc.flush(TIMEOUT);
             assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":10}")))
                     .isEqualTo("409 Exceeded MaxRequestBatch of 5");
-            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":5000000000}")))
-                    .isEqualTo("409 Exceeded MaxRequestExpires of 1s");
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":60000000000}")))
+                    .isEqualTo("409 Exceeded MaxRequestExpires of 30s");
             assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"max_bytes\":1000}")))
                     .isEqualTo("409 Exceeded MaxRequestMaxBytes of 100");
             assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"no_wait\":true}")))
@@ -101,10 +103,11 @@ class ConsumerDeliveryTest {
             assertThat(status(pull(nc, inbox, "PS", "nope", "1"))).startsWith("503");
 
             Subscription first = nc.subscribe(nc.createInbox());
-            nc.publish("$JS.API.CONSUMER.MSG.NEXT.PS.c", first.getSubject(), bytes("{\"batch\":1,\"expires\":900000000}"));
+            nc.publish("$JS.API.CONSUMER.MSG.NEXT.PS.c", first.getSubject(),
+                    bytes("{\"batch\":1,\"expires\":25000000000}"));
             nc.flush(TIMEOUT);
             awaitWaiting(jsm, "PS", "c", 1);
-            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":900000000}")))
+            assertThat(status(pull(nc, inbox, "PS", "c", "{\"batch\":1,\"expires\":25000000000}")))
                     .isEqualTo("409 Exceeded MaxWaiting");
             jsm.deleteConsumer("PS", "c");
             assertThat(status(first.nextMessage(TIMEOUT))).isEqualTo("409 Consumer Deleted");
@@ -136,7 +139,9 @@ class ConsumerDeliveryTest {
             assertThat(got.isJetStream()).isTrue();
             int count = 1;
             Message next;
-            while ((next = inbox.nextMessage(Duration.ofMillis(500))) != null && next.isJetStream()) {
+            // The batch ends with a 409 status when the next message would pass max_bytes, so waiting the full
+            // timeout for each message costs nothing and a slow delivery is not mistaken for the end.
+            while ((next = inbox.nextMessage(TIMEOUT)) != null && next.isJetStream()) {
                 count++;
             }
             assertThat(count).isBetween(2, 4);
@@ -264,12 +269,15 @@ class ConsumerDeliveryTest {
                     .startSequence(3))).isEqualTo("a2");
             assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartTime)
                     .startTime(between))).isEqualTo("b2");
-            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New))).isNull();
+            assertThat(firstOf(nc, ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New),
+                    Duration.ofMillis(700))).isNull();
             JetStreamSubscription lps = nc.jetStream().subscribe(null, PullSubscribeOptions.builder()
                     .stream("DP").configuration(ConsumerConfiguration.builder()
                             .deliverPolicy(DeliverPolicy.LastPerSubject).filterSubject("dp.*").build()).build());
-            assertThat(lps.fetch(5, Duration.ofSeconds(1))).extracting(JsTests::text)
-                    .containsExactly("a2", "b2");
+            // Two subjects, two messages: nothing pending after the second.
+            List<Message> last = lps.fetch(2, TIMEOUT);
+            assertThat(last).extracting(JsTests::text).containsExactly("a2", "b2");
+            assertThat(last.getLast().metaData().pendingCount()).isZero();
         }
     }
 
@@ -290,7 +298,8 @@ class ConsumerDeliveryTest {
                             .ackPolicy(AckPolicy.None).filterSubject("lp.*").build()).build());
             assertThat(nc.jetStreamManagement().deleteMessage("LP", 3)).isTrue();
 
-            List<Message> got = sub.fetch(5, Duration.ofSeconds(1));
+            // Asking for exactly what should come returns at once; the pending count says nothing else is due.
+            List<Message> got = sub.fetch(2, TIMEOUT);
             assertThat(got).extracting(JsTests::text).containsExactly("a", "b");
             assertThat(got.getLast().metaData().pendingCount()).as("pending after the last message").isZero();
         }
@@ -303,9 +312,14 @@ class ConsumerDeliveryTest {
     }
 
     private static String firstOf(Connection nc, ConsumerConfiguration.Builder cc) throws Exception {
+        return firstOf(nc, cc, TIMEOUT);
+    }
+
+    /** The first message a new consumer delivers, or null after {@code wait} (keep it short when none is due). */
+    private static String firstOf(Connection nc, ConsumerConfiguration.Builder cc, Duration wait) throws Exception {
         JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.builder().stream("DP")
                 .configuration(cc.build()).build());
-        List<Message> got = sub.fetch(1, Duration.ofMillis(700));
+        List<Message> got = sub.fetch(1, wait);
         sub.unsubscribe();
         return got.isEmpty() ? null : text(got.get(0));
     }
@@ -400,7 +414,7 @@ class ConsumerDeliveryTest {
             assertThat(jsm.deleteMessage("LP", 3)).isTrue();
             assertThat(jsm.getConsumerInfo("LP", "keys").getNumPending()).isEqualTo(2);
             JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("LP", "keys"));
-            List<Message> got = sub.fetch(10, Duration.ofSeconds(1));
+            List<Message> got = sub.fetch(2, TIMEOUT);
             assertThat(got).extracting(Message::getSubject).containsExactly("lp.a", "lp.c");
             assertThat(got.get(1).metaData().pendingCount()).isZero();
         }

@@ -78,7 +78,8 @@ class ConsumersTest {
                     .ackPolicy(AckPolicy.Explicit).build());
             ConsumerContext cc = nc.getStreamContext("S").getConsumerContext("D");
             List<Message> got = new ArrayList<>();
-            try (FetchConsumer fc = cc.fetch(FetchConsumeOptions.builder().maxMessages(5).expiresIn(2000).build())) {
+            try (FetchConsumer fc = cc.fetch(FetchConsumeOptions.builder().maxMessages(5)
+                    .expiresIn(TIMEOUT.toMillis()).build())) {
                 Message m;
                 while ((m = fc.nextMessage()) != null) {
                     got.add(m);
@@ -129,7 +130,8 @@ class ConsumersTest {
             StreamContext sc = nc.getStreamContext("O");
             var oc = sc.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject("o.x"));
             List<String> seen = new ArrayList<>();
-            try (FetchConsumer fc = oc.fetch(FetchConsumeOptions.builder().maxMessages(20).expiresIn(3000).build())) {
+            try (FetchConsumer fc = oc.fetch(FetchConsumeOptions.builder().maxMessages(20)
+                    .expiresIn(TIMEOUT.toMillis()).build())) {
                 Message m;
                 while ((m = fc.nextMessage()) != null) {
                     seen.add(text(m));
@@ -147,8 +149,10 @@ class ConsumersTest {
             stream(nc, "R", RetentionPolicy.Limits, "r");
             publish(nc, "r", 2);
             JetStreamManagement jsm = nc.jetStreamManagement();
+            // The ack wait must outlast fetch, nak, fetch and ack on a loaded machine: were it to expire early,
+            // message 1 would come back before the nak'ed message 2, or message 2 a third time before its ack.
             jsm.addOrUpdateConsumer("R", ConsumerConfiguration.builder().durable("W")
-                    .ackPolicy(AckPolicy.Explicit).ackWait(Duration.ofMillis(300)).build());
+                    .ackPolicy(AckPolicy.Explicit).ackWait(Duration.ofSeconds(2)).build());
             JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("R", "W"));
             List<Message> first = sub.fetch(2, TIMEOUT);
             assertThat(first).hasSize(2);

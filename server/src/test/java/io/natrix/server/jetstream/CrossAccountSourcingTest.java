@@ -149,7 +149,8 @@ class CrossAccountSourcingTest {
             assertThat(mi.getExternal().getDeliver()).isEqualTo("DPFX");
             assertThat(mi.getError()).isNull();
             assertThat(mi.getLag()).isZero();
-            assertThat(mi.getActive()).isBetween(Duration.ZERO, Duration.ofSeconds(3));
+            // Time since the origin was last heard from: recent, though a busy machine may stall a few seconds.
+            assertThat(mi.getActive()).isBetween(Duration.ZERO, Duration.ofSeconds(10));
             SourceInfo si = jsmB.getStreamInfo("F").getSourceInfos().get(0);
             assertThat(si.getExternal().getApi()).isEqualTo("JPFX");
             assertThat(si.getError()).isNull();

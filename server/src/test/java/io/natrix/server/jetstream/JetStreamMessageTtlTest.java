@@ -73,10 +73,11 @@ class JetStreamMessageTtlTest {
                     .allowMessageTtl().build());
             JetStream js = nc.jetStream();
             js.publish("t.keep", bytes("stays"));
-            PublishAck a = js.publish("t.short", bytes("goes"), PublishOptions.builder().messageTtlSeconds(1).build());
-            js.publish(withTtl("t.go", "1s"));
+            // Long enough for the publishes and the checks below to see them all still there on a busy machine.
+            PublishAck a = js.publish("t.short", bytes("goes"), PublishOptions.builder().messageTtlSeconds(3).build());
+            js.publish(withTtl("t.go", "3s"));
             js.publish("t.long", bytes("stays"), PublishOptions.builder().messageTtlCustom("1h").build());
-            assertThat(jsm.getMessage("T", a.getSeqno()).getHeaders().getFirst("Nats-TTL")).isEqualTo("1s");
+            assertThat(jsm.getMessage("T", a.getSeqno()).getHeaders().getFirst("Nats-TTL")).isEqualTo("3s");
             assertThat(msgs(jsm, "T")).isEqualTo(4);
             await().atMost(TIMEOUT).until(() -> msgs(jsm, "T") == 2);
             assertThat(jsm.getLastMessage("T", "t.keep").getSeq()).isEqualTo(1);
@@ -204,8 +205,9 @@ class JetStreamMessageTtlTest {
             js.publish("m.k", bytes("2"));
             js.publish("m.k", bytes("3"));
             js.publish("m.j", bytes("4"));
-            // Two markers (k and j); they age out by max_age in turn, leaving nothing and no further marker.
-            await().atMost(TIMEOUT).until(() -> seen.size() >= 6 && msgs(jsm, "M") == 0);
+            // Two markers (k and j); they age out by max_age in turn, leaving nothing and no further marker. That
+            // takes the max age and the markers' 5 s TTL before the usual wait begins.
+            await().atMost(TIMEOUT.plusSeconds(6)).until(() -> seen.size() >= 6 && msgs(jsm, "M") == 0);
             assertThat(jsm.getStreamInfo("M").getStreamState().getLastSequence()).isEqualTo(6);
             List<Message> markers = seen.stream().filter(m -> m.getHeaders().get("Nats-Marker-Reason") != null)
                     .toList();

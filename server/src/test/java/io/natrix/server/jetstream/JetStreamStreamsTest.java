@@ -464,10 +464,11 @@ class JetStreamStreamsTest {
         io.natrix.server.NatsServer natrix = new io.natrix.server.NatsServer(b.build());
         natrix.start();
         try (natrix;
+             // The connection timeout is also jnats' JetStream API timeout (2 s unless set): too short when busy.
              Connection a = Nats.connect(new Options.Builder().server(natrix.clientUrl()).userInfo("a", "p")
-                     .maxReconnects(0).build());
+                     .connectionTimeout(TIMEOUT).maxReconnects(0).build());
              Connection bee = Nats.connect(new Options.Builder().server(natrix.clientUrl()).userInfo("b", "p")
-                     .maxReconnects(0).build())) {
+                     .connectionTimeout(TIMEOUT).maxReconnects(0).build())) {
             JetStreamManagement jsm = a.jetStreamManagement();
             jsm.addStream(StreamConfiguration.builder().name("S1").subjects("s1").storageType(StorageType.Memory)
                     .maxBytes(512).build());

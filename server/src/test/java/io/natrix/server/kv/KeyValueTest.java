@@ -474,13 +474,14 @@ class KeyValueTest {
     @Test
     void kvBucketTtlExpiresValues() throws Exception {
         try (TestServer server = server(); Connection nc = connect(server)) {
-            nc.keyValueManagement().create(KeyValueConfiguration.builder().name("ttl").ttl(Duration.ofSeconds(1))
+            // Long enough for the put and the get that must still find the value, on a busy machine.
+            nc.keyValueManagement().create(KeyValueConfiguration.builder().name("ttl").ttl(Duration.ofSeconds(3))
                     .storageType(StorageType.Memory).build());
             KeyValue kv = nc.keyValue("ttl");
             KeyValueStatus status = kv.getStatus();
-            assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(3));
             assertThat(status.getBackingStreamInfo().getConfiguration().getDuplicateWindow())
-                    .isEqualTo(Duration.ofSeconds(1));
+                    .isEqualTo(Duration.ofSeconds(3));
             kv.put("k", "v");
             assertThat(value(kv.get("k"))).isEqualTo("v");
             await().atMost(TIMEOUT).until(() -> kv.get("k") == null);
@@ -501,9 +502,11 @@ class KeyValueTest {
 
             KeyValue kv = nc.keyValue("lm");
             kv.put("stays", "v");
-            long rev = kv.create("brief", bytes("v"), MessageTtl.seconds(1));
+            // The value must outlive the header check and the watcher's start (it watches updates only, so a
+            // marker placed before it started would never be seen), on a busy machine too.
+            long rev = kv.create("brief", bytes("v"), MessageTtl.seconds(3));
             assertThat(nc.jetStreamManagement().getMessage("KV_lm", rev).getHeaders().getFirst("Nats-TTL"))
-                    .isEqualTo("1s");
+                    .isEqualTo("3s");
             Collector c = new Collector();
             try (var w = kv.watchAll(c, KeyValueWatchOption.UPDATES_ONLY)) {
                 c.awaitEndOfData();
@@ -522,7 +525,7 @@ class KeyValueTest {
             assertThat(value(kv.get("brief"))).isEqualTo("again");
 
             // Purge with a TTL: the purge marker itself expires.
-            kv.purge("brief", MessageTtl.seconds(1));
+            kv.purge("brief", MessageTtl.seconds(3)); // outlives the history read below
             assertThat(kv.history("brief")).extracting(KeyValueEntry::getOperation)
                     .containsExactly(KeyValueOperation.PURGE);
             await().atMost(TIMEOUT).until(() -> kv.history("brief").isEmpty());

@@ -207,6 +207,14 @@ class MonitorTrafficAttributionTest {
                 changed("a client connects and closes", Map.of());
 
                 try (Connection sys = connect("sys", "spass", "sys")) {
+                    // Connection events (sys's own among them) are published from the system thread, in order, and
+                    // may come late. Once that thread has answered a request, all earlier ones are out, before
+                    // anyone listens: only the events of the watched connection below can reach the listener.
+                    Message conns = sys.request("$SYS.REQ.ACCOUNT.A.CONNS", new byte[0], TIMEOUT);
+                    assertThat(conns).isNotNull();
+                    long answer = conns.getData().length;
+                    changed("a request the system thread answers", Map.of("varz", c(1, 0, 1, answer),
+                            "acc SYS", c(1, 0, 1, answer), "conn sys", c(1, 0, 1, answer)));
                     List<Message> events = Collections.synchronizedList(new ArrayList<>());
                     Dispatcher listener = sys.createDispatcher(events::add);
                     listener.subscribe("$SYS.ACCOUNT.>");
@@ -215,8 +223,10 @@ class MonitorTrafficAttributionTest {
                     try (Connection watched = connect("a", "apass", "closing2")) {
                         watched.flush(TIMEOUT);
                     }
-                    await().atMost(TIMEOUT).until(() -> events.stream()
-                            .anyMatch(m -> m.getSubject().equals("$SYS.ACCOUNT.A.DISCONNECT")));
+                    // The connect and the disconnect each bring an account_connections event too, which may
+                    // arrive after the DISCONNECT advisory (it is published from the system thread): wait for all.
+                    await().atMost(TIMEOUT).until(() -> count(events, "$SYS.ACCOUNT.A.DISCONNECT") == 1
+                            && count(events, "$SYS.ACCOUNT.A.SERVER.CONNS") == 2);
                     long n;
                     long bytes;
                     synchronized (events) {
@@ -255,6 +265,12 @@ class MonitorTrafficAttributionTest {
             assertThat(now[0].minus(start)).as(step).isEqualTo(expected);
         });
         before = now[0];
+    }
+
+    private static long count(List<Message> events, String subject) {
+        synchronized (events) {
+            return events.stream().filter(m -> m.getSubject().equals(subject)).count();
+        }
     }
 
     private static List<Long> c(long inMsgs, long inBytes, long outMsgs, long outBytes) {

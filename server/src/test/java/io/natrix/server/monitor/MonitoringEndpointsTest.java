@@ -23,11 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MonitoringEndpointsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest a test waits for anything the server should do promptly, even on a busy machine. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(TestServer server, String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.server().httpPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -40,7 +42,8 @@ class MonitoringEndpointsTest {
     @Test
     void varzCountsMoveWithTraffic() throws Exception {
         try (TestServer server = TestServer.start(b -> { b.httpHost = "127.0.0.1"; b.httpPort = -1; });
-             Connection nc = Nats.connect(server.url())) {
+             Connection nc = Nats.connect(new io.nats.client.Options.Builder().server(server.url())
+                     .connectionTimeout(TIMEOUT).build())) {
             JsonNode before = json(server, "/varz");
             assertThat(before.get("server_id").asText()).isEqualTo(server.server().serverId());
             assertThat(before.get("port").asInt()).isEqualTo(server.port());
@@ -48,12 +51,12 @@ class MonitoringEndpointsTest {
             assertThat(before.get("connections").asInt()).isEqualTo(1);
 
             Subscription sub = nc.subscribe("metrics.>");
-            nc.flush(Duration.ofSeconds(2));
+            nc.flush(TIMEOUT);
             for (int i = 0; i < 10; i++) {
                 nc.publish("metrics.x", "12345".getBytes(StandardCharsets.UTF_8));
             }
             for (int i = 0; i < 10; i++) {
-                assertThat(sub.nextMessage(Duration.ofSeconds(2))).isNotNull();
+                assertThat(sub.nextMessage(TIMEOUT)).isNotNull();
             }
             JsonNode after = json(server, "/varz");
             assertThat(after.get("in_msgs").asLong() - before.get("in_msgs").asLong()).isGreaterThanOrEqualTo(10);
@@ -78,9 +81,9 @@ class MonitoringEndpointsTest {
     void connzListsClientsAndRejectsBadParameters() throws Exception {
         try (TestServer server = TestServer.start(b -> { b.httpHost = "127.0.0.1"; b.httpPort = -1; });
              Connection nc = Nats.connect(new io.nats.client.Options.Builder().server(server.url())
-                     .connectionName("probe").build())) {
+                     .connectionName("probe").connectionTimeout(TIMEOUT).build())) {
             nc.subscribe("a.b");
-            nc.flush(Duration.ofSeconds(2));
+            nc.flush(TIMEOUT);
             JsonNode connz = json(server, "/connz?subs=1");
             assertThat(connz.get("num_connections").asInt()).isEqualTo(1);
             JsonNode conn = connz.get("connections").get(0);
@@ -115,7 +118,7 @@ class MonitoringEndpointsTest {
             assertThat(ports.get("monitoring").get(0).asText())
                     .isEqualTo("http://127.0.0.1:" + server.server().httpPort());
             server.close();
-            await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(file));
+            await().atMost(TIMEOUT).until(() -> !Files.exists(file));
             try (Stream<Path> left = Files.list(dir)) {
                 assertThat(left).isEmpty();
             }

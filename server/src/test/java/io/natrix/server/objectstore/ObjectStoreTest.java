@@ -165,9 +165,10 @@ class ObjectStoreTest {
             ObjectInfo empty = os.put("empty", new byte[0]);
             assertThat(empty.getChunks()).isZero();
             assertThat(empty.getSize()).isZero();
-            // With no chunk to read, the client waits out its request timeout for one: keep that short.
+            // With no chunk to read, the client waits out its request timeout for one: keep that short, but not
+            // shorter than the info lookup and consumer set-up that use the same timeout may take on a busy machine.
             ObjectStore brief = nc.objectStore("b", ObjectStoreOptions.builder()
-                    .jsRequestTimeout(Duration.ofMillis(500)).build());
+                    .jsRequestTimeout(Duration.ofSeconds(2)).build());
             assertThat(read(brief, "empty")).isEmpty();
             Path file = dir.resolve("notes.txt");
             Files.write(file, random(200 * KIB + 3, 3));
@@ -476,8 +477,9 @@ class ObjectStoreTest {
             assertThat(small.getStatus().getBackingStreamInfo().getStreamState().getMsgCount()).isEqualTo(2);
             assertThat(read(small, "fits")).hasSize(4 * KIB);
 
+            // Long enough for the object to be put and found before it expires, on a busy machine too.
             osm.create(ObjectStoreConfiguration.builder("brief").storageType(StorageType.Memory)
-                    .ttl(Duration.ofSeconds(1)).build());
+                    .ttl(Duration.ofSeconds(3)).build());
             ObjectStore brief = nc.objectStore("brief");
             brief.put("soon gone", random(3 * KIB, 12));
             assertThat(brief.getInfo("soon gone")).isNotNull();
@@ -523,8 +525,9 @@ class ObjectStoreTest {
         try (TestServer server = server(); Connection nc = connect(server)) {
             nc.objectStoreManagement().create(ObjectStoreConfiguration.builder("c").storageType(StorageType.File)
                     .build());
-            ObjectStore os = nc.objectStore("c", ObjectStoreOptions.builder().jsRequestTimeout(Duration.ofSeconds(1))
-                    .build());
+            // The request timeout covers every put's acknowledgements and every get's set-up: not short on a busy
+            // machine. Only the read that waits it out for chunks that never come uses a shorter one, below.
+            ObjectStore os = nc.objectStore("c", ObjectStoreOptions.builder().jsRequestTimeout(TIMEOUT).build());
             JetStreamManagement jsm = nc.jetStreamManagement();
             var js = nc.jetStream();
 
@@ -574,7 +577,9 @@ class ObjectStoreTest {
             ObjectInfo vanished = os.put(ObjectMeta.builder("vanished").chunkSize(KIB).build(),
                     new ByteArrayInputStream(random(3 * KIB, 21)));
             jsm.purgeStream("OBJ_c", PurgeOptions.subject("$O.c.C." + vanished.getNuid()));
-            assertThatThrownBy(() -> os.get("vanished", new ByteArrayOutputStream()))
+            ObjectStore waitsOut = nc.objectStore("c", ObjectStoreOptions.builder()
+                    .jsRequestTimeout(Duration.ofSeconds(2)).build());
+            assertThatThrownBy(() -> waitsOut.get("vanished", new ByteArrayOutputStream()))
                     .hasMessageContaining("OS-90206");
 
             // Untouched objects still read back.

@@ -259,6 +259,13 @@ class SystemAccountTest {
              Connection admin = connect(server, "admin", "p")) {
             Subscription events = admin.subscribe("$SYS.ACCOUNT.*.SERVER.CONNS");
             admin.flush(TIMEOUT);
+            // The event counting admin's own connection is published from the system thread and may come only
+            // now. That thread publishes in order, so once it has answered a request made after the subscription,
+            // such a late event is queued here already: drop it.
+            assertThat(admin.request("$SYS.REQ.ACCOUNT.SYS.CONNS", new byte[0], TIMEOUT)).isNotNull();
+            while (events.getPendingMessageCount() > 0) {
+                assertThat(json(events.nextMessage(TIMEOUT)).path("conns").asInt()).isEqualTo(1);
+            }
             try (Connection second = connect(server, "admin", "p")) {
                 second.flush(TIMEOUT);
                 JsonNode up = json(events.nextMessage(TIMEOUT));

@@ -59,9 +59,11 @@ class WireLimitsTest {
 
     @Test
     void limitsClientThatAnswersPingsStays() {
+        // The client answers each PING as it reads it; room for four unanswered intervals (2 s) lets a busy
+        // machine stall the test thread without the server calling the connection stale.
         try (WireServer server = WireServer.start(s -> {
-                s.pingInterval = Duration.ofMillis(200);
-                s.maxPingsOut = 2;
+                s.pingInterval = Duration.ofMillis(500);
+                s.maxPingsOut = 4;
             });
              WireClient client = WireClient.connect(server, QUIET)) {
             for (int i = 0; i < 4; i++) {
