@@ -62,6 +62,8 @@ final class Stream {
     /** The stream's republish source-to-destination transform; null when none. */
     private volatile SubjectTransform republish;
     private String lastMsgId;
+    /** Whether the duplicate window holds what the store had when the stream loaded ({@link #rebuildDedupe}). */
+    private boolean dedupeLoaded;
     /** Told after every append; an empty array (never null) when nobody listens, so the append allocates nothing. */
     private volatile AppendListener[] appendListeners = NO_LISTENERS;
     /** Sends file-stream PubAcks after an fsync (sync_interval group/always); null: at once. */
@@ -100,7 +102,6 @@ final class Stream {
         this.dedupe = new DedupeWindow(config.duplicateWindowNanos());
         store.trackUsage(quota.tracker(config.storage()));
         store.limits(limits(config));
-        rebuildDedupe();
         transforms(config);
         subscribe();
     }
@@ -109,13 +110,16 @@ final class Stream {
      * Fills the duplicate window from the store, as nats-server does when it loads a stream: the message ids of the
      * messages stored within the window before now, so that a publisher retrying across a restart is still told
      * its message is a duplicate, and the last message's id for {@code Nats-Expected-Last-Msg-Id}. Reads only the
-     * messages of the window.
+     * messages of the window, and only when the first publish that needs it comes ({@link #dedupeLoaded}), so that
+     * a large stream written just before a restart does not slow the start. Under the stream's lock.
      */
     private void rebuildDedupe() throws IOException {
+        dedupeLoaded = true;
         long window = config.duplicateWindowNanos();
         if (window <= 0) {
             return;
         }
+        dedupe.clear(); // whatever was recorded since the load is in the store too
         long last = store.state().lastSeq();
         StoredMessage m = store.loadNext(">", store.sequenceAt(nowNanos() - window));
         while (m != null) {
@@ -367,6 +371,9 @@ final class Stream {
                 throw new JsApiException(JsErrors.get("JSMessageTTLDisabledErr"));
             }
             String msgId = h.get(NatsHeaders.MSG_ID);
+            if (!dedupeLoaded && (msgId != null || h.get(NatsHeaders.EXPECTED_LAST_MSG_ID) != null)) {
+                rebuildDedupe();
+            }
             if (msgId != null && !msgId.isEmpty()) {
                 long seen = dedupe.seen(msgId, now);
                 if (seen > 0) {
@@ -561,6 +568,9 @@ final class Stream {
                 throw new JsApiException(JsErrors.streamMessageExceedsMaximum());
             }
             String msgId = originSeq > 0 ? null : h.get(NatsHeaders.MSG_ID);
+            if (!dedupeLoaded && msgId != null) {
+                rebuildDedupe();
+            }
             if (msgId != null && !msgId.isEmpty() && dedupe.seen(msgId, now) > 0) {
                 return 0;
             }

@@ -127,18 +127,27 @@ class JetStreamStreamsTest {
         }
         try (TestServer server = server(); Connection nc = connect(server)) {
             JetStream js = nc.jetStream();
+            // A publish without an id first: the window is read from the store only when an id needs it.
+            assertThat(js.publish("dr.p", bytes("plain")).getSeqno()).isEqualTo(4);
             PublishAck again = js.publish("dr.a", bytes("x"), PublishOptions.builder().messageId("abc").build());
             assertThat(again.isDuplicate()).isTrue();
             assertThat(again.getSeqno()).isEqualTo(firstSeq);
-            // The last id is known again too (Nats-Expected-Last-Msg-Id).
-            assertThat(js.publish("dr.d", bytes("z"), PublishOptions.builder().expectedLastMsgId("def")
-                    .messageId("ghi").build()).getSeqno()).isEqualTo(4);
-            assertThat(nc.jetStreamManagement().getStreamInfo("DR").getStreamState().getMsgCount()).isEqualTo(4);
-            // As in nats-server, the last id is the last message's: a message without one leaves none.
-            js.publish("dr.e", bytes("no id"));
-            assertThatThrownBy(() -> js.publish("dr.f", bytes("w"), PublishOptions.builder().expectedLastMsgId("ghi")
-                    .build())).isInstanceOfSatisfying(JetStreamApiException.class,
+            // As in nats-server, the last id is the last message's: the plain one left none.
+            assertThatThrownBy(() -> js.publish("dr.f", bytes("w"), PublishOptions.builder()
+                    .expectedLastMsgId("def").build())).isInstanceOfSatisfying(JetStreamApiException.class,
                             e -> assertThat(e.getApiErrorCode()).isEqualTo(10070));
+            assertThat(js.publish("dr.d", bytes("z"), PublishOptions.builder().messageId("ghi").build())
+                    .getSeqno()).isEqualTo(5);
+            assertThat(js.publish("dr.e", bytes("v"), PublishOptions.builder().expectedLastMsgId("ghi").build())
+                    .getSeqno()).isEqualTo(6);
+            assertThat(nc.jetStreamManagement().getStreamInfo("DR").getStreamState().getMsgCount()).isEqualTo(6);
+        }
+        // Ids stored in the previous run are known at the next start too.
+        try (TestServer server = server(); Connection nc = connect(server)) {
+            PublishAck dup = nc.jetStream().publish("dr.d", bytes("z"), PublishOptions.builder().messageId("ghi")
+                    .build());
+            assertThat(dup.isDuplicate()).isTrue();
+            assertThat(dup.getSeqno()).isEqualTo(5);
         }
     }
 
