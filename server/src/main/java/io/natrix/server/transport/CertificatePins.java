@@ -74,6 +74,14 @@ public final class CertificatePins {
         }
     }
 
+    private static String safeKeyId(X509Certificate certificate) {
+        try {
+            return keyId(certificate);
+        } catch (IllegalArgumentException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     /** Walks the DER of a TBSCertificate (RFC 5280 4.1) to its subjectPublicKeyInfo element. */
     static byte[] subjectPublicKeyInfo(byte[] tbs) {
         int pos = contentStart(tbs, 0);
@@ -172,8 +180,7 @@ public final class CertificatePins {
             if (peer == null) {
                 LOG.debug("{} failed pinned cert test as client did not provide a certificate", ctx.channel());
             } else {
-                LOG.debug("{} failed pinned cert test for certificate {}", ctx.channel(),
-                        peer.getSubjectX500Principal());
+                LOG.debug("{} failed pinned cert test for key id: {}", ctx.channel(), safeKeyId(peer));
             }
             ctx.fireExceptionCaught(new CertificateNotPinnedException());
             ctx.close();
