@@ -13,6 +13,10 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +94,25 @@ class TlsPinningTest {
         Files.writeString(conf, Files.readString(dir.resolve("pinned.conf")).replace("verify: true", ""));
         try (TestServer server = TestServer.fromConfig(conf)) {
             assertRefused(server, "alice", "TLS");
+        }
+    }
+
+    @Test
+    void withHandshakeFirstAnUnpinnedClientGetsNoInfo() throws Exception {
+        Path conf = config("pinned_certs: [\"" + alice + "\"]\n  handshake_first: true");
+        try (TestServer server = TestServer.fromConfig(conf);
+             SSLSocket socket = (SSLSocket) certs.sslContext("bob", "TLS").getSocketFactory()
+                     .createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.startHandshake();
+            // nats-server checks the pins before it writes its INFO; the refused client reads the end of the stream.
+            assertThat(readAll(socket)).isEmpty();
+            try (SSLSocket pinned = (SSLSocket) certs.sslContext("alice", "TLS").getSocketFactory()
+                    .createSocket("127.0.0.1", server.port())) {
+                pinned.setSoTimeout((int) TIMEOUT.toMillis());
+                assertThat(new BufferedReader(new InputStreamReader(pinned.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine()).as("a pinned client is greeted").startsWith("INFO {");
+            }
         }
     }
 
@@ -193,6 +218,20 @@ class TlsPinningTest {
     private static void assertRefused(TestServer server, String certName, String protocol) throws Exception {
         Options options = jnats(server, certName, protocol, REFUSED_TIMEOUT);
         assertThatThrownBy(() -> Nats.connect(options).close()).isInstanceOf(Exception.class);
+    }
+
+    /** What the server sent until it closed the connection; a reset after its close ends the read too. */
+    private static String readAll(SSLSocket socket) throws Exception {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                read.write(buffer, 0, n);
+            }
+        } catch (SSLException | SocketException e) {
+            // The server's close after the handshake can reach the client as an alert or a reset.
+        }
+        return read.toString(StandardCharsets.UTF_8);
     }
 
     private static void roundTrip(Connection nc) throws Exception {
