@@ -28,6 +28,7 @@ import java.util.Map;
 import io.natrix.server.monitor.ClosedConnections;
 import io.natrix.server.monitor.MonitorServer;
 import io.natrix.server.monitor.Monitoring;
+import io.natrix.server.transport.CertificatePins;
 import io.natrix.server.transport.ClientListener;
 import io.natrix.server.transport.EarlyListener;
 import io.natrix.server.transport.TlsSupport;
@@ -42,6 +43,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +94,8 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
     private final EarlyListener early;
     private Transport transport;
     private ClientListener clientListener;
+    /** TLS of the client port, null without; a reload may change its pinned certificates. */
+    private volatile TlsSupport tlsSupport;
     private InetSocketAddress clientAddress;
     private MonitorServer monitorServer;
     private InetSocketAddress monitorAddress;
@@ -187,6 +191,7 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
             try {
                 TlsSupport tls = o.tls() == null ? null : TlsSupport.create(o.tls());
                 clientListener = new ClientListener(transport, tls);
+                tlsSupport = tls;
                 // Bind before anything else that can wait: harnesses give a spawned server ~400 ms to accept.
                 Supplier<ChannelHandler> handlers = () -> new ClientConnection(this, nextCid.incrementAndGet());
                 clientAddress = early != null ? clientListener.adopt(early, o.host(), o.port(), handlers)
@@ -397,6 +402,9 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         requireSame("jetstream.store_dir", current.storeDir(), next.storeDir());
         requireSame("server_name", current.serverName(), next.serverName());
         requireSame("ports_file_dir", current.portsFileDir(), next.portsFileDir());
+        // Of the tls block only pinned_certs is applied on reload; any other change would silently not take effect.
+        requireSame("tls", current.tls() == null ? null : current.tls().withPinnedCerts(null),
+                next.tls() == null ? null : next.tls().withPinnedCerts(null));
         ConfigAuthenticator nextAuthenticator = new ConfigAuthenticator(next);
         AccountConfigs nextAccounts = operatorMode == null ? AccountConfigs.read(next) : null;
         if (operatorMode != null) {
@@ -418,7 +426,37 @@ public final class NatsServer implements ClientHost, SystemHost, AutoCloseable {
         for (ClientConnection client : clients.values()) {
             client.optionsChanged(null);
         }
+        if (next.tls() != null && !Objects.equals(current.tls().pinnedCerts(), next.tls().pinnedCerts())) {
+            repin(next.tls().pinnedCerts());
+        }
         LOG.info("Reloaded server configuration");
+    }
+
+    /**
+     * New pinned certificates: new handshakes are checked against them, and connected TLS clients they refuse are
+     * closed as a failed handshake (nats-server's recheckPinnedCerts, which means to do this for clients too).
+     */
+    private void repin(Set<String> keyIds) {
+        TlsSupport tls = tlsSupport;
+        if (tls == null) {
+            return;
+        }
+        tls.pinnedCerts(keyIds);
+        LOG.info("Reloaded: {} pinned_certs", keyIds == null ? 0 : keyIds.size());
+        CertificatePins pins = tls.pins();
+        if (pins == null) {
+            return;
+        }
+        List<ClientConnection> refused = new ArrayList<>();
+        for (ClientConnection client : clients.values()) {
+            if (client.tlsSession() != null && !pins.matches(client.peerCertificate())) {
+                refused.add(client);
+            }
+        }
+        if (!refused.isEmpty()) {
+            LOG.info("Disconnect {} clients due to pinned certs reload", refused.size());
+            refused.forEach(client -> client.close(CloseReason.TLS_HANDSHAKE_ERROR));
+        }
     }
 
     private static void requireSame(String name, Object current, Object next) {

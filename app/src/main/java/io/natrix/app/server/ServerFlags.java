@@ -331,7 +331,9 @@ public final class ServerFlags {
                 base == null || base.timeout() == null ? DEFAULT_TLS_TIMEOUT : base.timeout(),
                 base != null && base.handshakeFirst(),
                 base == null ? List.of() : base.ciphers(),
-                base == null ? List.of() : base.curvePreferences());
+                base == null ? List.of() : base.curvePreferences(),
+                base == null ? null : base.pinnedCerts(),
+                base == null ? null : base.minVersion());
     }
 
     /**

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * implements them, which can name lines through {@link ConfigParser#positionOf}. Keys that nats-server knows and
  * this class does not map pass silently. Other unknown keys are {@link Warning}s, not errors (nats-server rejects
  * them unless told not to; we prefer to start and say so), except inside {@code tls} and {@code authorization},
- * where a misspelt security setting must not go unnoticed. As in nats-server, a key that only defines a variable
+ * where a misspelt security setting must not go unnoticed. Keys of nats-server's {@code tls} block that Natrix does
+ * not implement ({@link #TLS_UNSUPPORTED}: OCSP, rate limits, certificate stores, ...) are warnings that say so. As in nats-server, a key that only defines a variable
  * used elsewhere ({@code PASS: s3cret} for {@code password: $PASS}) is not unknown.
  *
  * <p>A value of the wrong type or out of range is a {@link ConfigException} naming {@code file:line:column} and the
@@ -71,10 +72,18 @@ public final class ConfigLoader {
     private static final Set<String> AUTHORIZATION_ELSEWHERE = Set.of(
             "default_permission", "default_permissions", "permissions", "auth_callout", "auth_hook",
             "proxy_required");
-    private static final Set<String> TLS_ELSEWHERE = Set.of(
-            "insecure", "verify_cert_and_check_known_urls", "allow_insecure_cipher_suites", "connection_rate_limit",
-            "pinned_certs", "cert_store", "cert_match_by", "cert_match", "ca_certs_match", "cert_match_skip_invalid",
-            "ocsp_peer", "certs", "certificates", "min_version");
+    /**
+     * Keys of nats-server's tls block that Natrix does not implement: each one is a warning, so that an operator
+     * does not believe in a protection (OCSP, rate limits, a certificate store) that is not there.
+     */
+    static final Set<String> TLS_UNSUPPORTED = Set.of(
+            "insecure", "allow_insecure_cipher_suites", "connection_rate_limit", "cert_store", "cert_match_by",
+            "cert_match", "ca_certs_match", "cert_match_skip_invalid", "ocsp_peer", "certs", "certificates");
+    /** nats-server's texts for bad pinned_certs, which name the expected format. */
+    static final String PINNED_CERTS_NOT_LIST = "error parsing tls config, expected 'pinned_certs' to be a list of "
+            + "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo";
+    static final String PINNED_CERT_BAD_KEY = "error parsing tls config, 'pinned_certs' key %s does not look like "
+            + "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo";
     private static final Set<String> CLUSTER_ELSEWHERE = Set.of(
             "authorization", "tls", "cluster_advertise", "advertise", "no_advertise", "connect_retries",
             "connect_backoff", "permissions", "pool_size", "accounts", "compression", "ping_interval", "ping_max",
@@ -406,15 +415,85 @@ public final class ConfigLoader {
                     case "handshake_first", "first", "immediate" -> tls.handshakeFirst = handshakeFirst(sub);
                     case "cipher_suites" -> tls.ciphers = sub.nonEmptyStrings();
                     case "curve_preferences" -> tls.curves = sub.nonEmptyStrings();
+                    case "pinned_certs" -> tls.pinnedCerts = pinnedCerts(sub);
+                    case "min_version" -> tls.minVersion = minVersion(sub);
+                    case "verify_cert_and_check_known_urls" -> knownUrls(sub);
                     default -> {
-                        if (!TLS_ELSEWHERE.contains(key) && !sub.referenced()) {
+                        if (TLS_UNSUPPORTED.contains(key)) {
+                            warnings.add(new Warning(sub.at(), "tls option \"" + sub.name()
+                                    + "\" is not supported by Natrix and is ignored"));
+                        } else if (!sub.referenced()) {
                             throw sub.error("unknown field");
                         }
                     }
                 }
             });
             builder.tls = new ServerOptions.TlsOptions(tls.certFile, tls.keyFile, tls.caFile, tls.verify,
-                    tls.verifyAndMap, tls.timeout, tls.handshakeFirst, tls.ciphers, tls.curves);
+                    tls.verifyAndMap, tls.timeout, tls.handshakeFirst, tls.ciphers, tls.curves, tls.pinnedCerts,
+                    tls.minVersion);
+        }
+
+        /**
+         * nats-server's pinned_certs: a list of 64 hex digits each (either case, kept in lower case). An empty list
+         * pins nothing, as in nats-server, which is worth a warning.
+         */
+        private Set<String> pinnedCerts(ConfigField f) {
+            if (!(f.value() instanceof List<?> items)) {
+                throw new ConfigException(f.at(), PINNED_CERTS_NOT_LIST);
+            }
+            if (items.isEmpty()) {
+                warnings.add(new Warning(f.at(), "tls.pinned_certs is empty: clients are not pinned"));
+                return null;
+            }
+            Set<String> pins = new HashSet<>();
+            for (Object item : items) {
+                String entry = String.valueOf(item).toLowerCase(Locale.ROOT);
+                if (!(item instanceof String) || !isSha256Hex(entry)) {
+                    throw new ConfigException(f.at(), String.format(PINNED_CERT_BAD_KEY, entry));
+                }
+                pins.add(entry);
+            }
+            return pins;
+        }
+
+        private static boolean isSha256Hex(String s) {
+            if (s.length() != 64) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** nats-server's min_version: "1.2" or "1.3"; older versions and anything else are refused. */
+        private static String minVersion(ConfigField f) {
+            if (!(f.value() instanceof String version)) {
+                throw new ConfigException(f.at(), "error parsing tls config: 'min_version' wrong type: " + f.value());
+            }
+            return switch (version) {
+                case "1.2", "1.3" -> version;
+                case "1.0", "1.1" -> throw new ConfigException(f.at(),
+                        "error parsing tls config: unsupported TLS version: TLS " + version);
+                default -> throw new ConfigException(f.at(), "error parsing tls config: unknown version: " + version);
+            };
+        }
+
+        /**
+         * verify_cert_and_check_known_urls checks route and gateway peers; nats-server refuses it switched on in the
+         * client tls block, and so do we.
+         */
+        private static void knownUrls(ConfigField f) {
+            if (!(f.value() instanceof Boolean on)) {
+                throw new ConfigException(f.at(),
+                        "error parsing tls config, expected 'verify_cert_and_check_known_urls' to be a boolean");
+            }
+            if (on) {
+                throw new ConfigException(f.at(), "verify_cert_and_check_known_urls not supported in this context");
+            }
         }
 
         /**
@@ -531,5 +610,7 @@ public final class ConfigLoader {
         boolean handshakeFirst;
         List<String> ciphers = List.of();
         List<String> curves = List.of();
+        Set<String> pinnedCerts;
+        String minVersion;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every setting of the server, validated once into an immutable value.
@@ -112,13 +113,34 @@ public record ServerOptions(
         return b;
     }
 
-    /** TLS settings for the client port (a fuller treatment comes with the security issue). */
+    /**
+     * TLS settings for the client port.
+     *
+     * @param pinnedCerts {@code tls.pinned_certs}: lower-case hex SHA-256 digests of the DER SubjectPublicKeyInfo
+     *                    of the client certificates allowed to connect; null when not set (every client allowed)
+     * @param minVersion  {@code tls.min_version}: {@code "1.2"} or {@code "1.3"}; null for the default, 1.2
+     */
     public record TlsOptions(Path certFile, Path keyFile, Path caFile, boolean verify, boolean verifyAndMap,
                              Duration timeout, boolean handshakeFirst, List<String> ciphers,
-                             List<String> curvePreferences) {
+                             List<String> curvePreferences, Set<String> pinnedCerts, String minVersion) {
         public TlsOptions {
             ciphers = ciphers == null ? List.of() : List.copyOf(ciphers);
             curvePreferences = curvePreferences == null ? List.of() : List.copyOf(curvePreferences);
+            pinnedCerts = pinnedCerts == null ? null : Set.copyOf(pinnedCerts);
+        }
+
+        /** Settings without pinned certificates or a minimum version (the --tls* flags alone). */
+        public TlsOptions(Path certFile, Path keyFile, Path caFile, boolean verify, boolean verifyAndMap,
+                          Duration timeout, boolean handshakeFirst, List<String> ciphers,
+                          List<String> curvePreferences) {
+            this(certFile, keyFile, caFile, verify, verifyAndMap, timeout, handshakeFirst, ciphers, curvePreferences,
+                    null, null);
+        }
+
+        /** The same settings with another set of pinned certificates (what a reload may change in place). */
+        public TlsOptions withPinnedCerts(Set<String> pins) {
+            return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, handshakeFirst, ciphers,
+                    curvePreferences, pins, minVersion);
         }
     }
 

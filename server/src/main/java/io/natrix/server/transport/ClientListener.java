@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * The TCP listener for client connections. Each accepted channel gets a fresh handler from the supplied factory
  * (the client connection itself is the only handler on the plain-TCP pipeline, so no per-message hand-offs). When
  * TLS is configured, {@link TlsSupport} puts its handshake guard and the TLS handler in front of it:
- * <pre>  plain:  [nats]        TLS:  [tls-guard] [tls] [nats]</pre>
+ * <pre>  plain:  [nats]        TLS:  [tls-guard] [tls] [tls-pins] [nats]</pre>
  *
  * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
  */

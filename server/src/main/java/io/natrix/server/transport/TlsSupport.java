@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -42,9 +43,12 @@ import javax.net.ssl.SSLParameters;
  * which is what nats-server answers a client that does not speak TLS. A client that sends plaintext protocol
  * instead of a ClientHello fails the handshake at once and is closed without an answer (nats-server likewise).
  *
- * <p>Only TLS 1.2 and 1.3 are offered, with the JDK provider. Keys must be PEM PKCS#8 ({@code BEGIN PRIVATE KEY}).
+ * <p>Only TLS 1.2 and 1.3 are offered ({@code min_version "1.3"}: 1.3 only), with the JDK provider. Keys must be
+ * PEM PKCS#8 ({@code BEGIN PRIVATE KEY}). With {@code pinned_certs}, a {@link CertificatePins.Gate} after the TLS
+ * handler admits only clients whose certificate is pinned.
  *
- * <p>Thread-safe: the context is immutable after construction and each channel gets its own handlers.
+ * <p>Thread-safe: the context is immutable after construction, the pins are swapped whole through a volatile, and
+ * each channel gets its own handlers.
  */
 public final class TlsSupport {
     /** Name of the handler that owns the handshake timeout and can still write plaintext. */
@@ -55,12 +59,17 @@ public final class TlsSupport {
     static final String TLS_REQUIRED_ERR = "-ERR 'Secure Connection - TLS Required'\r\n";
     /** nats-server's TLS_TIMEOUT, used when the options carry none. */
     static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /** Name of the {@link CertificatePins.Gate} right after the TLS handler. */
+    static final String PINS_HANDLER = "tls-pins";
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final String[] PROTOCOLS_1_3 = {"TLSv1.3"};
 
     private final SslContext context;
     private final boolean handshakeFirst;
     private final long handshakeTimeoutNanos;
     private final String[] namedGroups;
+    /** Replaced by a reload; read by each new connection's gate when its handshake completes. */
+    private volatile CertificatePins pins;
 
     private TlsSupport(SslContext context, TlsOptions options) {
         this.context = context;
@@ -69,6 +78,7 @@ public final class TlsSupport {
                 ? DEFAULT_HANDSHAKE_TIMEOUT : options.timeout();
         this.handshakeTimeoutNanos = timeout.toNanos();
         this.namedGroups = namedGroups(options.curvePreferences());
+        pinnedCerts(options.pinnedCerts());
     }
 
     /**
@@ -83,7 +93,7 @@ public final class TlsSupport {
             SslContextBuilder builder = SslContextBuilder
                     .forServer(options.certFile().toFile(), options.keyFile().toFile())
                     .sslProvider(SslProvider.JDK)
-                    .protocols(PROTOCOLS);
+                    .protocols("1.3".equals(options.minVersion()) ? PROTOCOLS_1_3 : PROTOCOLS);
             if (options.caFile() != null) {
                 builder.trustManager(options.caFile().toFile());
             }
@@ -105,6 +115,19 @@ public final class TlsSupport {
         return handshakeFirst;
     }
 
+    /**
+     * Replaces the pinned certificates (lower-case hex key ids; null pins nothing) for connections whose handshake
+     * completes from now on; a reload calls this and then closes connected clients the new pins refuse.
+     */
+    public void pinnedCerts(Set<String> keyIds) {
+        pins = keyIds == null ? null : new CertificatePins(keyIds);
+    }
+
+    /** The pins in force, or null when none are. */
+    public CertificatePins pins() {
+        return pins;
+    }
+
     /** Adds the guard and the TLS handler at the head of a freshly accepted channel's pipeline. */
     void install(Channel channel) {
         SSLEngine engine = context.newEngine(channel.alloc());
@@ -118,7 +141,8 @@ public final class TlsSupport {
         ssl.setHandshakeTimeoutMillis(0);
         channel.pipeline()
                 .addLast(GUARD_HANDLER, new HandshakeGuard(ssl, handshakeTimeoutNanos))
-                .addLast(SSL_HANDLER, ssl);
+                .addLast(SSL_HANDLER, ssl)
+                .addLast(PINS_HANDLER, new CertificatePins.Gate(ssl, this::pins));
     }
 
     /**

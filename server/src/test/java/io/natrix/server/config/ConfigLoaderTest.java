@@ -536,6 +536,83 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void pinnedCertsAreKeptInLowerCase() {
+            String lower = "bf6f821f09fde09451411ba3b42c0f74727d61a974c69fd3cf5257f39c75f0e9";
+            String upper = "7F83B1657FF1FC53B92DC18148A1D65DFC2D4B1FA3D677284ADDD200126D9069";
+            load("tls { pinned_certs: [\"" + lower + "\", \"" + upper + "\"] }");
+            assertThat(builder.tls.pinnedCerts()).containsExactlyInAnyOrder(lower, upper.toLowerCase());
+            assertThat(warnings).isEmpty();
+        }
+
+        @Test
+        void anEmptyPinnedCertsListPinsNothingAndSaysSo() {
+            load("tls {\n  pinned_certs: []\n}");
+            assertThat(builder.tls.pinnedCerts()).isNull();
+            assertThat(warningTexts()).containsExactly(file + ":2:3: tls.pinned_certs is empty: clients are not pinned");
+        }
+
+        @Test
+        void badPinnedCertsAreNatsServersErrors() {
+            assertThat(loadError("tls { pinned_certs: \"abc\" }").reason()).isEqualTo(
+                    "error parsing tls config, expected 'pinned_certs' to be a list of hex-encoded sha256 of DER "
+                            + "encoded SubjectPublicKeyInfo");
+            String shortKey = "BF6F821F09FDE09451411BA3B42C0F74727D61A974C69FD3CF5257F39C75F0E";
+            assertThat(loadError("tls { pinned_certs: [\"" + shortKey + "\"] }").reason()).isEqualTo(
+                    "error parsing tls config, 'pinned_certs' key " + shortKey.toLowerCase()
+                            + " does not look like hex-encoded sha256 of DER encoded SubjectPublicKeyInfo");
+            String notHex = "zz6f821f09fde09451411ba3b42c0f74727d61a974c69fd3cf5257f39c75f0e9";
+            assertThat(loadError("tls { pinned_certs: [\"" + notHex + "\"] }").reason())
+                    .startsWith("error parsing tls config, 'pinned_certs' key " + notHex + " does not look like");
+            assertThat(loadError("tls { pinned_certs: [42] }").reason())
+                    .startsWith("error parsing tls config, 'pinned_certs' key 42 does not look like");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1.2", "1.3"})
+        void minVersionTakesTls12And13(String version) {
+            load("tls { min_version: \"" + version + "\" }");
+            assertThat(builder.tls.minVersion()).isEqualTo(version);
+        }
+
+        @Test
+        void badMinVersionsAreNatsServersErrors() {
+            assertThat(loadError("tls { min_version: \"1.1\" }").reason())
+                    .isEqualTo("error parsing tls config: unsupported TLS version: TLS 1.1");
+            assertThat(loadError("tls { min_version: \"1.4\" }").reason())
+                    .isEqualTo("error parsing tls config: unknown version: 1.4");
+            assertThat(loadError("tls { min_version: 12 }").reason())
+                    .isEqualTo("error parsing tls config: 'min_version' wrong type: 12");
+        }
+
+        @Test
+        void unsupportedTlsKeysWarnAndChangeNothing() {
+            load("""
+                    tls {
+                      cert_file: c.pem
+                      key_file: k.pem
+                      ocsp_peer: true
+                      connection_rate_limit: 3
+                      cert_store: WindowsCurrentUser
+                    }
+                    """);
+            assertThat(warningTexts()).containsExactly(
+                    file + ":4:3: tls option \"tls.ocsp_peer\" is not supported by Natrix and is ignored",
+                    file + ":5:3: tls option \"tls.connection_rate_limit\" is not supported by Natrix and is ignored",
+                    file + ":6:3: tls option \"tls.cert_store\" is not supported by Natrix and is ignored");
+            assertThat(builder.tls.certFile()).isEqualTo(Path.of("c.pem"));
+        }
+
+        @Test
+        void verifyCertAndCheckKnownUrlsIsRefusedInTheClientBlock() {
+            assertThat(loadError("tls { verify_cert_and_check_known_urls: true }").reason())
+                    .isEqualTo("verify_cert_and_check_known_urls not supported in this context");
+            assertThat(loadError("tls { verify_cert_and_check_known_urls: 1 }").reason()).isEqualTo(
+                    "error parsing tls config, expected 'verify_cert_and_check_known_urls' to be a boolean");
+            load("tls { verify_cert_and_check_known_urls: false }");
+            assertThat(warnings).isEmpty();
+        }
+
+        @Test
         void anUnknownKeyInsideTlsIsAnError() {
             assertThat(loadError("tls {\n  cert: x.pem\n}").getMessage())
                     .isEqualTo(file + ":2:3: tls.cert: unknown field");
