@@ -1,6 +1,7 @@
 package io.natrix.server.jetstream;
 
 import static io.natrix.server.jetstream.JsTests.bytes;
+import static io.natrix.server.jetstream.JsTests.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,8 +10,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.api.External;
 import io.nats.client.api.MessageInfo;
@@ -72,11 +71,6 @@ class CrossAccountSourcingTest {
                 }
                 """.formatted(dir.resolve("js").toString().replace("\\", "/")));
         return TestServer.fromConfig(conf);
-    }
-
-    private static Connection connect(TestServer server, String user) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).userInfo(user, user).maxReconnects(0)
-                .connectionTimeout(Duration.ofSeconds(10)).build());
     }
 
     private static void publish(JetStream js, String subject, int from, int to) throws Exception {

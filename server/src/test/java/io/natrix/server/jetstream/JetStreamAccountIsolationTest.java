@@ -1,6 +1,7 @@
 package io.natrix.server.jetstream;
 
 import static io.natrix.server.jetstream.JsTests.bytes;
+import static io.natrix.server.jetstream.JsTests.connect;
 import static io.natrix.server.jetstream.JsTests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +11,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StorageType;
@@ -47,11 +46,6 @@ class JetStreamAccountIsolationTest {
                 }
                 """.formatted(dir.resolve("js").toString().replace("\\", "/")));
         return TestServer.fromConfig(conf);
-    }
-
-    private static Connection connect(TestServer server, String user) throws Exception {
-        return Nats.connect(new Options.Builder().server(server.url()).userInfo(user, user).maxReconnects(0)
-                .connectionTimeout(TIMEOUT).build());
     }
 
     private static void stream(Connection nc, String tag, int messages) throws Exception {

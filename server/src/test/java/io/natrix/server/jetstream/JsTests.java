@@ -33,6 +33,12 @@ public final class JsTests {
                 .connectionTimeout(CONNECT_TIMEOUT).build());
     }
 
+    /** {@link #connect(TestServer)} as the user {@code user}, whose password is its name too. */
+    public static Connection connect(TestServer server, String user) throws Exception {
+        return Nats.connect(new Options.Builder().server(server.url()).userInfo(user, user).maxReconnects(0)
+                .connectionTimeout(CONNECT_TIMEOUT).build());
+    }
+
     public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
