@@ -11,28 +11,18 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import java.io.BufferedReader;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,23 +38,15 @@ class TlsClientTest {
      * can take seconds on a busy machine. Tests of the timeout itself use a short one.
      */
     private static final Duration HANDSHAKE = TIMEOUT;
-    private static final String PASSWORD = "natrix";
 
     @TempDir
     static Path dir;
+    private static TestCertificates certs;
 
     @BeforeAll
     static void certificates() throws Exception {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Natrix Test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        leaf("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
-        leaf("client", "extendedKeyUsage=clientAuth\n");
-        openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-out", "client.p12",
-                "-passout", "pass:" + PASSWORD);
-        leaf("mapped", "subjectAltName=email:alice@example.com\nextendedKeyUsage=clientAuth\n");
-        openssl("pkcs12", "-export", "-in", "mapped.pem", "-inkey", "mapped-key.pem", "-out", "mapped.p12",
-                "-passout", "pass:" + PASSWORD);
+        certs = TestCertificates.create(dir, "client");
+        certs.addClient("mapped", "email:alice@example.com");
     }
 
     @Test
@@ -153,7 +135,7 @@ class TlsClientTest {
     @Test
     void tlsMissingCertificateFailsStart() {
         ServerOptions.TlsOptions missing = new ServerOptions.TlsOptions(dir.resolve("nope.pem"),
-                dir.resolve("server-key.pem"), null, false, false, Duration.ofSeconds(2), false, List.of(), List.of());
+                certs.path("server-key.pem"), null, false, false, Duration.ofSeconds(2), false, List.of(), List.of());
         assertThatThrownBy(() -> TestServer.start(b -> b.tls = missing)).isInstanceOf(UncheckedIOException.class);
     }
 
@@ -191,8 +173,8 @@ class TlsClientTest {
     /** TLS with verify_and_map, and users with these names (no passwords). */
     private static Consumer<ServerOptions.Builder> mapped(String... users) {
         return b -> {
-            b.tls = new ServerOptions.TlsOptions(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
-                    dir.resolve("ca.pem"), true, true, HANDSHAKE, false, List.of(), List.of());
+            b.tls = new ServerOptions.TlsOptions(certs.path("server.pem"), certs.path("server-key.pem"),
+                    certs.path("ca.pem"), true, true, HANDSHAKE, false, List.of(), List.of());
             List<Object> list = new ArrayList<>();
             for (String user : users) {
                 list.add(java.util.Map.of("user", user));
@@ -202,8 +184,8 @@ class TlsClientTest {
     }
 
     private static Consumer<ServerOptions.Builder> tls(boolean verify, boolean handshakeFirst, Duration timeout) {
-        return b -> b.tls = new ServerOptions.TlsOptions(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
-                dir.resolve("ca.pem"), verify, false, timeout, handshakeFirst, List.of(), List.of());
+        return b -> b.tls = new ServerOptions.TlsOptions(certs.path("server.pem"), certs.path("server-key.pem"),
+                certs.path("ca.pem"), verify, false, timeout, handshakeFirst, List.of(), List.of());
     }
 
     private static Options.Builder jnats(TestServer server, boolean clientCert, boolean tlsFirst) throws Exception {
@@ -214,7 +196,7 @@ class TlsClientTest {
     private static Options.Builder jnats(TestServer server, String certName, boolean tlsFirst) throws Exception {
         Options.Builder b = new Options.Builder()
                 .server("tls://127.0.0.1:" + server.port())
-                .sslContext(sslContext(certName))
+                .sslContext(certs.sslContext(certName, "TLS"))
                 .maxReconnects(0)
                 .connectionTimeout(TIMEOUT);
         return tlsFirst ? b.tlsFirst() : b;
@@ -227,46 +209,6 @@ class TlsClientTest {
         Message m = sub.nextMessage(TIMEOUT);
         assertThat(m).isNotNull();
         assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("secret");
-    }
-
-    private static SSLContext sslContext(String certName) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
-            trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (certName != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = new FileInputStream(dir.resolve(certName + ".p12").toFile())) {
-                keys.load(in, PASSWORD.toCharArray());
-            }
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, PASSWORD.toCharArray());
-        }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    private static void leaf(String name, String extensions) throws Exception {
-        Files.writeString(dir.resolve(name + ".ext"), extensions);
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", name + "-key.pem", "-out", name + ".csr", "-subj", "/CN=" + name);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
-                "-out", name + ".pem", "-days", "1", "-extfile", name + ".ext");
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", command, output).isZero();
     }
 
     /** A plain TCP client that reads CRLF lines, with a bounded wait on every read. */
