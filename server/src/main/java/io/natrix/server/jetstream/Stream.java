@@ -311,8 +311,13 @@ final class Stream {
         } catch (JsApiException e) {
             answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(), e.error()));
         } catch (IOException | RuntimeException e) {
-            // A defect must not leave the publisher waiting for an answer that never comes: it gets the error.
-            LOG.error("Stream {} in account {}: store failed", config.name(), account, e);
+            if (e instanceof IOException) {
+                // The disk's answer (no space left, an I/O error): one line, as nats-server logs it.
+                LOG.error("Stream {} in account {}: store failed: {}", config.name(), account, e.getMessage());
+            } else {
+                // A defect must not leave the publisher waiting for an answer that never comes: it gets the error.
+                LOG.error("Stream {} in account {}: store failed", config.name(), account, e);
+            }
             answer = JsJson.write(JsApi.PubAckResponse.failed(config.name(),
                     storeFailed(String.valueOf(e.getMessage()))));
         }
