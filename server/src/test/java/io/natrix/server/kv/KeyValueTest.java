@@ -348,9 +348,15 @@ class KeyValueTest {
                 assertThat(fromRevision.entries.get(0).getRevision()).isEqualTo(3);
                 assertThat(empty.entries).isEmpty();
 
-                // Live changes reach the watchers whose filters match.
+                // Live changes reach the watchers whose filters match. Each watcher sees the puts before the purge:
+                // a purge removes a=3, so a watcher whose consumer had not delivered it yet would never get it.
                 kv.put("a", "3");
                 kv.put("c.y", "2");
+                latest.awaitSeen("a=2", "b=DELETE", "c.x=1", "a=3", "c.y=2");
+                updates.awaitSeen("a=3", "c.y=2");
+                noDeletes.awaitSeen("a=2", "c.x=1", "a=3", "c.y=2");
+                filtered.awaitSeen("c.x=1", "c.y=2");
+                multi.awaitSeen("a=2", "c.x=1", "a=3", "c.y=2");
                 kv.purge("a");
                 latest.awaitSeen("a=2", "b=DELETE", "c.x=1", "a=3", "c.y=2", "a=PURGE");
                 updates.awaitSeen("a=3", "c.y=2", "a=PURGE");
