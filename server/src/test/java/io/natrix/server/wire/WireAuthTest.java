@@ -111,27 +111,29 @@ class WireAuthTest {
 
     @Test
     void authManyClientsStalledInsideConnectAreAllTimedOut() {
-        // Slow loris: hundreds of connections that start a CONNECT and never finish it hold nothing for long; every
-        // one is cut off at the authentication timeout while an authenticated client keeps being served.
-        int stalled = 300;
+        // Slow loris (the reliability plan's C5): thousands of connections that start a CONNECT and never finish it
+        // hold nothing for long; every one is cut off at the authentication timeout while an authenticated client
+        // keeps being served.
+        int stalled = 5000;
         List<WireClient> clients = new ArrayList<>();
         try (WireServer server = WireServer.start(s -> {
                 s.user = "alice";
                 s.password = "s3cret";
                 s.authTimeout = Duration.ofMillis(500);
-            });
-             WireClient prompt = WireClient.connect(server)) {
-            prompt.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"s3cret\"}\r\n").roundTrip();
+            })) {
             for (int i = 0; i < stalled; i++) {
                 WireClient c = WireClient.connect(server);
                 clients.add(c);
                 c.send("CONNECT {\"verbose\":false,\"user\":\"al");
             }
-            prompt.roundTrip();
-            for (WireClient c : clients) {
-                c.expectClosedAfter("-ERR 'Authentication Timeout'\r\n");
+            // Connected after the others, so that its checks come well before the server's first PING to it.
+            try (WireClient prompt = WireClient.connect(server)) {
+                prompt.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"s3cret\"}\r\n").roundTrip();
+                for (WireClient c : clients) {
+                    c.expectClosedAfter("-ERR 'Authentication Timeout'\r\n");
+                }
+                prompt.roundTrip();
             }
-            prompt.roundTrip();
         } finally {
             clients.forEach(WireClient::close);
         }
