@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * (the client connection itself is the only handler on the plain-TCP pipeline, so no per-message hand-offs). When
  * TLS is configured, {@link TlsSupport} puts its handshake guard and the TLS handler in front of it:
  * <pre>  plain:  [nats]        TLS:  [tls-guard] [tls] [tls-pins] [nats]</pre>
+ * A failed accept (out of file descriptors) pauses accepting for a while ({@link AcceptBackoff}).
  *
  * <p>Not thread-safe: bound and closed by the server's lifecycle methods.
  */
@@ -116,6 +117,7 @@ public final class ClientListener {
                 .group(transport.group())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoff())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

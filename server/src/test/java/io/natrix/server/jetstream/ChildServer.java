@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +26,8 @@ public final class ChildServer {
     private ChildServer() {
     }
 
-    /** A running child server and the port it listens on. */
-    public record Child(Process process, int port) {
+    /** A running child server, the port it listens on and what it has printed so far (its log). */
+    public record Child(Process process, int port, Queue<String> output) {
     }
 
     /**
@@ -51,6 +53,7 @@ public final class ChildServer {
         Process p = pb.start();
         children.add(p);
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        Queue<String> output = new ConcurrentLinkedQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -58,6 +61,7 @@ public final class ChildServer {
                     if (line.startsWith("READY ")) {
                         port.complete(Integer.parseInt(line.substring(6).trim()));
                     } else {
+                        output.add(line);
                         System.out.println("[child " + p.pid() + "] " + line); // its log, in the test's report
                     }
                 }
@@ -68,7 +72,7 @@ public final class ChildServer {
         }, "child-output");
         reader.setDaemon(true);
         reader.start();
-        return new Child(p, port.get(60, TimeUnit.SECONDS));
+        return new Child(p, port.get(60, TimeUnit.SECONDS), output);
     }
 
     /** {@code <store dir> [<sync_interval>]}. */
