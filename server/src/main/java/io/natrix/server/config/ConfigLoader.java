@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The whole parsed tree goes to {@link ServerOptions.Builder#rawConfig}; sections this class does not map
  * (accounts, {@code authorization.users}, JetStream limits, gateways, ...) are read from there by the code that
- * implements them, which can name lines through {@link ConfigParser#positionOf}. Keys that nats-server knows and
- * this class does not map pass silently. Other unknown keys are {@link Warning}s, not errors (nats-server rejects
- * them unless told not to; we prefer to start and say so), except inside {@code tls} and {@code authorization},
- * where a misspelt security setting must not go unnoticed. Keys of nats-server's {@code tls} block that Natrix does
- * not implement ({@link #TLS_UNSUPPORTED}: OCSP, rate limits, certificate stores, ...) are warnings that say so. As in nats-server, a key that only defines a variable
- * used elsewhere ({@code PASS: s3cret} for {@code password: $PASS}) is not unknown.
+ * implements them, which can name lines through {@link ConfigParser#positionOf}. Keys that nats-server knows and this
+ * class does not map pass silently. Other unknown keys are {@link Warning}s, not errors (nats-server rejects them
+ * unless told not to; we prefer to start and say so), except inside {@code tls} and {@code authorization}, where a
+ * misspelt security setting must not go unnoticed. Keys of nats-server's {@code tls} block that Natrix does not
+ * implement ({@link #TLS_UNSUPPORTED}: OCSP, rate limits, certificate stores, ...) are warnings that say so. As in
+ * nats-server, a key that only defines a variable used elsewhere ({@code PASS: s3cret} for {@code password: $PASS}) is
+ * not unknown.
  *
  * <p>A value of the wrong type or out of range is a {@link ConfigException} naming {@code file:line:column} and the
  * key. All such problems are collected; the first is thrown with the others attached as suppressed exceptions.
