@@ -4,6 +4,7 @@ import io.natrix.server.NatsServer;
 import io.natrix.server.config.ConfigLoader;
 import io.natrix.server.config.ServerOptions;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +16,18 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A server with JetStream for tests that need it in a process of its own, to kill it: {@code java -cp <test class
  * path> io.natrix.server.jetstream.ChildServer <store dir>}. Listens on 127.0.0.1 and a random port, prints
  * {@code READY <port>} on standard output once clients can connect, and runs until it is killed or its parent
  * goes away. The store uses the default durability settings unless a {@code sync_interval} is given.
+ *
+ * <p>Before it starts the server it loads all of Natrix's classes and opens every jar of the class path, as the
+ * {@code natrix} executable has them (one open jar and its start-up cache): a class read from a directory costs a
+ * file descriptor, and a class that failed to load once never loads (its references stay unresolved), so a test that
+ * takes the server's descriptors away would otherwise test the class path instead of the server.
  */
 public final class ChildServer {
     private ChildServer() {
@@ -77,6 +84,7 @@ public final class ChildServer {
 
     /** {@code <store dir> [<sync_interval>]}. */
     public static void main(String[] args) throws IOException {
+        loadAllClasses();
         Path store = Path.of(args[0]);
         Files.createDirectories(store);
         // The store's settings as a configuration file states them, next to the store (the parser takes them).
@@ -97,5 +105,30 @@ public final class ChildServer {
             // nothing is sent on standard input
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    private static void loadAllClasses() throws IOException {
+        ClassLoader loader = ChildServer.class.getClassLoader();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path root = Path.of(entry);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            List<String> names;
+            try (Stream<Path> files = Files.walk(root)) {
+                names = files.map(f -> root.relativize(f).toString())
+                        .filter(f -> f.endsWith(".class") && f.startsWith("io" + File.separator + "natrix"))
+                        .map(f -> f.substring(0, f.length() - ".class".length()).replace(File.separatorChar, '.'))
+                        .toList();
+            }
+            for (String name : names) {
+                try {
+                    Class.forName(name, false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // a test class whose dependencies are not all here: the server never needs it
+                }
+            }
+        }
+        loader.getResource("natrix/no-such-resource"); // looked for in every jar: all of them are open now
     }
 }
