@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A durable consumer keeps its word across SIGKILL: workers fetch and acknowledge with a confirmation (double ack)
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ack went out just before the kill without a confirmation may be either.
  *
  * <p>The stream keeps its messages (limits retention), so only the consumer's own stored state can keep confirmed
- * messages from coming back.
+ * messages from coming back. Runs under each of the store's sync policies ({@code sync_interval} default,
+ * {@code group}, {@code always}): a confirmed ack is written before it is confirmed under all three.
  */
 class ConsumerCrashTest {
     private static final int TOTAL = 3000;
@@ -124,10 +126,12 @@ class ConsumerCrashTest {
         return delivered;
     }
 
-    @Test
-    void confirmedAcksAreNeverRedeliveredAndTheRestAreAfterSigkill() throws Exception {
+    @ParameterizedTest(name = "sync_interval {0}")
+    @ValueSource(strings = {"default", "group", "always"})
+    void confirmedAcksAreNeverRedeliveredAndTheRestAreAfterSigkill(String policy) throws Exception {
+        String sync = policy.equals("default") ? null : policy;
         Path store = dir.resolve("store");
-        ChildServer.Child first = ChildServer.start(store, children);
+        ChildServer.Child first = ChildServer.start(store, sync, children);
         try (Connection nc = connect(first.port())) {
             nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("JOBS").subjects("jobs")
                     .storageType(StorageType.File).build());
@@ -150,7 +154,7 @@ class ConsumerCrashTest {
         uncertain.addAll(attempted);
         uncertain.removeAll(beforeKill);
 
-        ChildServer.Child second = ChildServer.start(store, children);
+        ChildServer.Child second = ChildServer.start(store, sync, children);
         Set<Long> after = work(second.port(), 0, null, TOTAL);
         second.process().destroyForcibly();
 
