@@ -71,6 +71,11 @@ final class WireServer implements AutoCloseable {
         return port;
     }
 
+    /** The Natrix server, or null when this is nats-server. */
+    TestServer natrix() {
+        return natrix;
+    }
+
     /** Whether the tests run against the real nats-server instead of Natrix. */
     static boolean isReference() {
         return REFERENCE != null;
@@ -139,12 +144,41 @@ final class WireServer implements AutoCloseable {
             }
             conf.append("}\n");
         }
+        return startReference(REFERENCE, conf.toString());
+    }
+
+    /**
+     * Natrix from a nats-server configuration text, on a free loopback port (the text's own listen settings are
+     * overridden), for tests whose settings {@link Settings} does not hold (nkey users, for one).
+     */
+    static WireServer natrixFromConfig(String conf) {
+        try {
+            Path file = Files.createTempFile("wire-natrix", ".conf");
+            try {
+                Files.writeString(file, conf);
+                TestServer server = TestServer.fromConfig(file);
+                return new WireServer(server, null, file, server.port());
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The nats-server {@code binary} from a configuration text, which is given a free loopback port. */
+    static WireServer referenceFromConfig(String binary, String conf) {
+        return startReference(binary, "host: 127.0.0.1\nport: -1\n" + conf);
+    }
+
+    private static WireServer startReference(String binary, String conf) {
         Process process = null;
         Path file = null;
         try {
             file = Files.createTempFile("wire-reference", ".conf");
             Files.writeString(file, conf);
-            process = new ProcessBuilder(REFERENCE, "-c", file.toString()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(binary, "-c", file.toString()).redirectErrorStream(true).start();
             CompletableFuture<Integer> ready = new CompletableFuture<>();
             Process p = process;
             Thread drain = new Thread(() -> drainLog(p, ready), "nats-server-log");
@@ -190,6 +224,7 @@ final class WireServer implements AutoCloseable {
     public void close() {
         if (natrix != null) {
             natrix.close();
+            deleteConfig();
             return;
         }
         reference.destroy();
@@ -197,9 +232,18 @@ final class WireServer implements AutoCloseable {
             if (!reference.waitFor(5, TimeUnit.SECONDS)) {
                 reference.destroyForcibly();
             }
-            Files.deleteIfExists(configFile);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            deleteConfig();
+        }
+    }
+
+    private void deleteConfig() {
+        try {
+            if (configFile != null) {
+                Files.deleteIfExists(configFile);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
