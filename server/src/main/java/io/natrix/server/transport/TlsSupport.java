@@ -1,7 +1,6 @@
 package io.natrix.server.transport;
 
 import io.natrix.server.config.ServerOptions.TlsOptions;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,7 +12,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +37,11 @@ import javax.net.ssl.SSLParameters;
  * the channel becomes active is held by the {@link SslHandler} until the handshake completes.
  *
  * <p>The handshake must finish within {@code tls.timeout} (nats-server's TLS_TIMEOUT, 2 s by default); otherwise
- * the client is told {@code -ERR 'Secure Connection - TLS Required'} in plaintext and the connection is closed,
- * which is what nats-server answers a client that does not speak TLS. A client that sends plaintext protocol
- * instead of a ClientHello fails the handshake at once and is closed without an answer (nats-server likewise).
+ * the connection is closed without a word, as nats-server 2.9.10 closes it on the wire: its source means to send
+ * {@code -ERR 'Secure Connection - TLS Required'}, but the read deadline of the handshake fails first and the line
+ * would have to go through the unfinished TLS connection, so nothing is sent (checked live). A client that sends
+ * plaintext protocol instead of a ClientHello fails the handshake at once and is closed without an answer
+ * (nats-server likewise).
  *
  * <p>Only TLS 1.2 and 1.3 are offered ({@code min_version "1.3"}: 1.3 only), with the JDK provider. Keys must be
  * PEM PKCS#8 ({@code BEGIN PRIVATE KEY}). With {@code pinned_certs}, a {@link CertificatePins.Gate} after the TLS
@@ -51,12 +51,10 @@ import javax.net.ssl.SSLParameters;
  * each channel gets its own handlers.
  */
 public final class TlsSupport {
-    /** Name of the handler that owns the handshake timeout and can still write plaintext. */
+    /** Name of the handler that owns the handshake timeout and closes below the TLS handler. */
     static final String GUARD_HANDLER = "tls-guard";
     /** Name of the {@link SslHandler}; the NATS protocol handler sits right after it. */
     static final String SSL_HANDLER = "tls";
-    /** What nats-server sends a client that did not complete the TLS handshake in time. */
-    static final String TLS_REQUIRED_ERR = "-ERR 'Secure Connection - TLS Required'\r\n";
     /** nats-server's TLS_TIMEOUT, used when the options carry none. */
     static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     /** Name of the {@link CertificatePins.Gate} right after the TLS handler. */
@@ -137,7 +135,7 @@ public final class TlsSupport {
             engine.setSSLParameters(parameters);
         }
         SslHandler ssl = new SslHandler(engine, !handshakeFirst);
-        // The guard below owns the timeout, so that it can answer in plaintext before closing.
+        // The guard below owns the timeout, so that the close goes around the TLS handler (no alert).
         ssl.setHandshakeTimeoutMillis(0);
         channel.pipeline()
                 .addLast(GUARD_HANDLER, new HandshakeGuard(ssl, handshakeTimeoutNanos))
@@ -164,8 +162,9 @@ public final class TlsSupport {
     }
 
     /**
-     * Sits in front of the {@link SslHandler}: writes from its context reach the socket unencrypted, which is how
-     * the handshake timeout can still send nats-server's plaintext {@code -ERR}. One per channel, its event loop.
+     * Sits in front of the {@link SslHandler} and closes a connection whose handshake did not finish in time from
+     * there, so that the TLS handler adds no alert: the peer sees the connection end, as with nats-server. One per
+     * channel, its event loop.
      */
     private static final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         private final SslHandler ssl;
@@ -194,12 +193,9 @@ public final class TlsSupport {
             if (ssl.handshakeFuture().isDone() || !ctx.channel().isActive()) {
                 return;
             }
-            ctx.writeAndFlush(Unpooled.copiedBuffer(TLS_REQUIRED_ERR, StandardCharsets.US_ASCII)).addListener(f -> {
-                // Closed from here, below the TLS handler, so no close_notify alert follows the plaintext line;
-                // then the protocol handler learns why, to record the close reason.
-                ctx.close();
-                ctx.fireExceptionCaught(new TlsHandshakeTimeoutException(timeoutNanos));
-            });
+            // Then the protocol handler learns why, to record the close reason.
+            ctx.close();
+            ctx.fireExceptionCaught(new TlsHandshakeTimeoutException(timeoutNanos));
         }
 
         private void cancel() {
