@@ -2,22 +2,18 @@ package io.natrix.server.transport;
 
 import io.natrix.server.config.ServerOptions.TlsOptions;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -41,7 +37,8 @@ import javax.net.ssl.SSLParameters;
  * {@code -ERR 'Secure Connection - TLS Required'}, but the read deadline of the handshake fails first and the line
  * would have to go through the unfinished TLS connection, so nothing is sent (checked live). A client that sends
  * plaintext protocol instead of a ClientHello fails the handshake at once and is closed without an answer
- * (nats-server likewise).
+ * (nats-server likewise); one whose first record is longer than TLS allows gets nats-server's record_overflow alert
+ * at once ({@link TlsHandshakeGuard}).
  *
  * <p>Only TLS 1.2 and 1.3 are offered ({@code min_version "1.3"}: 1.3 only), with the JDK provider. Keys must be
  * PEM PKCS#8 ({@code BEGIN PRIVATE KEY}). With {@code pinned_certs}, a {@link CertificatePins.Gate} after the TLS
@@ -138,7 +135,7 @@ public final class TlsSupport {
         // The guard below owns the timeout, so that the close goes around the TLS handler (no alert).
         ssl.setHandshakeTimeoutMillis(0);
         channel.pipeline()
-                .addLast(GUARD_HANDLER, new HandshakeGuard(ssl, handshakeTimeoutNanos))
+                .addLast(GUARD_HANDLER, new TlsHandshakeGuard(ssl, handshakeTimeoutNanos))
                 .addLast(SSL_HANDLER, ssl)
                 .addLast(PINS_HANDLER, new CertificatePins.Gate(ssl, this::pins));
     }
@@ -159,51 +156,6 @@ public final class TlsSupport {
             });
         }
         return groups.toArray(String[]::new);
-    }
-
-    /**
-     * Sits in front of the {@link SslHandler} and closes a connection whose handshake did not finish in time from
-     * there, so that the TLS handler adds no alert: the peer sees the connection end, as with nats-server. One per
-     * channel, its event loop.
-     */
-    private static final class HandshakeGuard extends ChannelInboundHandlerAdapter {
-        private final SslHandler ssl;
-        private final long timeoutNanos;
-        private ScheduledFuture<?> timer;
-
-        HandshakeGuard(SslHandler ssl, long timeoutNanos) {
-            this.ssl = ssl;
-            this.timeoutNanos = timeoutNanos;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            timer = ctx.executor().schedule(() -> timeout(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
-            ssl.handshakeFuture().addListener(f -> cancel());
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            cancel();
-            ctx.fireChannelInactive();
-        }
-
-        private void timeout(ChannelHandlerContext ctx) {
-            if (ssl.handshakeFuture().isDone() || !ctx.channel().isActive()) {
-                return;
-            }
-            // Then the protocol handler learns why, to record the close reason.
-            ctx.close();
-            ctx.fireExceptionCaught(new TlsHandshakeTimeoutException(timeoutNanos));
-        }
-
-        private void cancel() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-        }
     }
 
     /** Raised down the pipeline when a client did not finish the TLS handshake in time; an SSLException like other handshake failures. */
