@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * <pre>
  *   mvn -pl server test -Dtest='Wire*Test' -Dnatrix.wire.reference=/usr/sbin/nats-server
  * </pre>
- * Both get the same few settings ({@link Settings}); everything else keeps its default.
+ * Both get the same few settings ({@link Settings}); everything else keeps its default. Tests of other packages
+ * (the TLS fuzz) start nats-server from a configuration text with {@link #referenceFromConfig}.
  */
-final class WireServer implements AutoCloseable {
+public final class WireServer implements AutoCloseable {
 
     private static final String REFERENCE = System.getProperty("natrix.wire.reference");
     private static final Pattern LISTENING = Pattern.compile("Listening for client connections on [^ ]*:(\\d+)");
@@ -67,7 +68,7 @@ final class WireServer implements AutoCloseable {
         return REFERENCE == null ? startNatrix(s) : startReference(s);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -168,7 +169,7 @@ final class WireServer implements AutoCloseable {
     }
 
     /** The nats-server {@code binary} from a configuration text, which is given a free loopback port. */
-    static WireServer referenceFromConfig(String binary, String conf) {
+    public static WireServer referenceFromConfig(String binary, String conf) {
         return startReference(binary, "host: 127.0.0.1\nport: -1\n" + conf);
     }
 
