@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * A value-level fuzz of CONNECT's JSON (the reliability plan's C4, CONNECT half). Each case starts from a CONNECT
  * that the server accepts and replaces, adds, repeats or drops fields, with hostile values: wrong JSON types,
  * {@code null}, -1, 2^31, 2^63, 1e30, 0.5, strings of 3,000 bytes and of 1 MB, NUL, invalid UTF-8, nesting 1,500
- * deep, numbers of 1,500 digits, keys in another case, then sometimes flips or cuts bytes of the result. Every field
- * of nats-server's {@code ClientOpts} is hit, including {@code import} and {@code export}, which nats-server decodes
- * for routes and leaf nodes but also for clients.
+ * deep, numbers of 1,500 digits, keys in another case, then sometimes flips or cuts bytes of the result. One case in
+ * eight follows a valid CONNECT on the same connection, as a client may send CONNECT again. Every field of
+ * nats-server's {@code ClientOpts} is hit, including {@code import} and {@code export}, which nats-server decodes for
+ * routes and leaf nodes but also for clients.
  *
  * <p>Each case is one raw connection: INFO, the mutated CONNECT and a PING. The server must answer with lines of
  * nats-server's shapes ({@code +OK}, {@code PONG}, {@code -ERR '...'}) ending in PONG, or close; it must never hang
@@ -127,8 +128,19 @@ class WireConnectFuzzTest {
         }
     }
 
-    /** A case: a description for the failure message and how it turns a valid body (per connection) into bytes. */
-    record Case(String what, Function<List<Field>, byte[]> apply) { }
+    /**
+     * A case: a description for the failure message, how it turns a valid body (per connection) into bytes, and
+     * whether a valid CONNECT goes first (the mutated one then replaces it, as a client may send CONNECT again).
+     */
+    record Case(String what, Function<List<Field>, byte[]> apply, boolean second) {
+        Case(String what, Function<List<Field>, byte[]> apply) {
+            this(what, apply, false);
+        }
+
+        Case afterAValidConnect() {
+            return new Case(what + " after a valid CONNECT", apply, true);
+        }
+    }
 
     private static final String[] FIELDS = {"verbose", "pedantic", "tls_required", "name", "lang", "version",
         "protocol", "echo", "headers", "no_responders", "user", "pass", "auth_token", "nkey", "sig", "jwt",
@@ -146,7 +158,8 @@ class WireConnectFuzzTest {
         Random random = new Random(seed);
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
-            cases.add(mutation(random));
+            Case c = mutation(random);
+            cases.add(random.nextInt(8) == 0 ? c.afterAValidConnect() : c);
         }
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -348,8 +361,14 @@ class WireConnectFuzzTest {
             String info = reader.line(CASE_WAIT);
             assertThat(info).as("INFO").startsWith("INFO ");
             Matcher nonce = NONCE.matcher(info);
-            byte[] body = c.apply().apply(validBody(auth, nonce.find() ? nonce.group(1) : null));
+            List<Field> valid = validBody(auth, nonce.find() ? nonce.group(1) : null);
+            byte[] body = c.apply().apply(valid);
             ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            if (c.second()) {
+                frame.writeBytes(utf8("CONNECT "));
+                frame.writeBytes(serialize(valid));
+                frame.writeBytes(utf8("\r\n"));
+            }
             frame.writeBytes(utf8("CONNECT "));
             frame.writeBytes(body);
             frame.writeBytes(utf8("\r\nPING\r\n"));
