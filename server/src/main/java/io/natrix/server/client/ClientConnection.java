@@ -427,8 +427,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             options = ConnectJson.decode(ByteBufUtil.getBytes(buf, offset, length, false),
                     connect != null ? connect : new ConnectOptions());
         } catch (IOException e) {
+            // nats-server's read loop closes any CONNECT it cannot unmarshal as a protocol violation.
             LOG.error("{}processConnect failed: {}", logPrefix, e.getMessage());
-            close(CloseReason.PARSE_ERROR, true);
+            close(CloseReason.PROTOCOL_VIOLATION, true);
             return;
         }
         boolean headersGranted = options.headers && !host.options().noHeaderSupport();
@@ -488,12 +489,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         // with wrong credentials hears only "Authorization Violation".
         if (!options.protocolSupported()) {
             LOG.error("{}invalid client protocol", logPrefix);
-            closeWithError("invalid client protocol", CloseReason.PROTOCOL_VIOLATION);
+            closeWithError("invalid client protocol", CloseReason.BAD_CLIENT_PROTOCOL_VERSION);
             return;
         }
         if (options.noResponders && !headersGranted) {
             LOG.error("{}no responders requires headers support", logPrefix);
-            closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
+            closeWithError("no responders requires headers support", CloseReason.NO_RESPONDERS_REQUIRES_HEADERS);
             return;
         }
         if (authTimer != null) {
