@@ -68,13 +68,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * After its bytes a client either half-closes or goes silent. Either way the server must close the connection
  * within the handshake timeout (1 s here) plus 9 s for a busy machine, having sent nothing but TLS records
- * (nats-server 2.9.10 sends no {@code -ERR} on a failed or timed-out handshake). A handshake that completes despite the
- * damage is closed by the client. Afterwards {@code /connz} lists no connection, the log holds no exception, and a
- * jnats client with the test CA is served.
+ * (nats-server 2.9.10 sends no {@code -ERR} on a failed or timed-out handshake). A handshake that completes despite
+ * the damage is closed by the client. Afterwards {@code /connz} lists no connection, the log holds no exception, and
+ * a jnats client with the test CA is served.
  *
  * <p>With {@code -Dnatrix.fuzz.reference=/usr/sbin/nats-server} every case also goes to nats-server (5 s handshake
- * timeout for both), and the cases that ended otherwise there are printed: that is how {@link TlsFirstRecordTest}'s
- * cases were found.
+ * timeout for both), and the cases that ended otherwise there are printed. {@link TlsFirstRecordTest}'s cases came
+ * from such a comparison, made by hand with these cases' kinds before this mode existed.
  *
  * <p>The stalled connections are what takes time, so the cases run 128 at a time. The seed is fixed for the suite;
  * {@code -Dnatrix.fuzz.seed} picks another (it is printed), {@code -Dnatrix.fuzz.iterations} the number of random

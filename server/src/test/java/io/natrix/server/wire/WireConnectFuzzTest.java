@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * signs the nonce of its own connection).
  *
  * <p>With {@code -Dnatrix.fuzz.reference=/usr/sbin/nats-server} every case also goes to nats-server, started with the
- * same configuration, and both answers must be the same: that is how the cases in
- * {@link WireConnectValuesTest} were found. The seed is fixed for the suite; {@code -Dnatrix.fuzz.seed} picks another
+ * same configuration, and both answers must be the same: that is how most cases in {@link WireConnectValuesTest}
+ * were found. The seed is fixed for the suite; {@code -Dnatrix.fuzz.seed} picks another
  * (it is printed), {@code -Dnatrix.fuzz.iterations} the number of cases per configuration.
  */
 class WireConnectFuzzTest {

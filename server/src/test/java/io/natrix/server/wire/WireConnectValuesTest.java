@@ -5,8 +5,9 @@ import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONNECT values on which Natrix answered otherwise than nats-server 2.9.10, found by {@link WireConnectFuzzTest}
- * comparing the two, each pinned to nats-server's answer. Nats-server unmarshals CONNECT with Go's
+ * CONNECT values on which Natrix answered otherwise than nats-server 2.9.10, each pinned to nats-server's answer.
+ * {@link WireConnectFuzzTest} found them comparing the two, except the repeated CONNECT, which reading nats-server's
+ * {@code processConnect} for the fixes showed (the fuzz has covered it since). Nats-server unmarshals CONNECT with Go's
  * {@code encoding/json}: strict types, case-insensitive keys, {@code null} leaving a field as it was, one value and
  * nothing after it; then it checks credentials, account designation, the protocol version and no_responders, in
  * that order. All of these run against nats-server itself with {@code -Dnatrix.wire.reference}.
