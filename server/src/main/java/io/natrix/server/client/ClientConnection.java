@@ -989,7 +989,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         CloseReason reason = switch (result) {
             case MAX_PAYLOAD -> CloseReason.MAX_PAYLOAD_EXCEEDED;
             case MAX_CONTROL_LINE -> CloseReason.MAX_CONTROL_LINE_EXCEEDED;
-            default -> CloseReason.PARSE_ERROR;
+            // nats-server says "Parse Error" only for a client's -ERR (processErr); its read loop closes every other
+            // parser error as a protocol violation.
+            case CLIENT_ERROR -> CloseReason.PARSE_ERROR;
+            default -> CloseReason.PROTOCOL_VIOLATION;
         };
         if (result == ParseResult.AUTHORIZATION_VIOLATION) {
             authorizationViolation();

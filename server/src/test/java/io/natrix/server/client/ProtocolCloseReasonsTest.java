@@ -20,11 +20,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reasons {@code /connz?state=closed} gives for CONNECTs the server refuses, in nats-server 2.9.10's words
- * (checked live): JSON it cannot unmarshal is a "Protocol Violation", a protocol other than 0 or 1 a "Bad Client
- * Protocol Version", no_responders without headers "No Responders Requires Headers".
+ * The reasons {@code /connz?state=closed} gives for connections closed over their protocol, in nats-server 2.9.10's
+ * words (checked live): a CONNECT whose JSON it cannot unmarshal is a "Protocol Violation", a protocol other than 0
+ * or 1 a "Bad Client Protocol Version", no_responders without headers "No Responders Requires Headers"; after
+ * CONNECT, an unknown operation or bad arguments are a "Protocol Violation" too, and only a -ERR from the client a
+ * "Parse Error".
  */
-class ConnectRefusalReasonsTest {
+class ProtocolCloseReasonsTest {
 
     @Test
     void refusedConnectsAreListedWithNatsServersReasons() throws Exception {
@@ -42,7 +44,23 @@ class ConnectRefusalReasonsTest {
         }
     }
 
-    /** Sends {@code connect} after INFO and reads until the server closes. */
+    @Test
+    void protocolErrorsAreViolationsAndOnlyAClientsErrIsAParseError() throws Exception {
+        try (TestServer server = TestServer.start(b -> {
+            b.httpHost = "127.0.0.1";
+            b.httpPort = ServerOptions.RANDOM_PORT;
+        })) {
+            for (String session : new String[] {"CONNECT {}\r\nFOO\r\n", "CONNECT {}\r\nPUB foo x\r\n",
+                "CONNECT {}\r\n-ERR 'x'\r\n", "CONNECT {}\r\nHPUB foo 10 5\r\n"}) {
+                refused(server.port(), session);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closedReasons(server))
+                    .containsExactly("Protocol Violation", "Protocol Violation", "Parse Error",
+                            "Protocol Violation"));
+        }
+    }
+
+    /** Sends {@code connect} (and whatever follows it) after INFO and reads until the server closes. */
     private static void refused(int port, String connect) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
