@@ -1,8 +1,5 @@
 package io.natrix.server.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.server.account.Account;
 import io.natrix.server.auth.PermissionsPolicy;
 import io.natrix.server.auth.PermissionsSession;
@@ -96,12 +93,6 @@ import org.slf4j.LoggerFactory;
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements ProtocolHandler, Account.Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-    /** Jackson loads on the first CONNECT, not on the first accept: INFO goes out while it initialises. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    }
-
     private static final byte[] PING = ascii("PING\r\n");
     private static final byte[] PONG = ascii("PONG\r\n");
     private static final byte[] OK = ascii("+OK\r\n");
@@ -433,22 +424,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         ConnectOptions options;
         try {
-            options = Json.MAPPER.readValue(ByteBufUtil.getBytes(buf, offset, length, false), ConnectOptions.class);
-        } catch (IOException | RuntimeException e) {
-            // One log line: Jackson's own message adds the location on a second line.
-            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage()
-                    + " at column " + (j.getLocation() == null ? "?" : j.getLocation().getColumnNr())
-                    : e.getMessage();
-            LOG.error("{}processConnect failed: {}", logPrefix, why);
-            close(CloseReason.PARSE_ERROR, true);
+            options = ConnectJson.decode(ByteBufUtil.getBytes(buf, offset, length, false),
+                    connect != null ? connect : new ConnectOptions());
+        } catch (IOException e) {
+            // nats-server's read loop closes any CONNECT it cannot unmarshal as a protocol violation.
+            LOG.error("{}processConnect failed: {}", logPrefix, e.getMessage());
+            close(CloseReason.PROTOCOL_VIOLATION, true);
             return;
         }
         boolean headersGranted = options.headers && !host.options().noHeaderSupport();
-        if (options.noResponders && !headersGranted) {
-            LOG.error("{}no responders requires headers support", logPrefix);
-            closeWithError("no responders requires headers support", CloseReason.PROTOCOL_VIOLATION);
-            return;
-        }
         if (connectReceived) {
             clearSubscriptions();
         }
@@ -499,6 +483,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (options.designatesAccount()) {
             // nats-server: "Check for Account designation ... Now its considered an error", after authentication.
             authorizationViolation();
+            return;
+        }
+        // Then, as in nats-server, the protocol version and no_responders: after authentication, so that a client
+        // with wrong credentials hears only "Authorization Violation".
+        if (!options.protocolSupported()) {
+            LOG.error("{}invalid client protocol", logPrefix);
+            closeWithError("invalid client protocol", CloseReason.BAD_CLIENT_PROTOCOL_VERSION);
+            return;
+        }
+        if (options.noResponders && !headersGranted) {
+            LOG.error("{}no responders requires headers support", logPrefix);
+            closeWithError("no responders requires headers support", CloseReason.NO_RESPONDERS_REQUIRES_HEADERS);
             return;
         }
         if (authTimer != null) {
@@ -993,7 +989,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         CloseReason reason = switch (result) {
             case MAX_PAYLOAD -> CloseReason.MAX_PAYLOAD_EXCEEDED;
             case MAX_CONTROL_LINE -> CloseReason.MAX_CONTROL_LINE_EXCEEDED;
-            default -> CloseReason.PARSE_ERROR;
+            // nats-server says "Parse Error" only for a client's -ERR (processErr); its read loop closes every other
+            // parser error as a protocol violation.
+            case CLIENT_ERROR -> CloseReason.PARSE_ERROR;
+            default -> CloseReason.PROTOCOL_VIOLATION;
         };
         if (result == ParseResult.AUTHORIZATION_VIOLATION) {
             authorizationViolation();

@@ -13,6 +13,8 @@ public enum CloseReason {
     PARSE_ERROR("Parse Error"),
     STALE_CONNECTION("Stale Connection"),
     PROTOCOL_VIOLATION("Protocol Violation"),
+    BAD_CLIENT_PROTOCOL_VERSION("Bad Client Protocol Version"),
+    NO_RESPONDERS_REQUIRES_HEADERS("No Responders Requires Headers"),
     MAX_CONNECTIONS_EXCEEDED("Maximum Connections Exceeded"),
     MAX_PAYLOAD_EXCEEDED("Maximum Message Payload Exceeded"),
     MAX_CONTROL_LINE_EXCEEDED("Maximum Control Line Exceeded"),

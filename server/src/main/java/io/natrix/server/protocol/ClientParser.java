@@ -194,7 +194,7 @@ public final class ClientParser {
                 case ERR -> {
                     // A client has no business sending -ERR; nats-server closes it without a word.
                     errorDetail = "client sent " + quote(line, 0, length);
-                    result = ParseResult.BAD_ARGUMENTS;
+                    result = ParseResult.CLIENT_ERROR;
                 }
                 default -> { // INFO from a client is read and ignored, as nats-server does.
                     in.readerIndex(lf + 1);

@@ -18,7 +18,9 @@ public enum ParseResult {
     /** Any operation but CONNECT first while authentication is required. Fatal. */
     AUTHORIZATION_VIOLATION("Authorization Violation"),
     /** Malformed arguments (missing or bad size, too many tokens, header size larger than total). Fatal, silent. */
-    BAD_ARGUMENTS(null);
+    BAD_ARGUMENTS(null),
+    /** A -ERR from the client, which has no business sending one. Fatal, silent. */
+    CLIENT_ERROR(null);
 
     private final String errText;
 

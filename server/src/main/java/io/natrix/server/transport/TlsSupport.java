@@ -1,25 +1,19 @@
 package io.natrix.server.transport;
 
 import io.natrix.server.config.ServerOptions.TlsOptions;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -39,9 +33,12 @@ import javax.net.ssl.SSLParameters;
  * the channel becomes active is held by the {@link SslHandler} until the handshake completes.
  *
  * <p>The handshake must finish within {@code tls.timeout} (nats-server's TLS_TIMEOUT, 2 s by default); otherwise
- * the client is told {@code -ERR 'Secure Connection - TLS Required'} in plaintext and the connection is closed,
- * which is what nats-server answers a client that does not speak TLS. A client that sends plaintext protocol
- * instead of a ClientHello fails the handshake at once and is closed without an answer (nats-server likewise).
+ * the connection is closed without a word, as nats-server 2.9.10 closes it on the wire: its source means to send
+ * {@code -ERR 'Secure Connection - TLS Required'}, but the read deadline of the handshake fails first and the line
+ * would have to go through the unfinished TLS connection, so nothing is sent (checked live). A client that sends
+ * plaintext protocol instead of a ClientHello fails the handshake at once and is closed without an answer
+ * (nats-server likewise); one whose first record is longer than TLS allows gets nats-server's record_overflow alert
+ * at once ({@link TlsHandshakeGuard}).
  *
  * <p>Only TLS 1.2 and 1.3 are offered ({@code min_version "1.3"}: 1.3 only), with the JDK provider. Keys must be
  * PEM PKCS#8 ({@code BEGIN PRIVATE KEY}). With {@code pinned_certs}, a {@link CertificatePins.Gate} after the TLS
@@ -51,12 +48,10 @@ import javax.net.ssl.SSLParameters;
  * each channel gets its own handlers.
  */
 public final class TlsSupport {
-    /** Name of the handler that owns the handshake timeout and can still write plaintext. */
+    /** Name of the handler that owns the handshake timeout and closes below the TLS handler. */
     static final String GUARD_HANDLER = "tls-guard";
     /** Name of the {@link SslHandler}; the NATS protocol handler sits right after it. */
     static final String SSL_HANDLER = "tls";
-    /** What nats-server sends a client that did not complete the TLS handshake in time. */
-    static final String TLS_REQUIRED_ERR = "-ERR 'Secure Connection - TLS Required'\r\n";
     /** nats-server's TLS_TIMEOUT, used when the options carry none. */
     static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     /** Name of the {@link CertificatePins.Gate} right after the TLS handler. */
@@ -137,10 +132,10 @@ public final class TlsSupport {
             engine.setSSLParameters(parameters);
         }
         SslHandler ssl = new SslHandler(engine, !handshakeFirst);
-        // The guard below owns the timeout, so that it can answer in plaintext before closing.
+        // The guard below owns the timeout, so that the close goes around the TLS handler (no alert).
         ssl.setHandshakeTimeoutMillis(0);
         channel.pipeline()
-                .addLast(GUARD_HANDLER, new HandshakeGuard(ssl, handshakeTimeoutNanos))
+                .addLast(GUARD_HANDLER, new TlsHandshakeGuard(ssl, handshakeTimeoutNanos))
                 .addLast(SSL_HANDLER, ssl)
                 .addLast(PINS_HANDLER, new CertificatePins.Gate(ssl, this::pins));
     }
@@ -161,53 +156,6 @@ public final class TlsSupport {
             });
         }
         return groups.toArray(String[]::new);
-    }
-
-    /**
-     * Sits in front of the {@link SslHandler}: writes from its context reach the socket unencrypted, which is how
-     * the handshake timeout can still send nats-server's plaintext {@code -ERR}. One per channel, its event loop.
-     */
-    private static final class HandshakeGuard extends ChannelInboundHandlerAdapter {
-        private final SslHandler ssl;
-        private final long timeoutNanos;
-        private ScheduledFuture<?> timer;
-
-        HandshakeGuard(SslHandler ssl, long timeoutNanos) {
-            this.ssl = ssl;
-            this.timeoutNanos = timeoutNanos;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            timer = ctx.executor().schedule(() -> timeout(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
-            ssl.handshakeFuture().addListener(f -> cancel());
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            cancel();
-            ctx.fireChannelInactive();
-        }
-
-        private void timeout(ChannelHandlerContext ctx) {
-            if (ssl.handshakeFuture().isDone() || !ctx.channel().isActive()) {
-                return;
-            }
-            ctx.writeAndFlush(Unpooled.copiedBuffer(TLS_REQUIRED_ERR, StandardCharsets.US_ASCII)).addListener(f -> {
-                // Closed from here, below the TLS handler, so no close_notify alert follows the plaintext line;
-                // then the protocol handler learns why, to record the close reason.
-                ctx.close();
-                ctx.fireExceptionCaught(new TlsHandshakeTimeoutException(timeoutNanos));
-            });
-        }
-
-        private void cancel() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-        }
     }
 
     /** Raised down the pipeline when a client did not finish the TLS handshake in time; an SSLException like other handshake failures. */

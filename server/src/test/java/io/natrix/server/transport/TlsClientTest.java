@@ -105,8 +105,7 @@ class TlsClientTest {
     void tlsHandshakeFirstSendsNoPlaintextInfo() throws Exception {
         try (TestServer server = TestServer.start(tls(false, true, Duration.ofMillis(200)));
              RawClient raw = new RawClient(server.port())) {
-            // Nothing comes before the handshake; when it never starts, the timeout answers and closes.
-            assertThat(raw.readLine()).isEqualTo("-ERR 'Secure Connection - TLS Required'");
+            // Nothing comes before the handshake; when it never starts, the timeout closes without a word.
             assertThat(raw.readLine()).isNull();
         }
     }
@@ -123,11 +122,12 @@ class TlsClientTest {
     }
 
     @Test
-    void tlsHandshakeTimeoutSendsTlsRequired() throws Exception {
+    void tlsHandshakeTimeoutClosesWithoutAWord() throws Exception {
+        // nats-server 2.9.10 means to send -ERR 'Secure Connection - TLS Required' here, but its handshake's read
+        // deadline closes the connection first and nothing reaches the client (checked live).
         try (TestServer server = TestServer.start(tls(false, false, Duration.ofMillis(200)));
              RawClient raw = new RawClient(server.port())) {
             assertThat(raw.readLine()).contains("\"tls_required\":true");
-            assertThat(raw.readLine()).isEqualTo("-ERR 'Secure Connection - TLS Required'");
             assertThat(raw.readLine()).isNull();
         }
     }

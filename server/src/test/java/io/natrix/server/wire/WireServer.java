@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * <pre>
  *   mvn -pl server test -Dtest='Wire*Test' -Dnatrix.wire.reference=/usr/sbin/nats-server
  * </pre>
- * Both get the same few settings ({@link Settings}); everything else keeps its default.
+ * Both get the same few settings ({@link Settings}); everything else keeps its default. Tests of other packages
+ * (the TLS fuzz) start nats-server from a configuration text with {@link #referenceFromConfig}.
  */
-final class WireServer implements AutoCloseable {
+public final class WireServer implements AutoCloseable {
 
     private static final String REFERENCE = System.getProperty("natrix.wire.reference");
     private static final Pattern LISTENING = Pattern.compile("Listening for client connections on [^ ]*:(\\d+)");
@@ -67,8 +68,13 @@ final class WireServer implements AutoCloseable {
         return REFERENCE == null ? startNatrix(s) : startReference(s);
     }
 
-    int port() {
+    public int port() {
         return port;
+    }
+
+    /** The Natrix server, or null when this is nats-server. */
+    TestServer natrix() {
+        return natrix;
     }
 
     /** Whether the tests run against the real nats-server instead of Natrix. */
@@ -139,12 +145,41 @@ final class WireServer implements AutoCloseable {
             }
             conf.append("}\n");
         }
+        return startReference(REFERENCE, conf.toString());
+    }
+
+    /**
+     * Natrix from a nats-server configuration text, on a free loopback port (the text's own listen settings are
+     * overridden), for tests whose settings {@link Settings} does not hold (nkey users, for one).
+     */
+    static WireServer natrixFromConfig(String conf) {
+        try {
+            Path file = Files.createTempFile("wire-natrix", ".conf");
+            try {
+                Files.writeString(file, conf);
+                TestServer server = TestServer.fromConfig(file);
+                return new WireServer(server, null, file, server.port());
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The nats-server {@code binary} from a configuration text, which is given a free loopback port. */
+    public static WireServer referenceFromConfig(String binary, String conf) {
+        return startReference(binary, "host: 127.0.0.1\nport: -1\n" + conf);
+    }
+
+    private static WireServer startReference(String binary, String conf) {
         Process process = null;
         Path file = null;
         try {
             file = Files.createTempFile("wire-reference", ".conf");
             Files.writeString(file, conf);
-            process = new ProcessBuilder(REFERENCE, "-c", file.toString()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(binary, "-c", file.toString()).redirectErrorStream(true).start();
             CompletableFuture<Integer> ready = new CompletableFuture<>();
             Process p = process;
             Thread drain = new Thread(() -> drainLog(p, ready), "nats-server-log");
@@ -190,6 +225,7 @@ final class WireServer implements AutoCloseable {
     public void close() {
         if (natrix != null) {
             natrix.close();
+            deleteConfig();
             return;
         }
         reference.destroy();
@@ -197,9 +233,18 @@ final class WireServer implements AutoCloseable {
             if (!reference.waitFor(5, TimeUnit.SECONDS)) {
                 reference.destroyForcibly();
             }
-            Files.deleteIfExists(configFile);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            deleteConfig();
+        }
+    }
+
+    private void deleteConfig() {
+        try {
+            if (configFile != null) {
+                Files.deleteIfExists(configFile);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
