@@ -74,7 +74,6 @@ public final class Soak {
             profilePort = ServerLauncher.freePort();
             extra.addAll(List.of("--profile", Integer.toString(profilePort)));
         }
-        String command = String.join(" ", launcher.command(kind, 0, store, extra)).replace(" -p 0", " -p PORT");
         SoakStats stats = new SoakStats();
         List<SoakSample> samples = new ArrayList<>();
         String failure = null;
@@ -88,6 +87,7 @@ public final class Soak {
             JsSupport.deleteStoreDir(store);
             return false;
         }
+        String command = String.join(" ", launcher.command(kind, server.port(), store, extra));
         Optional<HeapProbe> heap = kind == ServerKind.NATRIX ? JvmHeapProbe.attach(server)
                 : Optional.of(new GoHeapProbe(profilePort));
         try {

@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -143,7 +144,7 @@ final class SoakAnalysis {
     }
 
     private static Drift drift(List<SoakSample> measured, int window,
-                               java.util.function.Function<SoakSample, Histogram> latencies) {
+                               Function<SoakSample, Histogram> latencies) {
         if (measured.isEmpty()) {
             return null;
         }
@@ -158,7 +159,7 @@ final class SoakAnalysis {
     }
 
     private static Histogram merge(List<SoakSample> samples,
-                                   java.util.function.Function<SoakSample, Histogram> latencies) {
+                                   Function<SoakSample, Histogram> latencies) {
         Histogram merged = new Histogram(3);
         for (SoakSample s : samples) {
             merged.add(latencies.apply(s));

@@ -56,8 +56,7 @@ final class SoakReport {
         out.append("- Settings: ").append(run.config()).append('\n');
         out.append("- Server: `").append(run.serverCommand()).append("`\n");
         out.append("- Heap: ").append(run.heapMethod()).append('\n');
-        out.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs visible to the driver, ")
-                .append("driver on CPUs ").append(ProcFs.allowedCpus()).append('\n');
+        out.append("- Driver: on CPU(s) ").append(ProcFs.allowedCpus()).append('\n');
         out.append("- Samples: ").append(run.samples().size()).append(", of which ").append(analysis.measuredSamples())
                 .append(" after the warm-up\n\n");
         out.append("## Verdict: ").append(analysis.pass() ? "PASS" : "FAIL").append("\n\n");
