@@ -41,7 +41,7 @@ final class GoHeapProbe implements HeapProbe {
             while (to < body.length() && Character.isDigit(body.charAt(to))) {
                 to++;
             }
-            return new Reading(Long.parseLong(body.substring(from, to)), millis);
+            return new Reading(Long.parseLong(body.substring(from, to)), millis, -1);
         } catch (IOException | RuntimeException e) {
             return Reading.NONE;
         } catch (InterruptedException e) {

@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The heap of a server that runs on a JVM (Natrix): the probe attaches to the server's JVM once, starts its local
  * JMX agent (loopback only, no port opened to the network) and keeps one connection to it. Each reading asks the
  * server's {@code MemoryMXBean} for a full collection ({@code gc()}, as {@code jcmd GC.run} does) and then for the
- * heap in use. The agent adds a few threads and descriptors to the server, once, at the start; they stay constant.
+ * heap in use, and for what the JVM uses outside the heap (metaspace, code cache), which explains part of the resident
+ * set. The agent adds a few threads and descriptors to the server, once, at the start; they stay constant.
  * Used by one thread.
  */
 final class JvmHeapProbe implements HeapProbe {
@@ -56,7 +58,7 @@ final class JvmHeapProbe implements HeapProbe {
 
     /** The process of the tree whose executable is {@code java} (the launcher script execs it, so usually the root). */
     private static Optional<ProcessHandle> findJvm(ProcessHandle root) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants())
+        return Stream.concat(Stream.of(root), root.descendants())
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst();
     }
@@ -67,7 +69,8 @@ final class JvmHeapProbe implements HeapProbe {
             long start = System.nanoTime();
             memory.gc();
             long used = memory.getHeapMemoryUsage().getUsed();
-            return new Reading(used, (System.nanoTime() - start) / 1_000_000);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return new Reading(used, millis, memory.getNonHeapMemoryUsage().getUsed());
         } catch (RuntimeException e) {
             return Reading.NONE;
         }

@@ -148,7 +148,8 @@ public final class Soak {
             long busy = config.pin() ? ProcFs.busyNanosOfCpu(config.serverCpu()) : -1;
             double elapsed = nowNanos - lastNanos;
             double serverShare = (cpu - lastCpu) / elapsed;
-            double otherShare = busy < 0 || lastBusy < 0 ? -1 : Math.max(0, (busy - lastBusy - (cpu - lastCpu)) / elapsed);
+            double otherShare = busy < 0 || lastBusy < 0 ? -1
+                    : Math.max(0, (busy - lastBusy - (cpu - lastCpu)) / elapsed);
             // Latencies first, so they cover exactly the interval; the forced collection comes after them.
             var requests = stats.takeRequestLatency();
             var publishes = stats.takePublishLatency();
@@ -157,8 +158,8 @@ public final class Soak {
             long threads = ProcFs.threadsOfTree(server.handle());
             HeapProbe.Reading reading = heap.map(HeapProbe::read).orElse(HeapProbe.Reading.NONE);
             SoakSample sample = new SoakSample((nowNanos - start) / 1e9, rss, fds, threads, reading.bytes(),
-                    reading.millis(), serverShare, otherShare, loadAverage(), requests, publishes,
-                    stats.operations(), stats.errors());
+                    reading.millis(), reading.nonHeapBytes(), serverShare, otherShare, loadAverage(), requests,
+                    publishes, stats.operations(), stats.errors());
             samples.add(sample);
             System.out.println(progress(sample));
             lastNanos = nowNanos;
@@ -172,8 +173,9 @@ public final class Soak {
         return String.format(Locale.ROOT, "  %5.0f s  rss %6.1f MB  fds %4d  threads %3d  heap %s  cpu %3.0f%%"
                         + " (other %s)  load %.2f  req p50/p99 %s µs  pub p50/p99 %s µs  ops %d  errors %d",
                 s.seconds(), s.rssBytes() / 1e6, s.fds(), s.threads(),
-                s.heapBytes() < 0 ? "?" : String.format(Locale.ROOT, "%6.1f MB (%d ms)", s.heapBytes() / 1e6,
-                        s.heapProbeMillis()),
+                s.heapBytes() < 0 ? "?" : String.format(Locale.ROOT, "%6.1f MB (%d ms)%s", s.heapBytes() / 1e6,
+                        s.heapProbeMillis(), s.nonHeapBytes() < 0 ? ""
+                                : String.format(Locale.ROOT, " non-heap %.1f MB", s.nonHeapBytes() / 1e6)),
                 s.serverCpuShare() * 100,
                 s.otherCpuShare() < 0 ? "?" : String.format(Locale.ROOT, "%.0f%%", s.otherCpuShare() * 100),
                 s.loadAverage(), SoakReport.percentiles(s.requestLatency()),

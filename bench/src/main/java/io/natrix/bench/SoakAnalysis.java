@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code driftWindowMillis} of the run against the p99 of the first as long after the warm-up, each window
  *       merging its samples' histograms, so one noisy sample of a shared machine does not decide alone.</li>
  * </ul>
- * RSS is reported without a bar: a JVM's resident set follows the heap's committed size, not its use. Any error of
+ * RSS and a JVM's non-heap memory are reported without a bar: a JVM's resident set follows the heap's committed
+ * size, not its use, and its code cache grows while the JIT works. Any error of
  * the load, and a server that died, fail the run too. Immutable.
  */
 final class SoakAnalysis {
@@ -48,6 +49,7 @@ final class SoakAnalysis {
 
     private final Slope heap;
     private final Slope rss;
+    private final Slope nonHeap;
     private final Slope fds;
     private final Slope threads;
     private final Drift requestDrift;
@@ -62,6 +64,7 @@ final class SoakAnalysis {
         List<SoakSample> withHeap = measured.stream().filter(s -> s.heapBytes() >= 0).toList();
         this.heap = fit(withHeap, s -> s.heapBytes() / 1e6);
         this.rss = fit(measured, s -> s.rssBytes() / 1e6);
+        this.nonHeap = fit(measured.stream().filter(s -> s.nonHeapBytes() >= 0).toList(), s -> s.nonHeapBytes() / 1e6);
         this.fds = fit(measured, SoakSample::fds);
         this.threads = fit(measured, SoakSample::threads);
         int window = (int) Math.max(1, Math.ceil(config.driftWindowMillis() / (double) config.samplePeriodMillis()));
@@ -185,6 +188,11 @@ final class SoakAnalysis {
 
     Slope rss() {
         return rss;
+    }
+
+    /** The runtime's memory outside the heap (JVM: metaspace, code cache), without a bar; null when not known. */
+    Slope nonHeap() {
+        return nonHeap;
     }
 
     Slope fds() {

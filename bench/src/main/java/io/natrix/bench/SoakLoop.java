@@ -36,7 +36,7 @@ final class SoakLoop {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (Exception | AssertionError e) {
+                } catch (Exception e) {
                     if (running) {
                         stats.error(part, e);
                         if (pacer == null) {

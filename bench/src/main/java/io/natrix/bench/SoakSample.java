@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
  * @param threads          threads of the server
  * @param heapBytes        heap in use after a full collection ({@link HeapProbe}), or -1 when not known
  * @param heapProbeMillis  how long the heap reading took, the collection included, or -1
+ * @param nonHeapBytes     the runtime's memory outside the heap that it names (JVM: metaspace, code cache), or -1
  * @param serverCpuShare   the share of one CPU the server used over the interval
  * @param otherCpuShare    the share of the server's CPU used by other processes over the interval, or -1 when the
  *                         server is not pinned
@@ -27,6 +28,7 @@ record SoakSample(
         long threads,
         long heapBytes,
         long heapProbeMillis,
+        long nonHeapBytes,
         double serverCpuShare,
         double otherCpuShare,
         double loadAverage,
