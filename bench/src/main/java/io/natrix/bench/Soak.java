@@ -134,7 +134,11 @@ public final class Soak {
         long periodNanos = config.samplePeriodMillis() * 1_000_000;
         long lastNanos = start;
         long lastCpu = ProcFs.cpuNanosOfTree(server.handle());
-        long lastBusy = config.pin() ? ProcFs.busyNanosOfCpu(config.serverCpu()) : -1;
+        CpuNoise serverCpuNoise = config.pin()
+                ? new CpuNoise(config.serverCpu(), () -> ProcFs.cpuNanosOfTree(server.handle())) : null;
+        int driverCpu = CpuNoise.pinnedCpuOfThisProcess();
+        long driverPid = ProcessHandle.current().pid();
+        CpuNoise driverCpuNoise = driverCpu < 0 ? null : new CpuNoise(driverCpu, () -> ProcFs.cpuNanos(driverPid));
         stats.takeRequestLatency();
         stats.takePublishLatency();
         for (long next = start + periodNanos; next - end <= 0; next += periodNanos) {
@@ -145,11 +149,10 @@ public final class Soak {
             }
             long nowNanos = System.nanoTime();
             long cpu = ProcFs.cpuNanosOfTree(server.handle());
-            long busy = config.pin() ? ProcFs.busyNanosOfCpu(config.serverCpu()) : -1;
             double elapsed = nowNanos - lastNanos;
             double serverShare = (cpu - lastCpu) / elapsed;
-            double otherShare = busy < 0 || lastBusy < 0 ? -1
-                    : Math.max(0, (busy - lastBusy - (cpu - lastCpu)) / elapsed);
+            double otherShare = serverCpuNoise == null ? -1 : serverCpuNoise.next();
+            double driverOtherShare = driverCpuNoise == null ? -1 : driverCpuNoise.next();
             // Latencies first, so they cover exactly the interval; the forced collection comes after them.
             var requests = stats.takeRequestLatency();
             var publishes = stats.takePublishLatency();
@@ -158,28 +161,34 @@ public final class Soak {
             long threads = ProcFs.threadsOfTree(server.handle());
             HeapProbe.Reading reading = heap.map(HeapProbe::read).orElse(HeapProbe.Reading.NONE);
             SoakSample sample = new SoakSample((nowNanos - start) / 1e9, rss, fds, threads, reading.bytes(),
-                    reading.millis(), reading.nonHeapBytes(), serverShare, otherShare, loadAverage(), requests,
+                    reading.millis(), reading.nonHeapBytes(), serverShare, otherShare, driverOtherShare,
+                    loadAverage(), requests,
                     publishes, stats.operations(), stats.errors());
             samples.add(sample);
             System.out.println(progress(sample));
             lastNanos = nowNanos;
             lastCpu = cpu;
-            lastBusy = busy;
         }
         return null;
     }
 
     private static String progress(SoakSample s) {
         return String.format(Locale.ROOT, "  %5.0f s  rss %6.1f MB  fds %4d  threads %3d  heap %s  cpu %3.0f%%"
-                        + " (other %s)  load %.2f  req p50/p99 %s µs  pub p50/p99 %s µs  ops %d  errors %d",
+                        + " (others %s, on the driver's CPU %s)  load %.2f  req p50/p99 %s µs  pub p50/p99 %s µs"
+                        + "  ops %d  errors %d",
                 s.seconds(), s.rssBytes() / 1e6, s.fds(), s.threads(),
                 s.heapBytes() < 0 ? "?" : String.format(Locale.ROOT, "%6.1f MB (%d ms)%s", s.heapBytes() / 1e6,
                         s.heapProbeMillis(), s.nonHeapBytes() < 0 ? ""
                                 : String.format(Locale.ROOT, " non-heap %.1f MB", s.nonHeapBytes() / 1e6)),
                 s.serverCpuShare() * 100,
-                s.otherCpuShare() < 0 ? "?" : String.format(Locale.ROOT, "%.0f%%", s.otherCpuShare() * 100),
+                share(s.otherCpuShare()), share(s.driverOtherCpuShare()),
                 s.loadAverage(), SoakReport.percentiles(s.requestLatency()),
                 SoakReport.percentiles(s.publishLatency()), s.operations(), s.errors());
+    }
+
+    /** A CPU share as a percentage, or "?" when unknown. */
+    static String share(double share) {
+        return share < 0 ? "?" : String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     private static double loadAverage() {

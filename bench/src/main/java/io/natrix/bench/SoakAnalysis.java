@@ -36,8 +36,13 @@ final class SoakAnalysis {
         }
     }
 
-    /** The p99 of the first and the last window, in microseconds, with how many values each window held. */
-    record Drift(double firstP99Micros, double lastP99Micros, long firstCount, long lastCount) {
+    /**
+     * The p99 of the first and the last window, in microseconds, with how many values each window held and how busy
+     * other processes kept the server's and the driver's CPUs in each (mean shares, -1 when unknown): a drift that
+     * comes with a change there is the machine's, not the server's.
+     */
+    record Drift(double firstP99Micros, double lastP99Micros, long firstCount, long lastCount,
+                 double firstServerNoise, double firstDriverNoise, double lastServerNoise, double lastDriverNoise) {
         double percent() {
             return (lastP99Micros - firstP99Micros) / firstP99Micros * 100;
         }
@@ -106,8 +111,11 @@ final class SoakAnalysis {
         if (drift == null) {
             return new Check(name, "no latencies (part not running)", "≤ " + fmt(maxPercent) + "%", true);
         }
-        return new Check(name, String.format(Locale.ROOT, "%+.1f%% (p99 %.0f → %.0f µs)", drift.percent(),
-                drift.firstP99Micros(), drift.lastP99Micros()), "≤ " + fmt(maxPercent) + "%",
+        return new Check(name, String.format(Locale.ROOT, "%+.1f%% (p99 %.0f → %.0f µs; others on the server's / "
+                        + "driver's CPU %s / %s → %s / %s)", drift.percent(), drift.firstP99Micros(),
+                drift.lastP99Micros(), Soak.share(drift.firstServerNoise()), Soak.share(drift.firstDriverNoise()),
+                Soak.share(drift.lastServerNoise()), Soak.share(drift.lastDriverNoise())),
+                "≤ " + fmt(maxPercent) + "%",
                 drift.percent() <= maxPercent);
     }
 
@@ -152,13 +160,32 @@ final class SoakAnalysis {
             return null;
         }
         int size = Math.min(window, measured.size());
-        Histogram first = merge(measured.subList(0, size), latencies);
-        Histogram last = merge(measured.subList(measured.size() - size, measured.size()), latencies);
+        List<SoakSample> firstWindow = measured.subList(0, size);
+        List<SoakSample> lastWindow = measured.subList(measured.size() - size, measured.size());
+        Histogram first = merge(firstWindow, latencies);
+        Histogram last = merge(lastWindow, latencies);
         if (first.getTotalCount() == 0 || last.getTotalCount() == 0) {
             return null;
         }
         return new Drift(first.getValueAtPercentile(99) / 1e3, last.getValueAtPercentile(99) / 1e3,
-                first.getTotalCount(), last.getTotalCount());
+                first.getTotalCount(), last.getTotalCount(),
+                meanShare(firstWindow, SoakSample::otherCpuShare),
+                meanShare(firstWindow, SoakSample::driverOtherCpuShare),
+                meanShare(lastWindow, SoakSample::otherCpuShare),
+                meanShare(lastWindow, SoakSample::driverOtherCpuShare));
+    }
+
+    /** The mean of a CPU share over a window, or -1 when any sample does not know it. */
+    private static double meanShare(List<SoakSample> window, ToDoubleFunction<SoakSample> share) {
+        double sum = 0;
+        for (SoakSample s : window) {
+            double value = share.applyAsDouble(s);
+            if (value < 0) {
+                return -1;
+            }
+            sum += value;
+        }
+        return sum / window.size();
     }
 
     private static Histogram merge(List<SoakSample> samples,

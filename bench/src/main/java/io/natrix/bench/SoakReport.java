@@ -17,7 +17,8 @@ import java.util.Map;
  */
 final class SoakReport {
     private static final String CSV_HEADER = "seconds,rss_mb,fds,threads,heap_mb,heap_probe_ms,non_heap_mb,"
-            + "server_cpu,other_cpu,load1,req_count,req_p50_us,req_p99_us,pub_count,pub_p50_us,pub_p99_us,"
+            + "server_cpu,other_cpu,driver_other_cpu,load1,req_count,req_p50_us,req_p99_us,pub_count,pub_p50_us,"
+            + "pub_p99_us,"
             + "operations,errors";
 
     private SoakReport() {
@@ -89,20 +90,21 @@ final class SoakReport {
             out.append("- ").append(text).append('\n');
         }
         out.append("\n## Samples\n\n| s | RSS MB | fds | threads | heap MB | GC ms | non-heap MB | server CPU"
-                + " | other CPU | load | req p50/p99 µs | pub p50/p99 µs | ops/s |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | others on its CPU | others on the driver's CPU | load | req p50/p99 µs | pub p50/p99 µs"
+                + " | ops/s |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         SoakSample previous = null;
         for (SoakSample s : run.samples()) {
             double seconds = previous == null ? s.seconds() : s.seconds() - previous.seconds();
             long ops = s.operations() - (previous == null ? 0 : previous.operations());
             out.append(String.format(Locale.ROOT,
-                    "| %.0f | %.1f | %d | %d | %s | %s | %s | %.0f%% | %s | %.2f | %s | %s | %.0f |%n",
+                    "| %.0f | %.1f | %d | %d | %s | %s | %s | %.0f%% | %s | %s | %.2f | %s | %s | %.0f |%n",
                     s.seconds(), s.rssBytes() / 1e6, s.fds(), s.threads(),
                     s.heapBytes() < 0 ? "?" : String.format(Locale.ROOT, "%.1f", s.heapBytes() / 1e6),
                     s.heapProbeMillis() < 0 ? "?" : Long.toString(s.heapProbeMillis()),
                     s.nonHeapBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", s.nonHeapBytes() / 1e6),
                     s.serverCpuShare() * 100,
-                    s.otherCpuShare() < 0 ? "?" : String.format(Locale.ROOT, "%.0f%%", s.otherCpuShare() * 100),
+                    Soak.share(s.otherCpuShare()), Soak.share(s.driverOtherCpuShare()),
                     s.loadAverage(), percentiles(s.requestLatency()), percentiles(s.publishLatency()),
                     seconds > 0 ? ops / seconds : 0));
             previous = s;
@@ -114,11 +116,11 @@ final class SoakReport {
         StringBuilder out = new StringBuilder(CSV_HEADER).append('\n');
         for (SoakSample s : samples) {
             out.append(String.format(Locale.ROOT,
-                    "%.1f,%.3f,%d,%d,%.3f,%d,%.3f,%.4f,%.4f,%.2f,%d,%.1f,%.1f,%d,%.1f,%.1f,%d,%d%n",
+                    "%.1f,%.3f,%d,%d,%.3f,%d,%.3f,%.4f,%.4f,%.4f,%.2f,%d,%.1f,%.1f,%d,%.1f,%.1f,%d,%d%n",
                     s.seconds(), s.rssBytes() / 1e6, s.fds(), s.threads(),
                     s.heapBytes() < 0 ? -1.0 : s.heapBytes() / 1e6, s.heapProbeMillis(),
                     s.nonHeapBytes() < 0 ? -1.0 : s.nonHeapBytes() / 1e6, s.serverCpuShare(),
-                    s.otherCpuShare(), s.loadAverage(),
+                    s.otherCpuShare(), s.driverOtherCpuShare(), s.loadAverage(),
                     s.requestLatency().getTotalCount(), micros(s.requestLatency(), 50), micros(s.requestLatency(), 99),
                     s.publishLatency().getTotalCount(), micros(s.publishLatency(), 50), micros(s.publishLatency(), 99),
                     s.operations(), s.errors()));

@@ -15,6 +15,8 @@ import org.HdrHistogram.Histogram;
  * @param serverCpuShare   the share of one CPU the server used over the interval
  * @param otherCpuShare    the share of the server's CPU used by other processes over the interval, or -1 when the
  *                         server is not pinned
+ * @param driverOtherCpuShare the share of the driver's CPU used by other processes over the interval, or -1 when
+ *                         the driver is not pinned to one CPU
  * @param loadAverage      the machine's one-minute load average
  * @param requestLatency   request/reply latencies of the interval, in nanoseconds
  * @param publishLatency   JetStream publish latencies of the interval, in nanoseconds
@@ -31,6 +33,7 @@ record SoakSample(
         long nonHeapBytes,
         double serverCpuShare,
         double otherCpuShare,
+        double driverOtherCpuShare,
         double loadAverage,
         Histogram requestLatency,
         Histogram publishLatency,
