@@ -9,7 +9,7 @@
 #   bench/soak.sh --minutes 20 --server both        nats-server, then Natrix, each 20 minutes
 #   bench/soak.sh --minutes 10 --parts js,kv        only some parts of the load (to bisect a leak)
 #   bench/soak.sh --skip-build ...                  reuse the jars as they are
-#   bench/soak.sh --help                            every option of the driver
+#   bench/soak.sh --help                            every option of the driver (builds nothing)
 #
 # Natrix runs from a snapshot of the launcher and app/target/natrix.jar taken at the start
 # (bench/target/soak-snapshot/), so that a build elsewhere in the tree during a long soak cannot change the server
@@ -30,6 +30,7 @@ driver_args=()
 while (($#)); do
   case $1 in
     --skip-build) skip_build=1 ;;
+    --help) skip_build=1; driver_args+=("$1") ;;
     --client-cpu) client_cpu=${2:?--client-cpu needs a value}; shift ;;
     --client-cpu=*) client_cpu=${1#*=} ;;
     --no-pin) pin=0; driver_args+=("$1") ;;
