@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * What the driver reads from Linux's /proc: resident set sizes ({@code /proc/<pid>/status}, {@code VmRSS}), the CPU
- * time a server used ({@code /proc/<pid>/stat}, utime + stime over all its threads), and how busy each CPU was
- * ({@code /proc/stat}), so a run can report the server's CPU cost per message and how much other work shared the
- * server's CPU. Stateless and thread-safe.
+ * What the driver reads from Linux's /proc: resident set sizes ({@code /proc/<pid>/status}, {@code VmRSS}), thread
+ * counts ({@code Threads}) and open descriptors ({@code /proc/<pid>/fd}), the CPU time a server used
+ * ({@code /proc/<pid>/stat}, utime + stime over all its threads), and how busy each CPU was ({@code /proc/stat}), so a
+ * run can report the server's CPU cost per message and how much other work shared the server's CPU, and a soak can
+ * follow what a server holds over time. Stateless and thread-safe.
  */
 final class ProcFs {
     /** Kernel clock ticks per second for the /proc CPU counters (USER_HZ), 100 on every mainstream Linux build. */
@@ -44,6 +45,45 @@ final class ProcFs {
             total += rssBytes(child.pid()).orElse(0L);
         }
         return total;
+    }
+
+    /** Open file descriptors of a process and its descendants (entries of {@code /proc/<pid>/fd}). */
+    static long openFdsOfTree(ProcessHandle root) {
+        long total = openFds(root.pid());
+        for (ProcessHandle child : root.descendants().toList()) {
+            total += openFds(child.pid());
+        }
+        return total;
+    }
+
+    private static long openFds(long pid) {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return entries.count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Threads of a process and its descendants ({@code Threads} of {@code /proc/<pid>/status}). */
+    static long threadsOfTree(ProcessHandle root) {
+        long total = threads(root.pid());
+        for (ProcessHandle child : root.descendants().toList()) {
+            total += threads(child.pid());
+        }
+        return total;
+    }
+
+    private static long threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Long.parseLong(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** The CPUs this process may run on, as the kernel lists them ({@code Cpus_allowed_list}), or "?" if unknown. */

@@ -95,6 +95,19 @@ final class RawNatsClient implements AutoCloseable {
         throw new IOException("protocol line longer than " + LINE_MAX_BYTES + " bytes");
     }
 
+    /**
+     * Drops the connection abruptly: with a zero linger time the kernel answers the close with a reset instead of an
+     * orderly shutdown, as when a client process is killed or its machine vanishes behind a firewall.
+     */
+    void abort() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // The socket is already broken; closing it is all that is left to do.
+        }
+        Probe.closeQuietly(socket);
+    }
+
     @Override
     public void close() {
         Probe.closeQuietly(socket);

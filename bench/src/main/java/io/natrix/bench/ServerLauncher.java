@@ -28,6 +28,11 @@ final class ServerLauncher {
      * {@code storeDir} unless that is null.
      */
     List<String> command(ServerKind kind, int port, Path storeDir) {
+        return command(kind, port, storeDir, List.of());
+    }
+
+    /** {@link #command(ServerKind, int, Path)} with {@code extraArgs} at the end (flags of that server only). */
+    List<String> command(ServerKind kind, int port, Path storeDir, List<String> extraArgs) {
         List<String> command = new ArrayList<>();
         if (config.pin()) {
             command.addAll(List.of("taskset", "-c", Integer.toString(config.serverCpu())));
@@ -46,6 +51,7 @@ final class ServerLauncher {
         if (kind == ServerKind.NATRIX) {
             command.addAll(config.natrixArgs());
         }
+        command.addAll(extraArgs);
         return command;
     }
 
@@ -56,9 +62,14 @@ final class ServerLauncher {
 
     /** Starts a server with JetStream storing in {@code storeDir} (null: without JetStream), without waiting. */
     ServerProcess spawn(ServerKind kind, Path storeDir) throws IOException {
+        return spawn(kind, storeDir, List.of());
+    }
+
+    /** {@link #spawn(ServerKind, Path)} with {@code extraArgs} added to the server's command line. */
+    ServerProcess spawn(ServerKind kind, Path storeDir, List<String> extraArgs) throws IOException {
         int port = freePort();
         Path log = config.logDir().resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command(kind, port, storeDir))
+        ProcessBuilder builder = new ProcessBuilder(command(kind, port, storeDir, extraArgs))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -75,7 +86,12 @@ final class ServerLauncher {
 
     /** Starts a server with JetStream storing in {@code storeDir} (null: without) and waits until it greets. */
     ServerProcess start(ServerKind kind, Path storeDir) throws IOException {
-        ServerProcess server = spawn(kind, storeDir);
+        return start(kind, storeDir, List.of());
+    }
+
+    /** {@link #start(ServerKind, Path)} with {@code extraArgs} added to the server's command line. */
+    ServerProcess start(ServerKind kind, Path storeDir, List<String> extraArgs) throws IOException {
+        ServerProcess server = spawn(kind, storeDir, extraArgs);
         try {
             server.awaitReady(Duration.ofMillis(config.startTimeoutMillis()));
             return server;
