@@ -2,7 +2,6 @@ package io.natrix.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -149,27 +148,7 @@ record BenchConfig(
 
     /** Parses {@code --name value} or {@code --name=value} arguments; throws IllegalArgumentException when wrong. */
     static BenchConfig parse(String[] args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (name.equals("no-pin") || name.equals("help")) {
-                value = "true";
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("option --" + name + " needs a value");
-            }
-            given.put(name, value);
-        }
+        Map<String, String> given = LongOptions.split(args);
         Options o = new Options(given);
         Set<String> scenarios = o.names("scenarios", "all", ALL_SCENARIOS);
         Set<String> clients = o.names("clients", "jnats,go", List.of("jnats", "go"));

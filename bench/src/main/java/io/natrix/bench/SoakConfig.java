@@ -2,7 +2,6 @@ package io.natrix.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -115,24 +114,7 @@ record SoakConfig(
 
     /** Parses {@code --name value} or {@code --name=value}; throws IllegalArgumentException when something is wrong. */
     static SoakConfig parse(String[] args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                given.put(name.substring(0, eq), name.substring(eq + 1));
-            } else if (name.equals("no-pin") || name.equals("help")) {
-                given.put(name, "true");
-            } else if (i + 1 < args.length) {
-                given.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + name + " needs a value");
-            }
-        }
+        Map<String, String> given = LongOptions.split(args);
         Set<String> known = new LinkedHashSet<>(List.of("no-pin", "help"));
         Reader o = new Reader(given, known);
         Path outDir = Path.of(o.text("out-dir", "bench/results"));
