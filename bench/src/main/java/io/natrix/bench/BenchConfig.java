@@ -3,8 +3,6 @@ package io.natrix.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -148,8 +146,7 @@ record BenchConfig(
 
     /** Parses {@code --name value} or {@code --name=value} arguments; throws IllegalArgumentException when wrong. */
     static BenchConfig parse(String[] args) {
-        Map<String, String> given = LongOptions.split(args);
-        Options o = new Options(given);
+        LongOptions o = LongOptions.parse(args);
         Set<String> scenarios = o.names("scenarios", "all", ALL_SCENARIOS);
         Set<String> clients = o.names("clients", "jnats,go", List.of("jnats", "go"));
         List<ServerKind> servers = new ArrayList<>();
@@ -188,7 +185,7 @@ record BenchConfig(
                 o.text("natrix-args", "").isBlank() ? List.of()
                         : List.of(o.text("natrix-args", "").trim().split("\\s+")),
                 goBin.equals("none") ? null : Path.of(goBin),
-                !given.containsKey("no-pin"),
+                !o.has("no-pin"),
                 o.integer("server-cpu", 0, 0, 4095),
                 o.integer("client-cpu", 1, 0, 4095),
                 o.integer("jnats-buffer", 256 * 1024, 4096, 64 << 20),
@@ -201,89 +198,6 @@ record BenchConfig(
 
     boolean wants(String scenario) {
         return scenarios.contains(scenario);
-    }
-
-    /** A small reader over the given options that records which names were used, to reject unknown ones. */
-    private static final class Options {
-        private final Map<String, String> given;
-        private final Set<String> known = new java.util.HashSet<>(Set.of("no-pin", "help"));
-
-        Options(Map<String, String> given) {
-            this.given = given;
-        }
-
-        String text(String name, String fallback) {
-            known.add(name);
-            return given.getOrDefault(name, fallback);
-        }
-
-        long number(String name, long fallback, long min, long max) {
-            String raw = text(name, Long.toString(fallback)).replace("_", "");
-            long value;
-            try {
-                value = Long.parseLong(raw);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + raw + "'");
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(
-                        "--" + name + " must be in [" + min + ", " + max + "], got " + value);
-            }
-            return value;
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            return (int) number(name, fallback, min, max);
-        }
-
-        List<Integer> integers(String name, String fallback, int min, int max) {
-            List<Integer> values = new ArrayList<>();
-            for (String part : text(name, fallback).split(",")) {
-                String item = part.trim();
-                if (item.isEmpty()) {
-                    continue;
-                }
-                int value;
-                try {
-                    value = Integer.parseInt(item);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--" + name + " takes whole numbers, got '" + item + "'");
-                }
-                if (value < min || value > max) {
-                    throw new IllegalArgumentException("--" + name + " values must be in [" + min + ", " + max + "]");
-                }
-                values.add(value);
-            }
-            return List.copyOf(values);
-        }
-
-        Set<String> names(String name, String fallback, List<String> allowed) {
-            String raw = text(name, fallback).toLowerCase(Locale.ROOT);
-            if (raw.equals("all")) {
-                return new java.util.LinkedHashSet<>(allowed);
-            }
-            Set<String> chosen = new java.util.LinkedHashSet<>();
-            for (String part : raw.split(",")) {
-                String item = part.trim();
-                if (item.isEmpty()) {
-                    continue;
-                }
-                if (!allowed.contains(item)) {
-                    throw new IllegalArgumentException(
-                            "--" + name + ": unknown '" + item + "', expected one of " + allowed);
-                }
-                chosen.add(item);
-            }
-            return chosen;
-        }
-
-        void rejectUnknown() {
-            for (String name : given.keySet()) {
-                if (!known.contains(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
-                }
-            }
-        }
     }
 
     @Override

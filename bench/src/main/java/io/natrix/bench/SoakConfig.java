@@ -2,10 +2,8 @@ package io.natrix.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -114,15 +112,13 @@ record SoakConfig(
 
     /** Parses {@code --name value} or {@code --name=value}; throws IllegalArgumentException when something is wrong. */
     static SoakConfig parse(String[] args) {
-        Map<String, String> given = LongOptions.split(args);
-        Set<String> known = new LinkedHashSet<>(List.of("no-pin", "help"));
-        Reader o = new Reader(given, known);
+        LongOptions o = LongOptions.parse(args);
         Path outDir = Path.of(o.text("out-dir", "bench/results"));
         String logDir = o.text("log-dir", "");
         SoakConfig config = new SoakConfig(
                 o.decimal("minutes", 20, 0.1, 24 * 60),
                 servers(o.text("server", "natrix")),
-                parts(o.text("parts", "all")),
+                parts(o.names("parts", "all", ALL_PARTS)),
                 (long) (o.decimal("sample-s", 10, 1, 600) * 1000),
                 o.decimal("warmup-percent", 20, 0, 90) / 100,
                 (long) (o.decimal("drift-window-s", 60, 1, 3600) * 1000),
@@ -143,15 +139,11 @@ record SoakConfig(
                 o.decimal("drift-max-percent", 20, 0, 1e6),
                 o.text("nats-server", "/usr/sbin/nats-server"),
                 o.text("natrix", "./natrix"),
-                !given.containsKey("no-pin"),
+                !o.has("no-pin"),
                 (int) o.decimal("server-cpu", 0, 0, 4095),
                 outDir,
                 logDir.isEmpty() ? outDir.resolve("soak-logs") : Path.of(logDir));
-        for (String name : given.keySet()) {
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
-            }
-        }
+        o.rejectUnknown();
         return config;
     }
 
@@ -187,21 +179,7 @@ record SoakConfig(
         };
     }
 
-    private static Set<String> parts(String raw) {
-        if (raw.equalsIgnoreCase("all")) {
-            return new LinkedHashSet<>(ALL_PARTS);
-        }
-        Set<String> chosen = new LinkedHashSet<>();
-        for (String part : raw.toLowerCase(Locale.ROOT).split(",")) {
-            String name = part.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (!ALL_PARTS.contains(name)) {
-                throw new IllegalArgumentException("--parts: unknown '" + name + "', expected some of " + ALL_PARTS);
-            }
-            chosen.add(name);
-        }
+    private static Set<String> parts(Set<String> chosen) {
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("--parts: at least one part must run");
         }
@@ -210,28 +188,6 @@ record SoakConfig(
 
     boolean runs(String part) {
         return parts.contains(part);
-    }
-
-    /** Reads named options and records which names were asked for, so unknown ones can be refused. */
-    private record Reader(Map<String, String> given, Set<String> known) {
-        String text(String name, String fallback) {
-            known.add(name);
-            return given.getOrDefault(name, fallback);
-        }
-
-        double decimal(String name, double fallback, double min, double max) {
-            String raw = text(name, Double.toString(fallback)).replace("_", "");
-            double value;
-            try {
-                value = Double.parseDouble(raw);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a number, got '" + raw + "'");
-            }
-            if (!(value >= min && value <= max)) {
-                throw new IllegalArgumentException("--" + name + " must be in [" + min + ", " + max + "], got " + raw);
-            }
-            return value;
-        }
     }
 
     @Override
